@@ -1,0 +1,1 @@
+//! Kubeconfig loading, merging and offline edits. (In progress.)

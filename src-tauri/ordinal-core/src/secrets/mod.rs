@@ -1,0 +1,1 @@
+//! The OS keyring behind a store trait. (In progress.)

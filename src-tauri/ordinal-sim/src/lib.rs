@@ -1,0 +1,1 @@
+//! A Kubernetes API server and control-plane simulator (see README of the issue tracker).
