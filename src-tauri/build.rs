@@ -1,3 +1,19 @@
+//! Tauri's build step, with an app manifest that lists our commands: each gets an
+//! `allow-<command>` permission, and `capabilities/default.json` grants only the ones the UI uses.
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "get_settings",
+    "set_settings",
+    "list_contexts",
+    "watch_contexts",
+    "unwatch",
+];
+
 fn main() {
-    tauri_build::build()
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build step");
 }

@@ -1,5 +1,48 @@
 //! The Tauri application: a thin adapter from `ordinal-core` to IPC. No logic lives here.
+//!
+//! - [`commands`]: every `#[tauri::command]`; each one calls core and maps errors to `IpcError`.
+//! - [`streams`]: long-lived core streams forwarded to a `tauri::ipc::Channel`, registered as a
+//!   resource (its id goes to the UI) and stopped by the `unwatch` command.
+//! - [`state`]: the one managed value, `AppState`.
+//! - [`logging`]: tracing to a daily-rolling file in the app's log directory.
+//! - [`bindings`]: the list of transfer types exported to TypeScript (`ui/src/api/gen/`).
+//! - `cli`: the command-line entry points of the same binary (`ordinal contexts`, `ordinal credential`, ...).
 
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+pub mod bindings;
+mod commands;
+mod logging;
+mod state;
+mod streams;
+
+use std::process::ExitCode;
+
+use tauri::Manager;
+
+/// Entry point of the `ordinal` binary: a CLI subcommand when one is given, else the window.
+pub fn main() -> ExitCode {
+    run_gui();
+    ExitCode::SUCCESS
+}
+
+fn run_gui() {
+    tauri::Builder::default()
+        .setup(|app| {
+            let dirs = ordinal_core::kubeconfig::paths::AppDirs::from_env()
+                .ok_or("cannot find a home directory for Ordinal's data (set ORDINAL_DATA_DIR)")?;
+            let log_dir = dirs.data_dir.join("logs");
+            let guard = logging::init(&log_dir);
+            tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %dirs.data_dir.display(), "Ordinal starting");
+            app.manage(state::AppState::new(dirs, log_dir, guard));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::get_settings,
+            commands::set_settings,
+            commands::list_contexts,
+            commands::watch_contexts,
+            commands::unwatch,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running the Ordinal window");
 }

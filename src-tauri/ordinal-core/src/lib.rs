@@ -6,11 +6,23 @@
 //! - [`sensitive`]: `Sensitive<T>`, a secret that never prints.
 //! - [`kubeconfig`]: kubeconfig loading, kubectl-exact merging, offline edits with backups.
 //! - [`secrets`]: the OS keyring behind a small store trait.
+//! - [`settings`]: Ordinal's own settings (language, theme), stored as JSON in the data dir.
+//! - [`cluster`]: connections to clusters (one kube-rs client each), status, the demo cluster.
+//! - [`hub`]: the watch hub: shared watches per (cluster, kind, scope) kept as compact rows.
+//! - [`kinds`]: the resource-kind registry (columns, rows, capabilities); StatefulSet first.
+//! - [`actions`]: batch actions on a selection, with progress, journal and undo.
+//! - [`fsutil`]: atomic file writes shared by every module that writes user data.
 
+pub mod actions;
+pub mod cluster;
 pub mod error;
+pub mod fsutil;
+pub mod hub;
+pub mod kinds;
 pub mod kubeconfig;
 pub mod secrets;
 pub mod sensitive;
+pub mod settings;
 
 pub use error::{ErrorCode, IpcError};
 pub use sensitive::Sensitive;

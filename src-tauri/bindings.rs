@@ -1,0 +1,36 @@
+//! The transfer types exported to TypeScript. `tests/bindings.rs` regenerates them and fails when
+//! `ui/src/api/gen/` is stale (run it with `ORDINAL_UPDATE_BINDINGS=1` to rewrite them).
+
+use std::path::Path;
+
+use ts_rs::{Config, ExportError, TS};
+
+macro_rules! export {
+    ($cfg:expr; $($ty:ty),* $(,)?) => {{
+        $( <$ty as TS>::export_all($cfg)?; )*
+    }};
+}
+
+/// Writes every transfer type (and the types they reference) into `dir`.
+pub fn export_all(dir: &Path) -> Result<(), ExportError> {
+    // i64 values that cross IPC are timestamps and counts well inside JS's safe integers.
+    let cfg = &Config::new().with_out_dir(dir).with_large_int("number");
+    use ordinal_core::{actions, cluster, hub, kinds, kubeconfig, settings};
+    export!(cfg;
+        ordinal_core::ErrorCode,
+        ordinal_core::IpcError,
+        settings::Settings,
+        crate::commands::AppInfo,
+        kubeconfig::ContextList,
+        kinds::KindInfo,
+        kinds::Row,
+        kinds::detail::Finding,
+        kinds::statefulset::StatefulSetDetail,
+        hub::RowsEvent,
+        hub::Scope,
+        cluster::ClusterStatus,
+        actions::ActionRequest,
+        actions::ActionEvent,
+    );
+    Ok(())
+}

@@ -1,0 +1,557 @@
+//! Patch types: JSON merge, JSON patch, strategic merge (for the fields we touch) and server-side
+//! apply with managedFields and conflict detection.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Map, Value};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PatchError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")]
+    UnsupportedMediaType,
+    #[error("{message}")]
+    Conflict { message: String, causes: Vec<(String, String)> },
+}
+
+pub enum PatchType {
+    Merge,
+    Json,
+    Strategic,
+    Apply,
+}
+
+impl PatchType {
+    pub fn from_content_type(ct: &str) -> Result<PatchType, PatchError> {
+        let ct = ct.split(';').next().unwrap_or("").trim();
+        match ct {
+            "application/merge-patch+json" => Ok(PatchType::Merge),
+            "application/json-patch+json" => Ok(PatchType::Json),
+            "application/strategic-merge-patch+json" => Ok(PatchType::Strategic),
+            "application/apply-patch+yaml" | "application/apply-patch+cbor" => Ok(PatchType::Apply),
+            _ => Err(PatchError::UnsupportedMediaType),
+        }
+    }
+}
+
+pub fn parse_body(body: &[u8]) -> Result<Value, PatchError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => Ok(v),
+        Err(je) => {
+            let s = std::str::from_utf8(body).map_err(|e| PatchError::Invalid(e.to_string()))?;
+            serde_saphyr::from_str::<Value>(s).map_err(|ye| PatchError::Invalid(format!("couldn't get version/kind; json parse error: {je}; yaml: {ye}")))
+        }
+    }
+}
+
+pub fn merge_patch(target: &Value, patch: &Value) -> Value {
+    let mut t = target.clone();
+    json_patch::merge(&mut t, patch);
+    t
+}
+
+pub fn json_patch(target: &Value, patch: &Value) -> Result<Value, PatchError> {
+    let p: json_patch::Patch = serde_json::from_value(patch.clone()).map_err(|e| PatchError::Invalid(e.to_string()))?;
+    let mut t = target.clone();
+    json_patch::patch(&mut t, &p).map_err(|e| PatchError::Invalid(format!("the server rejected our request due to an error in our request: {e}")))?;
+    Ok(t)
+}
+
+/// The merge key of a list field, by field name and parent field.
+fn merge_key(parent: &str, field: &str) -> Option<&'static str> {
+    match field {
+        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env" | "imagePullSecrets" | "volumeClaimTemplates" => {
+            if field == "volumeClaimTemplates" {
+                None
+            } else {
+                Some("name")
+            }
+        }
+        "volumeMounts" | "volumeDevices" => Some("mountPath"),
+        "ports" => Some(if parent == "spec" { "port" } else { "containerPort" }),
+        "conditions" => Some("type"),
+        "ownerReferences" => Some("uid"),
+        _ => None,
+    }
+}
+
+fn is_set_list(field: &str) -> bool {
+    field == "finalizers"
+}
+
+/// Strategic merge patch for the fields we touch: lists of containers/env/volumes/ports/... merge
+/// by their key, `$patch: delete|replace` directives, finalizers merge as a set.
+pub fn strategic_merge(target: &Value, patch: &Value) -> Value {
+    smp(target, patch, "")
+}
+
+fn smp(target: &Value, patch: &Value, parent: &str) -> Value {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            if p.get("$patch").and_then(Value::as_str) == Some("replace") {
+                let mut p = p.clone();
+                p.remove("$patch");
+                return Value::Object(p);
+            }
+            let mut out = t.clone();
+            for (k, pv) in p {
+                if k.starts_with('$') {
+                    continue;
+                }
+                if pv.is_null() {
+                    out.remove(k);
+                    continue;
+                }
+                let merged = match (out.get(k), pv) {
+                    (Some(Value::Array(ta)), Value::Array(pa)) => {
+                        if let Some(key) = merge_key(parent, k) {
+                            Value::Array(merge_list(ta, pa, key, k))
+                        } else if is_set_list(k) {
+                            let mut out = ta.clone();
+                            for x in pa {
+                                if !out.contains(x) {
+                                    out.push(x.clone());
+                                }
+                            }
+                            Value::Array(out)
+                        } else {
+                            pv.clone()
+                        }
+                    }
+                    (Some(tv @ Value::Object(_)), Value::Object(_)) => smp(tv, pv, k),
+                    (_, Value::Object(po)) => smp(&Value::Object(Map::new()), &Value::Object(po.clone()), k),
+                    _ => strip_directives(pv),
+                };
+                out.insert(k.clone(), merged);
+            }
+            Value::Object(out)
+        }
+        (_, p) => strip_directives(p),
+    }
+}
+
+fn strip_directives(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.iter().filter(|(k, _)| !k.starts_with('$')).map(|(k, v)| (k.clone(), strip_directives(v))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(strip_directives).collect()),
+        other => other.clone(),
+    }
+}
+
+fn merge_list(target: &[Value], patch: &[Value], key: &str, field: &str) -> Vec<Value> {
+    let mut out: Vec<Value> = target.to_vec();
+    for pe in patch {
+        let kv = pe.get(key).cloned();
+        let directive = pe.get("$patch").and_then(Value::as_str);
+        let pos = kv.as_ref().and_then(|kv| out.iter().position(|e| e.get(key) == Some(kv)));
+        match (directive, pos) {
+            (Some("delete"), Some(i)) => {
+                out.remove(i);
+            }
+            (Some("delete"), None) => {}
+            (_, Some(i)) => {
+                out[i] = smp(&out[i], pe, field);
+            }
+            (_, None) => out.push(strip_directives(pe)),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server-side apply
+
+/// A field path: tokens like `f:spec`, `k:{"name":"app"}`.
+type FieldPath = Vec<String>;
+type FieldSet = BTreeSet<FieldPath>;
+
+fn key_token(key: &str, v: &Value) -> String {
+    let mut m = Map::new();
+    m.insert(key.to_string(), v.clone());
+    format!("k:{}", Value::Object(m))
+}
+
+fn collect(v: &Value, parent: &str, path: &mut FieldPath, out: &mut FieldSet) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, child) in m {
+                path.push(format!("f:{k}"));
+                match child {
+                    Value::Array(items) if merge_key(parent, k).is_some() && items.iter().all(Value::is_object) => {
+                        let key = merge_key(parent, k).unwrap_or("name");
+                        if items.is_empty() {
+                            out.insert(path.clone());
+                        }
+                        for it in items {
+                            let kv = it.get(key).cloned().unwrap_or(Value::Null);
+                            path.push(key_token(key, &kv));
+                            let mut sub = it.clone();
+                            if let Some(o) = sub.as_object_mut() {
+                                // the key itself is owned too
+                                o.entry(key.to_string()).or_insert(kv);
+                            }
+                            collect(&sub, k, path, out);
+                            path.pop();
+                        }
+                    }
+                    _ => collect(child, k, path, out),
+                }
+                path.pop();
+            }
+        }
+        _ => {
+            out.insert(path.clone());
+        }
+    }
+}
+
+/// The fields of an object that field management tracks (not identity/system metadata).
+fn managed_view(obj: &Value, status_only: bool) -> Value {
+    let mut out = Map::new();
+    if let Some(o) = obj.as_object() {
+        for (k, v) in o {
+            match k.as_str() {
+                "apiVersion" | "kind" => {}
+                "status" if !status_only => {}
+                "metadata" => {
+                    if status_only {
+                        continue;
+                    }
+                    let mut mm = Map::new();
+                    for f in ["labels", "annotations", "finalizers", "ownerReferences"] {
+                        if let Some(x) = v.get(f) {
+                            let mut x = x.clone();
+                            if f == "annotations" {
+                                if let Some(a) = x.as_object_mut() {
+                                    a.remove("kubectl.kubernetes.io/last-applied-configuration");
+                                }
+                            }
+                            mm.insert(f.into(), x);
+                        }
+                    }
+                    if !mm.is_empty() {
+                        out.insert("metadata".into(), Value::Object(mm));
+                    }
+                }
+                _ if status_only && k != "status" => {}
+                _ => {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn fieldset_of(obj: &Value, status_only: bool) -> FieldSet {
+    let mut out = FieldSet::new();
+    collect(&managed_view(obj, status_only), "", &mut Vec::new(), &mut out);
+    out
+}
+
+fn value_at<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
+    let mut cur = obj;
+    for tok in path {
+        if let Some(f) = tok.strip_prefix("f:") {
+            cur = cur.get(f)?;
+        } else if let Some(k) = tok.strip_prefix("k:") {
+            let kv: Map<String, Value> = serde_json::from_str(k).ok()?;
+            let (kk, vv) = kv.iter().next()?;
+            cur = cur.as_array()?.iter().find(|e| e.get(kk) == Some(vv))?;
+        } else {
+            return None;
+        }
+    }
+    Some(cur)
+}
+
+fn remove_at(obj: &mut Value, path: &[String]) {
+    let Some((last, init)) = path.split_last() else { return };
+    let mut cur = obj;
+    for tok in init {
+        let next = if let Some(f) = tok.strip_prefix("f:") {
+            cur.get_mut(f)
+        } else if let Some(k) = tok.strip_prefix("k:") {
+            let Ok(kv) = serde_json::from_str::<Map<String, Value>>(k) else { return };
+            let Some((kk, vv)) = kv.iter().next() else { return };
+            cur.as_array_mut().and_then(|a| a.iter_mut().find(|e| e.get(kk.as_str()) == Some(vv)))
+        } else {
+            None
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return,
+        }
+    }
+    if let Some(f) = last.strip_prefix("f:") {
+        if let Some(o) = cur.as_object_mut() {
+            o.remove(f);
+        }
+    } else if let Some(k) = last.strip_prefix("k:") {
+        if let Ok(kv) = serde_json::from_str::<Map<String, Value>>(k) {
+            if let (Some((kk, vv)), Some(a)) = (kv.iter().next(), cur.as_array_mut()) {
+                a.retain(|e| e.get(kk.as_str()) != Some(vv));
+            }
+        }
+    }
+}
+
+fn to_fields_v1(set: &FieldSet) -> Value {
+    let mut root = Map::new();
+    for path in set {
+        let mut cur = &mut root;
+        for (i, tok) in path.iter().enumerate() {
+            let e = cur.entry(tok.clone()).or_insert_with(|| Value::Object(Map::new()));
+            if i + 1 < path.len() && tok.starts_with("k:") {
+                if let Some(o) = e.as_object_mut() {
+                    o.entry(".").or_insert(json!({}));
+                }
+            }
+            match e {
+                Value::Object(m) => cur = m,
+                _ => break,
+            }
+        }
+    }
+    Value::Object(root)
+}
+
+fn from_fields_v1(v: &Value, path: &mut FieldPath, out: &mut FieldSet) {
+    if let Some(m) = v.as_object() {
+        let children: Vec<_> = m.iter().filter(|(k, _)| k.as_str() != ".").collect();
+        if children.is_empty() {
+            if !path.is_empty() {
+                out.insert(path.clone());
+            }
+            return;
+        }
+        for (k, c) in children {
+            path.push(k.clone());
+            from_fields_v1(c, path, out);
+            path.pop();
+        }
+    }
+}
+
+struct Manager {
+    manager: String,
+    operation: String,
+    api_version: String,
+    subresource: Option<String>,
+    time: String,
+    set: FieldSet,
+}
+
+fn read_managers(obj: &Value) -> Vec<Manager> {
+    let mut out = Vec::new();
+    for e in obj.pointer("/metadata/managedFields").and_then(Value::as_array).cloned().unwrap_or_default() {
+        let mut set = FieldSet::new();
+        if let Some(f) = e.get("fieldsV1") {
+            from_fields_v1(f, &mut Vec::new(), &mut set);
+        }
+        out.push(Manager {
+            manager: e.get("manager").and_then(Value::as_str).unwrap_or("").to_string(),
+            operation: e.get("operation").and_then(Value::as_str).unwrap_or("Update").to_string(),
+            api_version: e.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string(),
+            subresource: e.get("subresource").and_then(Value::as_str).map(String::from),
+            time: e.get("time").and_then(Value::as_str).unwrap_or("").to_string(),
+            set,
+        });
+    }
+    out
+}
+
+fn write_managers(obj: &mut Value, ms: &[Manager]) {
+    let arr: Vec<Value> = ms
+        .iter()
+        .filter(|m| !m.set.is_empty())
+        .map(|m| {
+            let mut e = json!({
+                "manager": m.manager,
+                "operation": m.operation,
+                "apiVersion": m.api_version,
+                "time": m.time,
+                "fieldsType": "FieldsV1",
+                "fieldsV1": to_fields_v1(&m.set),
+            });
+            if let Some(s) = &m.subresource {
+                e["subresource"] = json!(s);
+            }
+            e
+        })
+        .collect();
+    if obj.is_object() && !obj.get("metadata").map(Value::is_object).unwrap_or(false) {
+        obj["metadata"] = json!({});
+    }
+    if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        if arr.is_empty() {
+            meta.remove("managedFields");
+        } else {
+            meta.insert("managedFields".into(), Value::Array(arr));
+        }
+    }
+}
+
+fn path_string(p: &FieldPath) -> String {
+    let mut s = String::new();
+    for t in p {
+        if let Some(f) = t.strip_prefix("f:") {
+            s.push('.');
+            s.push_str(f);
+        } else if let Some(k) = t.strip_prefix("k:") {
+            let parts: Vec<String> = serde_json::from_str::<Map<String, Value>>(k)
+                .map(|m| m.iter().map(|(kk, vv)| format!("{kk}={vv}")).collect())
+                .unwrap_or_default();
+            s.push('[');
+            s.push_str(&parts.join(","));
+            s.push(']');
+        }
+    }
+    s
+}
+
+/// Record an Update operation by `manager` that changed `old` into `new` (managedFields on `new`).
+pub fn track_update(old: Option<&Value>, new: &mut Value, manager: &str, api_version: &str, subresource: Option<&str>, now: &str) {
+    let status_only = subresource == Some("status");
+    let mut ms = match old {
+        Some(o) => read_managers(o),
+        None => Vec::new(),
+    };
+    let new_set = fieldset_of(new, status_only);
+    let changed: FieldSet = match old {
+        Some(o) => new_set.iter().filter(|p| value_at(o, p) != value_at(new, p)).cloned().collect(),
+        None => new_set.clone(),
+    };
+    let old_set = old.map(|o| fieldset_of(o, status_only)).unwrap_or_default();
+    let removed: FieldSet = old_set.difference(&new_set).cloned().collect();
+    for m in ms.iter_mut() {
+        m.set.retain(|p| !changed.contains(p) && !removed.contains(p));
+    }
+    if !changed.is_empty() {
+        let sub = subresource.map(String::from);
+        if let Some(m) = ms.iter_mut().find(|m| m.manager == manager && m.operation == "Update" && m.subresource == sub) {
+            m.set.extend(changed);
+            m.time = now.to_string();
+        } else {
+            ms.push(Manager { manager: manager.into(), operation: "Update".into(), api_version: api_version.into(), subresource: sub, time: now.into(), set: changed });
+        }
+    }
+    write_managers(new, &ms);
+}
+
+/// Server-side apply of `applied` by `manager` onto `current` (None: the object does not exist).
+pub fn apply(current: Option<&Value>, applied: &Value, manager: &str, force: bool, api_version: &str, subresource: Option<&str>, now: &str) -> Result<Value, PatchError> {
+    let status_only = subresource == Some("status");
+    let base = current.cloned().unwrap_or_else(|| json!({}));
+    let mut ms = current.map(read_managers).unwrap_or_default();
+    let applied_set = fieldset_of(applied, status_only);
+
+    // Conflicts: fields another manager owns whose value this apply would change.
+    let mut conflicts: BTreeMap<String, Vec<FieldPath>> = BTreeMap::new();
+    let mut described: BTreeMap<String, String> = BTreeMap::new();
+    for m in ms.iter() {
+        if m.manager == manager && m.operation == "Apply" {
+            continue;
+        }
+        for p in applied_set.intersection(&m.set) {
+            if value_at(&base, p) != value_at(applied, p) {
+                conflicts.entry(m.manager.clone()).or_default().push(p.clone());
+                let sub = m.subresource.as_ref().map(|s| format!(" with subresource \"{s}\"")).unwrap_or_default();
+                described.insert(m.manager.clone(), format!("\"{}\"{sub} using {}", m.manager, m.api_version));
+            }
+        }
+    }
+    if !conflicts.is_empty() && !force {
+        let n: usize = conflicts.values().map(Vec::len).sum();
+        let mut causes = Vec::new();
+        let mut parts = Vec::new();
+        for (mgr, paths) in &conflicts {
+            let who = described.get(mgr).cloned().unwrap_or_else(|| format!("\"{mgr}\""));
+            if paths.len() == 1 {
+                parts.push(format!("conflict with {who}: {}", path_string(&paths[0])));
+            } else {
+                let lines: Vec<String> = paths.iter().map(|p| format!("- {}", path_string(p))).collect();
+                parts.push(format!("conflicts with {who}:\n{}", lines.join("\n")));
+            }
+            for p in paths {
+                causes.push((format!("conflict with \"{mgr}\""), path_string(p)));
+            }
+        }
+        let message = format!("Apply failed with {n} conflict{}: {}", if n == 1 { "" } else { "s" }, parts.join("\n"));
+        return Err(PatchError::Conflict { message, causes });
+    }
+    // Force: take the conflicting fields away from their owners.
+    for m in ms.iter_mut() {
+        if let Some(paths) = conflicts.get(&m.manager) {
+            m.set.retain(|p| !paths.contains(p));
+        }
+    }
+    // Fields this manager applied before but no longer applies, owned by nobody else: remove.
+    let mut result = base.clone();
+    let prev: FieldSet = ms.iter().filter(|m| m.manager == manager && m.operation == "Apply").flat_map(|m| m.set.iter().cloned()).collect();
+    for p in prev.difference(&applied_set) {
+        let others = ms.iter().any(|m| !(m.manager == manager && m.operation == "Apply") && m.set.contains(p));
+        if !others {
+            remove_at(&mut result, p);
+        }
+    }
+    let mut applied_clean = applied.clone();
+    if let Some(meta) = applied_clean.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.remove("managedFields");
+        meta.remove("resourceVersion");
+    }
+    let mut result = strategic_merge(&result, &applied_clean);
+    ms.retain(|m| !(m.manager == manager && m.operation == "Apply"));
+    ms.push(Manager {
+        manager: manager.into(),
+        operation: "Apply".into(),
+        api_version: api_version.into(),
+        subresource: subresource.map(String::from),
+        time: now.into(),
+        set: applied_set,
+    });
+    write_managers(&mut result, &ms);
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smp_merges_containers_by_name() {
+        let t = json!({"spec": {"containers": [{"name": "a", "image": "x:1", "env": [{"name": "A", "value": "1"}]}, {"name": "b", "image": "y"}]}});
+        let p = json!({"spec": {"containers": [{"name": "a", "image": "x:2", "env": [{"name": "B", "value": "2"}]}]}});
+        let r = strategic_merge(&t, &p);
+        assert_eq!(r["spec"]["containers"].as_array().unwrap().len(), 2);
+        assert_eq!(r["spec"]["containers"][0]["image"], "x:2");
+        assert_eq!(r["spec"]["containers"][0]["env"].as_array().unwrap().len(), 2);
+        let del = json!({"spec": {"containers": [{"name": "b", "$patch": "delete"}]}});
+        assert_eq!(strategic_merge(&r, &del)["spec"]["containers"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn apply_conflicts_and_force() {
+        let a = json!({"spec": {"replicas": 3}});
+        let o = apply(None, &a, "alice", false, "apps/v1", None, "t").unwrap();
+        let b = json!({"spec": {"replicas": 5}});
+        let err = apply(Some(&o), &b, "bob", false, "apps/v1", None, "t").unwrap_err();
+        assert_eq!(err.to_string(), "Apply failed with 1 conflict: conflict with \"alice\" using apps/v1: .spec.replicas");
+        // Same value: shared ownership, no conflict.
+        apply(Some(&o), &a, "bob", false, "apps/v1", None, "t").unwrap();
+        let f = apply(Some(&o), &b, "bob", true, "apps/v1", None, "t").unwrap();
+        assert_eq!(f["spec"]["replicas"], 5);
+        // alice no longer owns replicas
+        let ms = read_managers(&f);
+        assert!(ms.iter().all(|m| m.manager != "alice" || m.set.is_empty()));
+    }
+
+    #[test]
+    fn apply_removes_fields_no_longer_applied() {
+        let a = json!({"metadata": {"labels": {"x": "1", "y": "2"}}});
+        let o = apply(None, &a, "m", false, "v1", None, "t").unwrap();
+        let o2 = apply(Some(&o), &json!({"metadata": {"labels": {"x": "1"}}}), "m", false, "v1", None, "t").unwrap();
+        assert!(o2.pointer("/metadata/labels/y").is_none());
+    }
+}

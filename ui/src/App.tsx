@@ -1,0 +1,31 @@
+import { I18nProvider } from "./i18n";
+import { Shell } from "./shell/Shell";
+import { AppInfoProvider } from "./state/appInfo";
+import { ContextsProvider } from "./state/contexts";
+import { useDocumentAttributes, useResolvedLocale, useResolvedTheme } from "./state/environment";
+import { SettingsProvider, useSettings } from "./state/settings";
+
+export function App() {
+  return (
+    <SettingsProvider>
+      <Localised />
+    </SettingsProvider>
+  );
+}
+
+/** Resolves language and theme from the settings and the OS, and applies them to <html>. */
+function Localised() {
+  const { settings } = useSettings();
+  const locale = useResolvedLocale(settings.language);
+  const theme = useResolvedTheme(settings.theme);
+  useDocumentAttributes(theme, locale);
+  return (
+    <I18nProvider locale={locale}>
+      <AppInfoProvider>
+        <ContextsProvider>
+          <Shell />
+        </ContextsProvider>
+      </AppInfoProvider>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,176 @@
+// The api layer: the ONLY module that talks to the Rust side. Components import typed
+// functions from here and never call `invoke` themselves.
+//
+// Every command rejects with an `IpcError` ({code, message, detail?}); the functions here
+// normalise anything else (a string from a plain `Result<_, String>` command, a JS exception
+// when the app runs outside Tauri) into that shape, so callers only ever see `IpcError`.
+
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { AppInfo } from "./gen/AppInfo";
+import type { ContextList } from "./gen/ContextList";
+import type { ErrorCode } from "./gen/ErrorCode";
+import type { IpcError } from "./gen/IpcError";
+import type { Settings } from "./gen/Settings";
+
+export type { AppInfo } from "./gen/AppInfo";
+export type { AuthKind } from "./gen/AuthKind";
+export type { ContextList } from "./gen/ContextList";
+export type { ContextSummary } from "./gen/ContextSummary";
+export type { ErrorCode } from "./gen/ErrorCode";
+export type { IpcError } from "./gen/IpcError";
+export type { KubeconfigProblem } from "./gen/KubeconfigProblem";
+export type { Language } from "./gen/Language";
+export type { SecretLocation } from "./gen/SecretLocation";
+export type { Settings } from "./gen/Settings";
+export type { Theme } from "./gen/Theme";
+
+/** Every `ErrorCode`, checked against the generated union in both directions. */
+const ERROR_CODES = {
+  Unauthorized: true,
+  Forbidden: true,
+  NotFound: true,
+  Conflict: true,
+  Expired: true,
+  Unreachable: true,
+  InvalidKubeconfig: true,
+  KeyringUnavailable: true,
+  Invalid: true,
+  Cancelled: true,
+  Internal: true,
+} as const satisfies Record<ErrorCode, true>;
+
+export const errorCodes = Object.keys(ERROR_CODES) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+export function isIpcError(e: unknown): e is IpcError {
+  if (typeof e !== "object" || e === null) return false;
+  const o = e as Record<string, unknown>;
+  return (
+    isErrorCode(o.code) &&
+    typeof o.message === "string" &&
+    (o.detail === undefined || typeof o.detail === "string")
+  );
+}
+
+/** Turns anything a rejected promise can carry into an `IpcError`. */
+export function toIpcError(e: unknown): IpcError {
+  if (isIpcError(e)) return e;
+  if (typeof e === "string") {
+    // Tauri commands that return `Result<_, String>`, and some plugin errors, reject with a
+    // bare string; occasionally that string is a serialised IpcError.
+    try {
+      const parsed: unknown = JSON.parse(e);
+      if (isIpcError(parsed)) return parsed;
+    } catch {
+      // not JSON: fall through
+    }
+    return { code: "Internal", message: e };
+  }
+  if (e instanceof Error) {
+    return { code: "Internal", message: e.message || e.name };
+  }
+  if (typeof e === "object" && e !== null) {
+    const o = e as Record<string, unknown>;
+    if (typeof o.message === "string") {
+      return {
+        code: isErrorCode(o.code) ? o.code : "Internal",
+        message: o.message,
+        ...(typeof o.detail === "string" ? { detail: o.detail } : {}),
+      };
+    }
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(e) ?? String(e);
+  } catch {
+    text = String(e);
+  }
+  return { code: "Internal", message: `Unexpected error: ${text}` };
+}
+
+/** `invoke` with the rejection normalised to `IpcError`. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    if (e instanceof TypeError && typeof window !== "undefined" && !("__TAURI_INTERNALS__" in window)) {
+      // A plain browser tab (e.g. the Vite dev server opened directly): there is no backend.
+      throw { code: "Internal", message: `${command}: no Tauri backend (open Ordinal's window, not a browser tab)` } satisfies IpcError;
+    }
+    throw toIpcError(e);
+  }
+}
+
+// ---- commands ------------------------------------------------------------------------------
+
+export function appInfo(): Promise<AppInfo> {
+  return call<AppInfo>("app_info");
+}
+
+export function getSettings(): Promise<Settings> {
+  return call<Settings>("get_settings");
+}
+
+/** Persists the settings; resolves with what the backend actually stored. */
+export function setSettings(settings: Settings): Promise<Settings> {
+  return call<Settings>("set_settings", { settings });
+}
+
+export function listContexts(): Promise<ContextList> {
+  return call<ContextList>("list_contexts");
+}
+
+/** Streams the merged context list: once immediately, then on every kubeconfig change. */
+export function watchContexts(onEvent: (list: ContextList) => void): Promise<Unsubscribe> {
+  return subscribe<ContextList>("watch_contexts", {}, onEvent);
+}
+
+// ---- streams -------------------------------------------------------------------------------
+
+/** Stops a stream. Safe to call more than once; never rejects. */
+export type Unsubscribe = () => Promise<void>;
+
+/**
+ * Starts a backend stream. `command` receives `{ ...args, onEvent: Channel<T> }` and resolves
+ * with a resource id; the returned function calls `unwatch({ id })`.
+ *
+ * After unsubscribing, late events (already in flight on the channel) are dropped, so a
+ * component that cleaned up never sees another event. If the command rejects, the promise
+ * rejects with an `IpcError` and the channel is silenced.
+ */
+export async function subscribe<T>(
+  command: string,
+  args: Record<string, unknown>,
+  onEvent: (event: T) => void,
+): Promise<Unsubscribe> {
+  let active = true;
+  const channel = new Channel<T>();
+  // Set the handler before the channel crosses IPC: the backend may send the first event
+  // before `invoke` resolves.
+  channel.onmessage = (event: T) => {
+    if (active) onEvent(event);
+  };
+  let id: number;
+  try {
+    id = await call<number>(command, { ...args, onEvent: channel });
+  } catch (e) {
+    active = false;
+    channel.onmessage = () => {};
+    throw e;
+  }
+  let stopped: Promise<void> | null = null;
+  return () => {
+    if (stopped) return stopped;
+    active = false;
+    channel.onmessage = () => {};
+    stopped = call<void>("unwatch", { id }).catch((e: unknown) => {
+      // The stream may already be gone (the backend dropped it, or the window is reloading).
+      const err = toIpcError(e);
+      if (err.code !== "NotFound") console.warn(`unwatch(${id}) failed: ${err.code}: ${err.message}`);
+    });
+    return stopped;
+  };
+}

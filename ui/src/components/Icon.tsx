@@ -1,0 +1,122 @@
+// A small hand-drawn icon set (16px grid, stroke = currentColor). Icons are decorative:
+// every use sits next to text or carries an aria-label on its parent.
+
+import type { ReactNode } from "react";
+
+export type IconName =
+  | "logo"
+  | "statefulset"
+  | "contexts"
+  | "settings"
+  | "search"
+  | "keyboard"
+  | "reload"
+  | "current"
+  | "warning"
+  | "error"
+  | "empty"
+  | "file"
+  | "close"
+  | "cluster";
+
+const paths: Record<IconName, ReactNode> = {
+  logo: (
+    <>
+      <rect x="1.5" y="1.5" width="13" height="13" rx="3" fill="var(--accent)" stroke="none" />
+      <path d="M5 5.5h6M5 8h6M5 10.5h3.5" stroke="var(--accent-contrast)" strokeWidth="1.5" />
+    </>
+  ),
+  statefulset: (
+    <>
+      <rect x="2.5" y="2" width="11" height="3.2" rx="1" />
+      <rect x="2.5" y="6.4" width="11" height="3.2" rx="1" />
+      <rect x="2.5" y="10.8" width="11" height="3.2" rx="1" />
+      <path d="M5 3.6h.01M5 8h.01M5 12.4h.01" strokeWidth="1.6" />
+    </>
+  ),
+  contexts: (
+    <>
+      <path d="M8 2 14 5 8 8 2 5Z" />
+      <path d="M2 8l6 3 6-3M2 11l6 3 6-3" />
+    </>
+  ),
+  settings: (
+    <>
+      <circle cx="8" cy="8" r="2.2" />
+      <path d="M8 1.8v1.7M8 12.5v1.7M1.8 8h1.7M12.5 8h1.7M3.6 3.6l1.2 1.2M11.2 11.2l1.2 1.2M3.6 12.4l1.2-1.2M11.2 4.8l1.2-1.2" />
+    </>
+  ),
+  search: (
+    <>
+      <circle cx="7" cy="7" r="4.3" />
+      <path d="m10.2 10.2 3.8 3.8" />
+    </>
+  ),
+  keyboard: (
+    <>
+      <rect x="1.5" y="4" width="13" height="8.5" rx="1.5" />
+      <path d="M4 6.8h.01M6.5 6.8h.01M9 6.8h.01M11.5 6.8h.01M5 9.8h6" />
+    </>
+  ),
+  reload: (
+    <>
+      <path d="M13 8a5 5 0 1 1-1.5-3.6" />
+      <path d="M13 2.5v3h-3" />
+    </>
+  ),
+  current: <circle cx="8" cy="8" r="3.2" fill="currentColor" />,
+  warning: (
+    <>
+      <path d="M8 2 14.5 13.5h-13Z" />
+      <path d="M8 6.5v3.2M8 11.6h.01" />
+    </>
+  ),
+  error: (
+    <>
+      <circle cx="8" cy="8" r="6" />
+      <path d="M8 4.8v3.7M8 10.9h.01" />
+    </>
+  ),
+  empty: (
+    <>
+      <path d="M2 9.5 4 3.5h8l2 6v3.5H2Z" />
+      <path d="M2 9.5h3.5l1 1.5h3l1-1.5H14" />
+    </>
+  ),
+  file: (
+    <>
+      <path d="M4 1.8h5l3 3v9.4H4Z" />
+      <path d="M9 1.8v3h3" />
+    </>
+  ),
+  close: <path d="m4 4 8 8M12 4l-8 8" />,
+  cluster: (
+    <>
+      <circle cx="8" cy="8" r="2" />
+      <circle cx="8" cy="2.8" r="1.2" />
+      <circle cx="12.5" cy="10.6" r="1.2" />
+      <circle cx="3.5" cy="10.6" r="1.2" />
+      <path d="M8 4v2M11.4 10 9.7 9M4.6 10l1.7-1" />
+    </>
+  ),
+};
+
+export function Icon({ name, size = 16, className }: { name: IconName; size?: number; className?: string }) {
+  return (
+    <svg
+      className={className ? `icon ${className}` : "icon"}
+      width={size}
+      height={size}
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.3"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {paths[name]}
+    </svg>
+  );
+}

@@ -1,0 +1,24 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import { resolveLocale } from "./i18n";
+import { systemTheme } from "./state/environment";
+import { cachedSettings } from "./state/settings";
+import "./styles/tokens.css";
+import "./styles/base.css";
+import "./styles/shell.css";
+import "./styles/components.css";
+
+// Paint the first frame in the last known theme and language (or the OS's); the settings the
+// backend returns confirm or correct both a moment later.
+const initial = cachedSettings();
+document.documentElement.dataset.theme = initial.theme === "system" ? systemTheme() : initial.theme;
+document.documentElement.lang = resolveLocale(initial.language);
+
+const root = document.getElementById("root");
+if (!root) throw new Error("#root missing from index.html");
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,86 @@
+import { useCallback, useRef, useState } from "react";
+import { ContextsPage } from "../pages/ContextsPage";
+import { SettingsPage } from "../pages/SettingsPage";
+import { StatefulSetsPage } from "../pages/StatefulSetsPage";
+import { useContexts } from "../state/contexts";
+import { useGlobalShortcuts } from "./keyboard";
+import { ShortcutsOverlay } from "./ShortcutsOverlay";
+import { Sidebar } from "./Sidebar";
+import { TopBar } from "./TopBar";
+import type { Route } from "./types";
+
+export function Shell() {
+  const { list } = useContexts();
+  const [route, setRoute] = useState<Route>("statefulsets");
+  const [chosen, setChosen] = useState<string | null>(null);
+  // The namespace filter, per context ("" = all namespaces).
+  const [namespaces, setNamespaces] = useState<Record<string, string>>({});
+  const [query, setQuery] = useState("");
+  const [helpOpen, setHelpOpen] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const contexts = list?.contexts ?? [];
+  // The user's choice while it still exists; otherwise kubeconfig's current context; otherwise the first.
+  const selected =
+    contexts.find((c) => c.name === chosen) ??
+    contexts.find((c) => c.name === list?.currentContext) ??
+    contexts.find((c) => c.current) ??
+    contexts[0] ??
+    null;
+  const namespace = selected ? (namespaces[selected.name] ?? "") : "";
+
+  const selectContext = useCallback((name: string) => {
+    setChosen(name);
+    setRoute("statefulsets");
+  }, []);
+
+  const setNamespace = useCallback(
+    (ns: string) => {
+      if (selected) setNamespaces((m) => ({ ...m, [selected.name]: ns }));
+    },
+    [selected],
+  );
+
+  useGlobalShortcuts({
+    focusSearch: () => {
+      if (helpOpen) return;
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    },
+    openHelp: () => setHelpOpen(true),
+    escape: () => {
+      if (!helpOpen) return false;
+      setHelpOpen(false);
+      return true;
+    },
+  });
+
+  return (
+    <div className="app-shell" data-testid="app-shell" data-route={route}>
+      <Sidebar route={route} selected={selected} onNavigate={setRoute} onSelectContext={selectContext} />
+      <div className="main">
+        <TopBar
+          ref={searchRef}
+          contexts={contexts}
+          selected={selected}
+          onSelectContext={(name) => setChosen(name)}
+          namespace={namespace}
+          onNamespace={setNamespace}
+          query={query}
+          onQuery={setQuery}
+          onShowShortcuts={() => setHelpOpen(true)}
+        />
+        <main className="page" id="main">
+          {route === "statefulsets" ? (
+            <StatefulSetsPage context={selected} namespace={namespace} />
+          ) : route === "contexts" ? (
+            <ContextsPage query={query} selected={selected} onSelectContext={selectContext} />
+          ) : (
+            <SettingsPage />
+          )}
+        </main>
+      </div>
+      {helpOpen ? <ShortcutsOverlay onClose={() => setHelpOpen(false)} /> : null}
+    </div>
+  );
+}
