@@ -59,7 +59,11 @@ pub fn watch_contexts(
     state: State<'_, AppState>,
     on_event: Channel<ContextList>,
 ) -> ResourceId {
-    streams::forward(&webview, on_event, kubeconfig::watch::contexts(state.sources()))
+    streams::forward(
+        &webview,
+        on_event,
+        kubeconfig::watch::contexts(state.sources()),
+    )
 }
 
 #[tauri::command]

@@ -9,6 +9,7 @@
 //! - `cli`: the command-line entry points of the same binary (`ordinal contexts`, `ordinal credential`, ...).
 
 pub mod bindings;
+mod cli;
 mod commands;
 mod logging;
 mod state;
@@ -20,6 +21,10 @@ use tauri::Manager;
 
 /// Entry point of the `ordinal` binary: a CLI subcommand when one is given, else the window.
 pub fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(code) = cli::run(&args) {
+        return code;
+    }
     run_gui();
     ExitCode::SUCCESS
 }

@@ -19,14 +19,24 @@ pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
     let (file_layer, guard) = match appender {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
-            (Some(fmt::layer().with_ansi(false).with_writer(writer)), Some(guard))
+            (
+                Some(fmt::layer().with_ansi(false).with_writer(writer)),
+                Some(guard),
+            )
         }
         Err(err) => {
-            eprintln!("ordinal: cannot open log directory {}: {err}", log_dir.display());
+            eprintln!(
+                "ordinal: cannot open log directory {}: {err}",
+                log_dir.display()
+            );
             (None, None)
         }
     };
     let stderr_layer = cfg!(debug_assertions).then(|| fmt::layer().with_writer(std::io::stderr));
-    let _ = tracing_subscriber::registry().with(filter).with(file_layer).with(stderr_layer).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
     guard
 }

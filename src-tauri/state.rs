@@ -17,7 +17,12 @@ pub struct AppState {
 impl AppState {
     pub fn new(dirs: AppDirs, log_dir: PathBuf, log_guard: Option<WorkerGuard>) -> Self {
         let settings = SettingsStore::new(dirs.data_dir.join("settings.json"));
-        Self { dirs, log_dir, settings, _log_guard: log_guard }
+        Self {
+            dirs,
+            log_dir,
+            settings,
+            _log_guard: log_guard,
+        }
     }
 
     /// The kubeconfig files as kubectl would find them, plus Ordinal's imported ones.

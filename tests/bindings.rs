@@ -23,7 +23,11 @@ fn typescript_bindings_are_fresh() {
     let fresh = tempfile::tempdir().unwrap();
     ordinal_app::bindings::export_all(fresh.path()).expect("export bindings");
     let generated = read_dir(fresh.path());
-    assert!(generated.len() >= 5, "expected the transfer types to be exported, got {:?}", generated.keys());
+    assert!(
+        generated.len() >= 5,
+        "expected the transfer types to be exported, got {:?}",
+        generated.keys()
+    );
 
     if std::env::var_os("ORDINAL_UPDATE_BINDINGS").is_some() {
         std::fs::create_dir_all(&committed).unwrap();
@@ -36,8 +40,16 @@ fn typescript_bindings_are_fresh() {
         return;
     }
     let current = read_dir(&committed);
-    let stale: Vec<_> = generated.iter().filter(|(n, t)| current.get(*n) != Some(t)).map(|(n, _)| n.clone()).collect();
-    let extra: Vec<_> = current.keys().filter(|n| !generated.contains_key(*n)).cloned().collect();
+    let stale: Vec<_> = generated
+        .iter()
+        .filter(|(n, t)| current.get(*n) != Some(t))
+        .map(|(n, _)| n.clone())
+        .collect();
+    let extra: Vec<_> = current
+        .keys()
+        .filter(|n| !generated.contains_key(*n))
+        .cloned()
+        .collect();
     assert!(
         stale.is_empty() && extra.is_empty(),
         "ui/src/api/gen is stale (changed or missing: {stale:?}; no longer generated: {extra:?}). \

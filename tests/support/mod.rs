@@ -10,7 +10,6 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -18,7 +17,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 /// One window at a time: WebKitWebDriver and Xvfb are heavy on a 2-core machine.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
@@ -29,7 +28,7 @@ pub struct App {
     display: u32,
     driver: Child,
     xvfb: Child,
-    _lock: std::sync::MutexGuard<'static, ()>,
+    _lock: tokio::sync::MutexGuard<'static, ()>,
 }
 
 pub struct Launch {
@@ -41,7 +40,11 @@ pub struct Launch {
 
 impl Launch {
     pub fn new(scenario: &str) -> Self {
-        Self { scenario: scenario.to_string(), env: Vec::new(), dir: tempfile::tempdir().expect("tempdir") }
+        Self {
+            scenario: scenario.to_string(),
+            env: Vec::new(),
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
 
     pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
@@ -54,18 +57,28 @@ impl Launch {
     }
 
     pub async fn start(self) -> App {
-        let lock = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        let lock = ONE_AT_A_TIME.lock().await;
         // several rustls providers are compiled in (kube uses ring, other crates aws-lc): pick one
         let _ = rustls::crypto::ring::default_provider().install_default();
         let display = free_display();
         let xvfb = Command::new("Xvfb")
-            .args([&format!(":{display}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([
+                &format!(":{display}"),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("Xvfb is required for the end-to-end suite (apt-get install xvfb)");
-        wait_until(|| Path::new(&format!("/tmp/.X11-unix/X{display}")).exists(), "Xvfb socket");
+        wait_until(
+            || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists(),
+            "Xvfb socket",
+        );
 
         let port = free_port();
         let native_port = free_port();
@@ -73,38 +86,59 @@ impl Launch {
         std::fs::create_dir_all(&data_dir).unwrap();
         let log = std::fs::File::create(self.dir.path().join("driver.log")).unwrap();
         let mut cmd = Command::new(tauri_driver());
-        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .env("DISPLAY", format!(":{display}"))
-            .env("ORDINAL_DATA_DIR", &data_dir)
-            .env("ORDINAL_LOG", "info")
-            .env("LANG", "C.UTF-8")
-            .env("LANGUAGE", "en")
-            .env_remove("KUBECONFIG")
-            // no GPU on CI machines; keep WebKit on its software path
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log);
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+        .env("DISPLAY", format!(":{display}"))
+        .env("ORDINAL_DATA_DIR", &data_dir)
+        .env("ORDINAL_LOG", "info")
+        .env("LANG", "C.UTF-8")
+        .env("LANGUAGE", "en")
+        .env_remove("KUBECONFIG")
+        // no GPU on CI machines; keep WebKit on its software path
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log);
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
         // its own process group, so that closing kills WebKitWebDriver and the app with it
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        let driver = cmd.spawn().expect("tauri-driver is required (cargo install tauri-driver --locked)");
-        wait_until(|| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(), "tauri-driver port");
+        let driver = cmd
+            .spawn()
+            .expect("tauri-driver is required (cargo install tauri-driver --locked)");
+        wait_until(
+            || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+            "tauri-driver port",
+        );
 
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
-        caps.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_ordinal") }));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": env!("CARGO_BIN_EXE_ordinal") }),
+        );
         let client = ClientBuilder::rustls()
             .expect("rustls")
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("WebDriver session with the Ordinal window");
-        let app = App { client, dir: self.dir, scenario: self.scenario, display, driver, xvfb, _lock: lock };
+        let app = App {
+            client,
+            dir: self.dir,
+            scenario: self.scenario,
+            display,
+            driver,
+            xvfb,
+            _lock: lock,
+        };
         app.find("[data-testid=app-shell]").await;
         app
     }
@@ -113,17 +147,30 @@ impl Launch {
 impl App {
     /// Waits for one element matching `css`.
     pub async fn find(&self, css: &str) -> Element {
-        match self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
             Ok(e) => e,
             Err(err) => {
                 self.screenshot("FAILED-find").await;
-                panic!("[{}] element {css} did not appear: {err}\n{}", self.scenario, self.driver_log_tail())
+                panic!(
+                    "[{}] element {css} did not appear: {err}\n{}",
+                    self.scenario,
+                    self.driver_log_tail()
+                )
             }
         }
     }
 
     pub async fn find_all(&self, css: &str) -> Vec<Element> {
-        self.client.find_all(Locator::Css(css)).await.unwrap_or_default()
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
     }
 
     /// Waits until `probe` (a JS expression) evaluates to true in the page.
@@ -137,8 +184,13 @@ impl App {
                 }
             }
             if Instant::now() > deadline {
-                self.screenshot(&format!("FAILED-{}", what.replace(' ', "-"))).await;
-                panic!("[{}] timed out waiting for {what} ({probe})\n{}", self.scenario, self.driver_log_tail());
+                self.screenshot(&format!("FAILED-{}", what.replace(' ', "-")))
+                    .await;
+                panic!(
+                    "[{}] timed out waiting for {what} ({probe})\n{}",
+                    self.scenario,
+                    self.driver_log_tail()
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -148,11 +200,17 @@ impl App {
     pub fn driver_log_tail(&self) -> String {
         let log = std::fs::read_to_string(self.dir.path().join("driver.log")).unwrap_or_default();
         let lines: Vec<&str> = log.lines().collect();
-        format!("--- driver/app log (tail) ---\n{}", lines[lines.len().saturating_sub(40)..].join("\n"))
+        format!(
+            "--- driver/app log (tail) ---\n{}",
+            lines[lines.len().saturating_sub(40)..].join("\n")
+        )
     }
 
     pub async fn js(&self, script: &str) -> serde_json::Value {
-        self.client.execute(script, vec![]).await.expect("execute script")
+        self.client
+            .execute(script, vec![])
+            .await
+            .expect("execute script")
     }
 
     pub async fn text(&self, css: &str) -> String {
@@ -195,13 +253,17 @@ impl Drop for App {
 }
 
 fn kill_group(child: &mut Child) {
-    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
     let _ = child.kill();
     let _ = child.wait();
 }
 
 pub fn screenshot_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("e2e-screenshots")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("e2e-screenshots")
 }
 
 fn tauri_driver() -> PathBuf {
@@ -219,12 +281,19 @@ fn tauri_driver() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn free_display() -> u32 {
     (90..200)
-        .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
         .expect("a free X display number")
 }
 
@@ -243,7 +312,10 @@ pub fn kubeconfig_with(contexts: &[&str]) -> String {
     let mut users = String::new();
     let mut ctxs = String::new();
     for (i, name) in contexts.iter().enumerate() {
-        clusters += &format!("- name: {name}-cluster\n  cluster:\n    server: https://127.0.0.1:{}\n", 1 + i);
+        clusters += &format!(
+            "- name: {name}-cluster\n  cluster:\n    server: https://127.0.0.1:{}\n",
+            1 + i
+        );
         users += &format!("- name: {name}-user\n  user:\n    token: e2e-token-{i}\n");
         ctxs += &format!("- name: {name}\n  context:\n    cluster: {name}-cluster\n    user: {name}-user\n    namespace: ns-{i}\n");
     }

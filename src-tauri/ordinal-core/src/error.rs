@@ -48,7 +48,11 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), detail: None }
+        Self {
+            code,
+            message: message.into(),
+            detail: None,
+        }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -68,7 +72,11 @@ pub trait Classify: std::fmt::Display {
         None
     }
     fn to_ipc(&self) -> IpcError {
-        IpcError { code: self.code(), message: self.to_string(), detail: self.detail() }
+        IpcError {
+            code: self.code(),
+            message: self.to_string(),
+            detail: self.detail(),
+        }
     }
 }
 
@@ -78,11 +86,17 @@ mod tests {
 
     #[test]
     fn serializes_as_code_message_detail() {
-        let e = IpcError::new(ErrorCode::Forbidden, "you cannot patch statefulsets in namespace db")
-            .with_detail("reason: Forbidden");
+        let e = IpcError::new(
+            ErrorCode::Forbidden,
+            "you cannot patch statefulsets in namespace db",
+        )
+        .with_detail("reason: Forbidden");
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["code"], "Forbidden");
-        assert_eq!(v["message"], "you cannot patch statefulsets in namespace db");
+        assert_eq!(
+            v["message"],
+            "you cannot patch statefulsets in namespace db"
+        );
         assert_eq!(v["detail"], "reason: Forbidden");
         let no_detail = serde_json::to_value(IpcError::internal("x")).unwrap();
         assert!(no_detail.get("detail").is_none());

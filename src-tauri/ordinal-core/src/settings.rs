@@ -42,9 +42,15 @@ pub struct Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("cannot read settings file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot save settings to {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl Classify for SettingsError {
@@ -74,12 +80,19 @@ impl SettingsStore {
         let bytes = match std::fs::read(&self.path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-            Err(source) => return Err(SettingsError::Read { path: self.path.clone(), source }),
+            Err(source) => {
+                return Err(SettingsError::Read {
+                    path: self.path.clone(),
+                    source,
+                })
+            }
         };
         match serde_json::from_slice(&bytes) {
             Ok(s) => Ok(s),
             Err(err) => {
-                let aside = self.path.with_extension(format!("json.corrupt-{}", unix_now()));
+                let aside = self
+                    .path
+                    .with_extension(format!("json.corrupt-{}", unix_now()));
                 tracing::warn!(path = %self.path.display(), %err, aside = %aside.display(), "settings file unreadable; using defaults");
                 let _ = std::fs::rename(&self.path, &aside);
                 Ok(Settings::default())
@@ -89,8 +102,12 @@ impl SettingsStore {
 
     pub fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
         let json = serde_json::to_vec_pretty(settings).expect("settings serialize");
-        crate::fsutil::atomic_write(&self.path, &json, 0o600)
-            .map_err(|source| SettingsError::Write { path: self.path.clone(), source })
+        crate::fsutil::atomic_write(&self.path, &json, 0o600).map_err(|source| {
+            SettingsError::Write {
+                path: self.path.clone(),
+                source,
+            }
+        })
     }
 }
 
@@ -110,11 +127,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SettingsStore::new(dir.path().join("settings.json"));
         assert_eq!(store.load().unwrap(), Settings::default());
-        let s = Settings { language: Language::ZhCn, theme: Theme::Dark };
+        let s = Settings {
+            language: Language::ZhCn,
+            theme: Theme::Dark,
+        };
         store.save(&s).unwrap();
         assert_eq!(store.load().unwrap(), s);
         let raw = std::fs::read_to_string(store.path()).unwrap();
-        assert!(raw.contains("\"zh-CN\"") && raw.contains("\"dark\""), "{raw}");
+        assert!(
+            raw.contains("\"zh-CN\"") && raw.contains("\"dark\""),
+            "{raw}"
+        );
     }
 
     #[test]
@@ -130,6 +153,9 @@ mod tests {
             .filter(|n| n.starts_with("settings.json.corrupt-"))
             .collect();
         assert_eq!(kept.len(), 1);
-        assert_eq!(std::fs::read(dir.path().join(&kept[0])).unwrap(), b"{not json");
+        assert_eq!(
+            std::fs::read(dir.path().join(&kept[0])).unwrap(),
+            b"{not json"
+        );
     }
 }

@@ -7,7 +7,12 @@ use ordinal_sim::{Seed, SimConfig, Simulator};
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
 }
@@ -24,13 +29,25 @@ fn main() {
             .unwrap_or((100, 10_000, 5));
         let before = rss_mb();
         let t = Instant::now();
-        let sim = Simulator::start(SimConfig { seed: Seed::Scale { namespaces: ns, statefulsets: sts, replicas: reps }, ..Default::default() }).await.expect("start");
+        let sim = Simulator::start(SimConfig {
+            seed: Seed::Scale {
+                namespaces: ns,
+                statefulsets: sts,
+                replicas: reps,
+            },
+            ..Default::default()
+        })
+        .await
+        .expect("start");
         let startup = t.elapsed();
         let pods = sim.count("pods");
         let rss = rss_mb();
         println!("scale seed: {ns} namespaces, {sts} statefulsets, {pods} pods");
         println!("startup: {:.2} s (budget 10 s)", startup.as_secs_f64());
-        println!("rss: {:.0} MB (before {:.0} MB; budget 500 MB)", rss, before);
+        println!(
+            "rss: {:.0} MB (before {:.0} MB; budget 500 MB)",
+            rss, before
+        );
         let ok = startup.as_secs_f64() < 10.0 && rss < 500.0;
         sim.shutdown().await;
         println!("{}", if ok { "within budget" } else { "OVER BUDGET" });

@@ -42,7 +42,10 @@ pub fn json_response(code: u16, v: &Value) -> Response<Body> {
 fn bytes_response(code: u16, bytes: impl Into<Bytes>) -> Response<Body> {
     let mut r = Response::new(full(bytes));
     *r.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    r.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
     r
 }
 
@@ -67,19 +70,28 @@ pub struct Req {
 
 impl Req {
     fn q(&self, k: &str) -> Option<&str> {
-        self.query.get(k).map(String::as_str).filter(|s| !s.is_empty())
+        self.query
+            .get(k)
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
     }
     fn flag(&self, k: &str) -> bool {
         matches!(self.q(k), Some("true") | Some("1"))
     }
     fn header(&self, k: &str) -> &str {
-        self.headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
     fn wants_table(&self) -> bool {
         self.header("accept").contains("as=Table")
     }
     fn dry_run(&self) -> bool {
-        self.query.get("dryRun").map(|v| v == "All").unwrap_or(false)
+        self.query
+            .get("dryRun")
+            .map(|v| v == "All")
+            .unwrap_or(false)
     }
     fn manager(&self) -> String {
         if let Some(m) = self.q("fieldManager") {
@@ -87,12 +99,17 @@ impl Req {
         }
         let ua = self.header("user-agent");
         let m = ua.split('/').next().unwrap_or("").trim();
-        if m.is_empty() { "unknown".into() } else { m.to_string() }
+        if m.is_empty() {
+            "unknown".into()
+        } else {
+            m.to_string()
+        }
     }
 }
 
 pub fn parse_query(q: Option<&str>) -> HashMap<String, String> {
-    q.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
+    q.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
 }
 
 #[derive(Debug)]
@@ -103,12 +120,22 @@ enum Route {
     GroupList,
     Group(String),
     ResourceList(String, String),
-    Resource { res: usize, ns: Option<String>, name: Option<String>, sub: Option<String>, watch_path: bool },
+    Resource {
+        res: usize,
+        ns: Option<String>,
+        name: Option<String>,
+        sub: Option<String>,
+        watch_path: bool,
+    },
     OpenApiMissing,
 }
 
 fn route(path: &str) -> Result<Route, RouteError> {
-    let segs: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let segs: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     match segs.as_slice() {
         ["version"] => return Ok(Route::Version),
         ["healthz"] | ["readyz"] | ["livez"] => return Ok(Route::Health),
@@ -119,7 +146,10 @@ fn route(path: &str) -> Result<Route, RouteError> {
         ["api", "v1"] => return Ok(Route::ResourceList(String::new(), "v1".into())),
         ["apis", g] => return Ok(Route::Group(g.to_string())),
         ["apis", g, v] => {
-            if resources::groups().iter().any(|(gg, vv)| gg == g && vv == v) {
+            if resources::groups()
+                .iter()
+                .any(|(gg, vv)| gg == g && vv == v)
+            {
                 return Ok(Route::ResourceList(g.to_string(), v.to_string()));
             }
             return Err(RouteError::NotFound);
@@ -137,7 +167,11 @@ fn route(path: &str) -> Result<Route, RouteError> {
     };
     let find = |p: &str| resources::find(group, version, p);
     match rest {
-        ["namespaces", ns, plural, tail @ ..] if find(plural).map(|i| RESOURCES[i].namespaced).unwrap_or(false) => {
+        ["namespaces", ns, plural, tail @ ..]
+            if find(plural)
+                .map(|i| RESOURCES[i].namespaced)
+                .unwrap_or(false) =>
+        {
             let res = find(plural).ok_or(RouteError::NotFound)?;
             let (name, sub) = match tail {
                 [] => (None, None),
@@ -145,7 +179,13 @@ fn route(path: &str) -> Result<Route, RouteError> {
                 [n, s] => (Some(n.to_string()), Some(s.to_string())),
                 _ => return Err(RouteError::NotFound),
             };
-            Ok(Route::Resource { res, ns: Some(ns.to_string()), name, sub, watch_path })
+            Ok(Route::Resource {
+                res,
+                ns: Some(ns.to_string()),
+                name,
+                sub,
+                watch_path,
+            })
         }
         [plural, tail @ ..] => {
             let res = find(plural).ok_or(RouteError::NotFound)?;
@@ -158,14 +198,25 @@ fn route(path: &str) -> Result<Route, RouteError> {
             if RESOURCES[res].namespaced && name.is_some() {
                 return Err(RouteError::NotFound);
             }
-            Ok(Route::Resource { res, ns: None, name, sub, watch_path })
+            Ok(Route::Resource {
+                res,
+                ns: None,
+                name,
+                sub,
+                watch_path,
+            })
         }
         _ => Err(RouteError::NotFound),
     }
 }
 
 fn not_found_route() -> ApiError {
-    ApiError::new(404, "NotFound", "the server could not find the requested resource").with_details(json!({}))
+    ApiError::new(
+        404,
+        "NotFound",
+        "the server could not find the requested resource",
+    )
+    .with_details(json!({}))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -183,7 +234,14 @@ pub fn allowed(user: &User, verb: &str, res: &ResourceDef, ns: Option<&str>) -> 
     }
 }
 
-fn forbidden_error(user: &User, verb: &str, res: &ResourceDef, sub: Option<&str>, ns: Option<&str>, name: Option<&str>) -> ApiError {
+fn forbidden_error(
+    user: &User,
+    verb: &str,
+    res: &ResourceDef,
+    sub: Option<&str>,
+    ns: Option<&str>,
+    name: Option<&str>,
+) -> ApiError {
     let resource = match sub {
         Some(s) => format!("{}/{}", res.plural, s),
         None => res.plural.to_string(),
@@ -218,9 +276,16 @@ fn group_json(g: &str, v: &str) -> Value {
 }
 
 fn resource_list(group: &str, version: &str) -> Value {
-    let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
+    let gv = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
     let mut out = Vec::new();
-    for r in RESOURCES.iter().filter(|r| r.group == group && r.version == version) {
+    for r in RESOURCES
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+    {
         let mut e = json!({
             "name": r.plural, "singularName": r.singular, "namespaced": r.namespaced, "kind": r.kind,
             "verbs": r.verbs,
@@ -234,10 +299,18 @@ fn resource_list(group: &str, version: &str) -> Value {
         out.push(e);
         for sub in r.subresources {
             let e = match *sub {
-                "scale" => json!({"name": format!("{}/scale", r.plural), "singularName": "", "namespaced": r.namespaced, "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]}),
-                "log" => json!({"name": format!("{}/log", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": "Pod", "verbs": ["get"]}),
-                "eviction" => json!({"name": format!("{}/eviction", r.plural), "singularName": "", "namespaced": r.namespaced, "group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]}),
-                other => json!({"name": format!("{}/{other}", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": r.kind, "verbs": ["get", "patch", "update"]}),
+                "scale" => {
+                    json!({"name": format!("{}/scale", r.plural), "singularName": "", "namespaced": r.namespaced, "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]})
+                }
+                "log" => {
+                    json!({"name": format!("{}/log", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": "Pod", "verbs": ["get"]})
+                }
+                "eviction" => {
+                    json!({"name": format!("{}/eviction", r.plural), "singularName": "", "namespaced": r.namespaced, "group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]})
+                }
+                other => {
+                    json!({"name": format!("{}/{other}", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": r.kind, "verbs": ["get", "patch", "update"]})
+                }
             };
             out.push(e);
         }
@@ -270,7 +343,10 @@ fn verb_of(method: &Method, has_name: bool, watch: bool) -> &'static str {
 }
 
 async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiError> {
-    if req.header("content-type").starts_with("application/vnd.kubernetes.protobuf") {
+    if req
+        .header("content-type")
+        .starts_with("application/vnd.kubernetes.protobuf")
+    {
         match crate::proto::decode(&req.body) {
             Ok(v) => req.body = Bytes::from(serde_json::to_vec(&v).unwrap_or_default()),
             Err(e) => return Err(ApiError::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml ({e})"))),
@@ -281,20 +357,34 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
         Route::Version => return Ok(json_response(200, &version_json())),
         Route::Health => {
             let mut resp = Response::new(full("ok"));
-            resp.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+            resp.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
             return Ok(resp);
         }
         Route::OpenApiMissing => return Err(not_found_route()),
         Route::ApiVersions => {
             let addr = format!("127.0.0.1:{}", st.port());
-            return Ok(json_response(200, &json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": addr}]})));
+            return Ok(json_response(
+                200,
+                &json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": addr}]}),
+            ));
         }
         Route::GroupList => {
-            let groups: Vec<Value> = resources::groups().iter().map(|(g, v)| group_json(g, v)).collect();
-            return Ok(json_response(200, &json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})));
+            let groups: Vec<Value> = resources::groups()
+                .iter()
+                .map(|(g, v)| group_json(g, v))
+                .collect();
+            return Ok(json_response(
+                200,
+                &json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
+            ));
         }
         Route::Group(g) => {
-            let Some((g, v)) = resources::groups().into_iter().find(|(gg, _)| *gg == g) else { return Err(not_found_route()) };
+            let Some((g, v)) = resources::groups().into_iter().find(|(gg, _)| *gg == g) else {
+                return Err(not_found_route());
+            };
             let mut gj = group_json(g, v);
             gj["kind"] = json!("APIGroup");
             gj["apiVersion"] = json!("v1");
@@ -303,7 +393,16 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
         Route::ResourceList(g, v) => return Ok(json_response(200, &resource_list(&g, &v))),
         Route::Resource { .. } => {}
     }
-    let Route::Resource { res, ns, name, sub, watch_path } = r else { return Err(not_found_route()) };
+    let Route::Resource {
+        res,
+        ns,
+        name,
+        sub,
+        watch_path,
+    } = r
+    else {
+        return Err(not_found_route());
+    };
     let def = &RESOURCES[res];
     let is_watch = watch_path || req.flag("watch");
     let mut verb = verb_of(&req.method, name.is_some(), is_watch);
@@ -319,7 +418,9 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
         }
     }
     if def.is_virtual() {
-        if def.kind == "SelfSubjectAccessReview" && verb != "create" || def.kind != "SelfSubjectAccessReview" && !matches!(verb, "get" | "list") {
+        if def.kind == "SelfSubjectAccessReview" && verb != "create"
+            || def.kind != "SelfSubjectAccessReview" && !matches!(verb, "get" | "list")
+        {
             return Err(ApiError::method_not_allowed());
         }
     } else if !def.verbs.contains(&verb) {
@@ -332,30 +433,52 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
         verb = "get";
     }
     if !allowed(&req.user, verb, def, ns.as_deref()) {
-        return Err(forbidden_error(&req.user, verb, def, sub.as_deref(), ns.as_deref(), name.as_deref()));
+        return Err(forbidden_error(
+            &req.user,
+            verb,
+            def,
+            sub.as_deref(),
+            ns.as_deref(),
+            name.as_deref(),
+        ));
     }
     let nsv = ns.clone().unwrap_or_default();
     match (verb, name.as_deref(), sub.as_deref()) {
         ("create", None, _) if res == idx::SSAR => ssar(&req),
-        ("list", _, _) | ("get", _, _) if res == idx::POD_METRICS || res == idx::NODE_METRICS => metrics(&st, res, ns.as_deref(), name.as_deref()),
+        ("list", _, _) | ("get", _, _) if res == idx::POD_METRICS || res == idx::NODE_METRICS => {
+            metrics(&st, res, ns.as_deref(), name.as_deref())
+        }
         ("get", Some(n), None) | ("get", Some(n), Some("status")) => get(&st, &req, res, &nsv, n),
         ("get", Some(n), Some("scale")) => {
-            let o = st.store.get_value(res, &nsv, n).ok_or_else(|| ApiError::not_found(def, n))?;
+            let o = st
+                .store
+                .get_value(res, &nsv, n)
+                .ok_or_else(|| ApiError::not_found(def, n))?;
             Ok(json_response(200, &scale_of(&o)))
         }
         ("get", Some(n), Some("log")) => logs(&st, &req, &nsv, n).await,
         ("list", None, None) => list(&st, &req, res, ns.as_deref()),
         ("watch", _, None) => watch(st.clone(), &req, res, ns.as_deref(), name.as_deref()),
         ("create", None, None) => {
-            let body = patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
-            let opts = WriteOpts { dry_run: req.dry_run(), manager: req.manager(), force: false };
+            let body =
+                patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let opts = WriteOpts {
+                dry_run: req.dry_run(),
+                manager: req.manager(),
+                force: false,
+            };
             let v = ops::create(&st, res, &nsv, body, &opts)?;
             Ok(json_response(201, &v))
         }
         ("create", Some(n), Some("eviction")) => evict(&st, &req, &nsv, n),
         ("update", Some(n), sub) => {
-            let body = patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
-            let opts = WriteOpts { dry_run: req.dry_run(), manager: req.manager(), force: false };
+            let body =
+                patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let opts = WriteOpts {
+                dry_run: req.dry_run(),
+                manager: req.manager(),
+                force: false,
+            };
             if sub == Some("scale") {
                 return scale_write(&st, res, &nsv, n, ScaleWrite::Put(body), &opts);
             }
@@ -363,13 +486,21 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
             Ok(json_response(200, &v))
         }
         ("patch", Some(n), sub) => {
-            let pt = PatchType::from_content_type(req.header("content-type")).map_err(|e| ApiError::new(415, "UnsupportedMediaType", e.to_string()))?;
-            let body = patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let pt = PatchType::from_content_type(req.header("content-type"))
+                .map_err(|e| ApiError::new(415, "UnsupportedMediaType", e.to_string()))?;
+            let body =
+                patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
             let force = req.flag("force");
             if force && !matches!(pt, PatchType::Apply) {
-                return Err(ApiError::bad_request("force may not be set for non-apply patch"));
+                return Err(ApiError::bad_request(
+                    "force may not be set for non-apply patch",
+                ));
             }
-            let opts = WriteOpts { dry_run: req.dry_run(), manager: req.manager(), force };
+            let opts = WriteOpts {
+                dry_run: req.dry_run(),
+                manager: req.manager(),
+                force,
+            };
             if sub == Some("scale") {
                 return scale_write(&st, res, &nsv, n, ScaleWrite::Patch(pt, body), &opts);
             }
@@ -396,50 +527,91 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
                     }
                 }
             }
-            Ok(json_response(200, &json!({"kind": def.list_kind(), "apiVersion": def.api_version(), "metadata": {}, "items": deleted})))
+            Ok(json_response(
+                200,
+                &json!({"kind": def.list_kind(), "apiVersion": def.api_version(), "metadata": {}, "items": deleted}),
+            ))
         }
         _ => Err(ApiError::method_not_allowed()),
     }
 }
 
 fn delete_opts(req: &Req) -> Result<DeleteOpts, ApiError> {
-    let body: Value = if req.body.is_empty() { json!({}) } else { serde_json::from_slice(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))? };
-    let grace = req.q("gracePeriodSeconds").and_then(|g| g.parse().ok()).or_else(|| body.get("gracePeriodSeconds").and_then(Value::as_i64));
+    let body: Value = if req.body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?
+    };
+    let grace = req
+        .q("gracePeriodSeconds")
+        .and_then(|g| g.parse().ok())
+        .or_else(|| body.get("gracePeriodSeconds").and_then(Value::as_i64));
     let propagation = req
         .q("propagationPolicy")
         .map(String::from)
-        .or_else(|| body.get("propagationPolicy").and_then(Value::as_str).map(String::from))
-        .or_else(|| match body.get("orphanDependents").and_then(Value::as_bool) {
-            Some(true) => Some("Orphan".into()),
-            _ => None,
-        });
+        .or_else(|| {
+            body.get("propagationPolicy")
+                .and_then(Value::as_str)
+                .map(String::from)
+        })
+        .or_else(
+            || match body.get("orphanDependents").and_then(Value::as_bool) {
+                Some(true) => Some("Orphan".into()),
+                _ => None,
+            },
+        );
     if let Some(p) = &propagation {
         if !matches!(p.as_str(), "Foreground" | "Background" | "Orphan") {
             return Err(ApiError::new(422, "Invalid", format!("DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{p}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")));
         }
     }
-    let dry_run = req.dry_run() || body.get("dryRun").and_then(Value::as_array).map(|a| a.contains(&json!("All"))).unwrap_or(false);
+    let dry_run = req.dry_run()
+        || body
+            .get("dryRun")
+            .and_then(Value::as_array)
+            .map(|a| a.contains(&json!("All")))
+            .unwrap_or(false);
     Ok(DeleteOpts {
         grace,
         propagation,
-        uid: body.pointer("/preconditions/uid").and_then(Value::as_str).map(String::from),
-        rv: body.pointer("/preconditions/resourceVersion").and_then(Value::as_str).map(String::from),
+        uid: body
+            .pointer("/preconditions/uid")
+            .and_then(Value::as_str)
+            .map(String::from),
+        rv: body
+            .pointer("/preconditions/resourceVersion")
+            .and_then(Value::as_str)
+            .map(String::from),
         dry_run,
     })
 }
 
 fn selectors(req: &Req) -> Result<(LabelSelector, FieldSelector), ApiError> {
-    let ls = LabelSelector::parse(req.q("labelSelector").unwrap_or("")).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let fs = FieldSelector::parse(req.q("fieldSelector").unwrap_or("")).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let ls = LabelSelector::parse(req.q("labelSelector").unwrap_or(""))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let fs = FieldSelector::parse(req.q("fieldSelector").unwrap_or(""))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
     Ok((ls, fs))
 }
 
-fn get(st: &State, req: &Req, res: usize, ns: &str, name: &str) -> Result<Response<Body>, ApiError> {
+fn get(
+    st: &State,
+    req: &Req,
+    res: usize,
+    ns: &str,
+    name: &str,
+) -> Result<Response<Body>, ApiError> {
     let def = &RESOURCES[res];
-    let o = st.store.get(res, ns, name).ok_or_else(|| ApiError::not_found(def, name))?;
+    let o = st
+        .store
+        .get(res, ns, name)
+        .ok_or_else(|| ApiError::not_found(def, name))?;
     if req.wants_table() {
         let v = o.value();
-        return Ok(json_response(200, &table::table(res, def, &[v], &o.rv.to_string(), None, true)));
+        return Ok(json_response(
+            200,
+            &table::table(res, def, &[v], &o.rv.to_string(), None, true),
+        ));
     }
     Ok(bytes_response(200, o.json.clone()))
 }
@@ -457,17 +629,25 @@ fn list(st: &State, req: &Req, res: usize, ns: Option<&str>) -> Result<Response<
     let limit: usize = req.q("limit").and_then(|l| l.parse().ok()).unwrap_or(0);
     let start: Option<(String, u64)> = match req.q("continue") {
         Some(c) => {
-            let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).map_err(|_| ApiError::bad_request("continue key is not valid: illegal base64"))?;
-            let t: ContinueToken = serde_json::from_slice(&raw).map_err(|_| ApiError::bad_request("continue key is not valid"))?;
+            let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(c)
+                .map_err(|_| ApiError::bad_request("continue key is not valid: illegal base64"))?;
+            let t: ContinueToken = serde_json::from_slice(&raw)
+                .map_err(|_| ApiError::bad_request("continue key is not valid"))?;
             Some((t.start, t.rv))
         }
         None => None,
     };
     // Too-old exact resourceVersion reads are rejected like the real server.
     if let (Some(rv), Some("Exact")) = (req.q("resourceVersion"), req.q("resourceVersionMatch")) {
-        let want: u64 = rv.parse().map_err(|_| ApiError::bad_request(format!("invalid resource version \"{rv}\"")))?;
+        let want: u64 = rv
+            .parse()
+            .map_err(|_| ApiError::bad_request(format!("invalid resource version \"{rv}\"")))?;
         if want != st.store.current_rv() {
-            return Err(ApiError::gone(format!("too old resource version: {want} ({})", st.store.current_rv())));
+            return Err(ApiError::gone(format!(
+                "too old resource version: {want} ({})",
+                st.store.current_rv()
+            )));
         }
     }
     let (cur_rv, items) = st.store.list(res, ns);
@@ -500,21 +680,33 @@ fn list(st: &State, req: &Req, res: usize, ns: Option<&str>) -> Result<Response<
     }
     let cont = match (&next, remaining) {
         (Some(k), r) if r > 0 => {
-            let t = serde_json::to_vec(&ContinueToken { rv: list_rv, start: k.clone() }).unwrap_or_default();
+            let t = serde_json::to_vec(&ContinueToken {
+                rv: list_rv,
+                start: k.clone(),
+            })
+            .unwrap_or_default();
             Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(t))
         }
         _ => None,
     };
     if req.wants_table() {
         let vals: Vec<Value> = selected.iter().map(|o| o.value()).collect();
-        return Ok(json_response(200, &table::table(res, def, &vals, &list_rv.to_string(), cont.as_deref(), true)));
+        return Ok(json_response(
+            200,
+            &table::table(res, def, &vals, &list_rv.to_string(), cont.as_deref(), true),
+        ));
     }
     let mut meta = json!({"resourceVersion": list_rv.to_string()});
     if let Some(c) = &cont {
         meta["continue"] = json!(c);
         meta["remainingItemCount"] = json!(remaining);
     }
-    let head = format!("{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"metadata\":{},\"items\":[", def.list_kind(), def.api_version(), meta);
+    let head = format!(
+        "{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"metadata\":{},\"items\":[",
+        def.list_kind(),
+        def.api_version(),
+        meta
+    );
     let total: usize = selected.iter().map(|o| o.json.len() + 1).sum();
     let mut buf = Vec::with_capacity(head.len() + total + 2);
     buf.extend_from_slice(head.as_bytes());
@@ -559,7 +751,11 @@ impl WatchFilter {
             return None;
         }
         let now = self.matches_obj(&ev.obj);
-        let before = ev.prev.as_ref().map(|p| self.matches_obj(p)).unwrap_or(false);
+        let before = ev
+            .prev
+            .as_ref()
+            .map(|p| self.matches_obj(p))
+            .unwrap_or(false);
         match ev.ty {
             EventType::Deleted => before.then_some(EventType::Deleted),
             EventType::Added => now.then_some(EventType::Added),
@@ -593,7 +789,8 @@ impl WatchFilter {
 }
 
 fn status_line(e: &ApiError) -> Bytes {
-    let mut s = serde_json::to_vec(&json!({"type": "ERROR", "object": e.to_status()})).unwrap_or_default();
+    let mut s =
+        serde_json::to_vec(&json!({"type": "ERROR", "object": e.to_status()})).unwrap_or_default();
     s.push(b'\n');
     Bytes::from(s)
 }
@@ -610,22 +807,49 @@ fn bookmark_line(res: usize, rv: u64, initial_end: bool) -> Bytes {
 }
 
 fn stream_response(rx: mpsc::Receiver<Bytes>, content_type: &'static str) -> Response<Body> {
-    let stream = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|b| (Ok::<_, Infallible>(Frame::data(b)), rx)) });
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<_, Infallible>(Frame::data(b)), rx))
+    });
     let mut r = Response::new(StreamBody::new(stream).boxed_unsync());
-    r.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
-    r.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-cache, private"));
+    r.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
+    r.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-cache, private"),
+    );
     r
 }
 
-fn watch(st: Arc<State>, req: &Req, res: usize, ns: Option<&str>, name: Option<&str>) -> Result<Response<Body>, ApiError> {
+fn watch(
+    st: Arc<State>,
+    req: &Req,
+    res: usize,
+    ns: Option<&str>,
+    name: Option<&str>,
+) -> Result<Response<Body>, ApiError> {
     let (ls, mut fs) = selectors(req)?;
     if let Some(n) = name {
-        fs = FieldSelector::parse(&format!("metadata.name={n}")).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        fs = FieldSelector::parse(&format!("metadata.name={n}"))
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
     }
-    let filter = WatchFilter { res, ns: ns.map(String::from), ls, fs, table: req.wants_table() };
+    let filter = WatchFilter {
+        res,
+        ns: ns.map(String::from),
+        ls,
+        fs,
+        table: req.wants_table(),
+    };
     let bookmarks = req.flag("allowWatchBookmarks");
     let send_initial = req.flag("sendInitialEvents");
-    let timeout = req.q("timeoutSeconds").and_then(|t| t.parse::<u64>().ok()).map(Duration::from_secs).unwrap_or(Duration::from_secs(1800));
+    let timeout = req
+        .q("timeoutSeconds")
+        .and_then(|t| t.parse::<u64>().ok())
+        .map(Duration::from_secs)
+        .unwrap_or(Duration::from_secs(1800));
     let rv_param = req.q("resourceVersion").map(String::from);
     let (tx, rx) = mpsc::channel::<Bytes>(512);
     let mut watch_gen = st.watch_gen.subscribe();
@@ -638,7 +862,9 @@ fn watch(st: Arc<State>, req: &Req, res: usize, ns: Option<&str>, name: Option<&
     let mut first = true;
     let (start_rv, mut live) = match rv_param.as_deref() {
         Some(rv) if rv != "0" && !send_initial => {
-            let since: u64 = rv.parse().map_err(|_| ApiError::bad_request(format!("invalid resource version \"{rv}\"")))?;
+            let since: u64 = rv
+                .parse()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version \"{rv}\"")))?;
             match st.store.subscribe_from(since) {
                 Ok((backlog, rx)) => {
                     let mut last = since;
@@ -678,7 +904,9 @@ fn watch(st: Arc<State>, req: &Req, res: usize, ns: Option<&str>, name: Option<&
             }
         }
         for o in snapshot {
-            if filter.matches_obj(&o) && tx.send(filter.line("ADDED", &o, &mut first)).await.is_err() {
+            if filter.matches_obj(&o)
+                && tx.send(filter.line("ADDED", &o, &mut first)).await.is_err()
+            {
                 return;
             }
         }
@@ -724,12 +952,18 @@ fn watch(st: Arc<State>, req: &Req, res: usize, ns: Option<&str>, name: Option<&
 // Subresources
 
 fn scale_of(o: &Value) -> Value {
-    let sel = crate::selector::LabelSelector::from_json(o.pointer("/spec/selector").unwrap_or(&Value::Null));
+    let sel = crate::selector::LabelSelector::from_json(
+        o.pointer("/spec/selector").unwrap_or(&Value::Null),
+    );
     let _ = sel;
     let selector: Vec<String> = o
         .pointer("/spec/selector/matchLabels")
         .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect()
+        })
         .unwrap_or_default();
     json!({
         "kind": "Scale",
@@ -751,29 +985,55 @@ enum ScaleWrite {
     Patch(PatchType, Value),
 }
 
-fn scale_write(st: &State, res: usize, ns: &str, name: &str, w: ScaleWrite, opts: &WriteOpts) -> Result<Response<Body>, ApiError> {
+fn scale_write(
+    st: &State,
+    res: usize,
+    ns: &str,
+    name: &str,
+    w: ScaleWrite,
+    opts: &WriteOpts,
+) -> Result<Response<Body>, ApiError> {
     let def = &RESOURCES[res];
-    let cur = st.store.get_value(res, ns, name).ok_or_else(|| ApiError::not_found(def, name))?;
+    let cur = st
+        .store
+        .get_value(res, ns, name)
+        .ok_or_else(|| ApiError::not_found(def, name))?;
     let scale = scale_of(&cur);
     let new_scale = match w {
         ScaleWrite::Put(v) => v,
         ScaleWrite::Patch(PatchType::Merge, p) => patch::merge_patch(&scale, &p),
         ScaleWrite::Patch(PatchType::Strategic, p) => patch::strategic_merge(&scale, &p),
-        ScaleWrite::Patch(PatchType::Json, p) => patch::json_patch(&scale, &p).map_err(|e| ApiError::new(422, "Invalid", e.to_string()))?,
+        ScaleWrite::Patch(PatchType::Json, p) => patch::json_patch(&scale, &p)
+            .map_err(|e| ApiError::new(422, "Invalid", e.to_string()))?,
         ScaleWrite::Patch(PatchType::Apply, p) => patch::merge_patch(&scale, &p),
     };
-    let want_rv = new_scale.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or("").to_string();
-    let cur_rv = cur.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    let want_rv = new_scale
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let cur_rv = cur
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if !want_rv.is_empty() && want_rv != cur_rv {
         return Err(ApiError::conflict(def, name));
     }
-    let replicas = new_scale.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0);
+    let replicas = new_scale
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
     if replicas < 0 {
         return Err(ApiError::new(422, "Invalid", format!("Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"))
             .with_details(json!({"name": name, "group": "autoscaling", "kind": "Scale", "causes": [{"reason": "FieldValueInvalid", "message": format!("Invalid value: {replicas}: must be greater than or equal to 0"), "field": "spec.replicas"}]})));
     }
     let v = ops::modify(st, res, ns, name, Some("scale"), opts, |o| {
-        if !want_rv.is_empty() && o.pointer("/metadata/resourceVersion").and_then(Value::as_str) != Some(want_rv.as_str()) {
+        if !want_rv.is_empty()
+            && o.pointer("/metadata/resourceVersion")
+                .and_then(Value::as_str)
+                != Some(want_rv.as_str())
+        {
             return Err(ApiError::conflict(def, name));
         }
         o["spec"]["replicas"] = json!(replicas);
@@ -783,19 +1043,27 @@ fn scale_write(st: &State, res: usize, ns: &str, name: &str, w: ScaleWrite, opts
 }
 
 fn ssar(req: &Req) -> Result<Response<Body>, ApiError> {
-    let mut body = patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let mut body =
+        patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let allowed_flag;
     let mut reason = String::new();
     if let Some(ra) = body.pointer("/spec/resourceAttributes").cloned() {
         let verb = ra.get("verb").and_then(Value::as_str).unwrap_or("");
         let group = ra.get("group").and_then(Value::as_str).unwrap_or("");
         let resource = ra.get("resource").and_then(Value::as_str).unwrap_or("");
-        let ns = ra.get("namespace").and_then(Value::as_str).filter(|s| !s.is_empty());
-        let def = RESOURCES.iter().find(|r| r.group == group && r.plural == resource);
+        let ns = ra
+            .get("namespace")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty());
+        let def = RESOURCES
+            .iter()
+            .find(|r| r.group == group && r.plural == resource);
         allowed_flag = match (&req.user, def) {
             (User::Admin(_), _) => true,
             (u, Some(d)) => allowed(u, verb, d, ns),
-            (User::Viewer, None) => matches!(verb, "get" | "list" | "watch") && ns == Some("default"),
+            (User::Viewer, None) => {
+                matches!(verb, "get" | "list" | "watch") && ns == Some("default")
+            }
         };
         if allowed_flag && matches!(req.user, User::Admin(_)) {
             reason = String::new();
@@ -804,9 +1072,19 @@ fn ssar(req: &Req) -> Result<Response<Body>, ApiError> {
         }
     } else {
         // nonResourceAttributes: discovery and health are open to every authenticated user.
-        let path = body.pointer("/spec/nonResourceAttributes/path").and_then(Value::as_str).unwrap_or("");
-        let verb = body.pointer("/spec/nonResourceAttributes/verb").and_then(Value::as_str).unwrap_or("");
-        allowed_flag = matches!(req.user, User::Admin(_)) || (verb == "get" && (path.starts_with("/api") || path == "/version" || path.starts_with("/healthz")));
+        let path = body
+            .pointer("/spec/nonResourceAttributes/path")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let verb = body
+            .pointer("/spec/nonResourceAttributes/verb")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        allowed_flag = matches!(req.user, User::Admin(_))
+            || (verb == "get"
+                && (path.starts_with("/api")
+                    || path == "/version"
+                    || path.starts_with("/healthz")));
     }
     body["apiVersion"] = json!("authorization.k8s.io/v1");
     body["kind"] = json!("SelfSubjectAccessReview");
@@ -823,40 +1101,86 @@ fn ssar(req: &Req) -> Result<Response<Body>, ApiError> {
 
 fn evict(st: &State, req: &Req, ns: &str, name: &str) -> Result<Response<Body>, ApiError> {
     let def = &RESOURCES[idx::PODS];
-    let pod = st.store.get_value(idx::PODS, ns, name).ok_or_else(|| ApiError::not_found(def, name))?;
+    let pod = st
+        .store
+        .get_value(idx::PODS, ns, name)
+        .ok_or_else(|| ApiError::not_found(def, name))?;
     let body = patch::parse_body(&req.body).unwrap_or(json!({}));
     let labels = crate::selector::labels_of(&pod);
     let ready = crate::controller::pod_ready(&pod);
     if pod.pointer("/metadata/deletionTimestamp").is_none() && ready {
         for pdb in st.store.list_values(idx::PDBS, Some(ns)) {
-            let sel = LabelSelector::from_json(pdb.pointer("/spec/selector").unwrap_or(&Value::Null));
+            let sel =
+                LabelSelector::from_json(pdb.pointer("/spec/selector").unwrap_or(&Value::Null));
             if sel.is_empty() || !sel.matches_map(&labels) {
                 continue;
             }
-            let allowed = pdb.pointer("/status/disruptionsAllowed").and_then(Value::as_i64).unwrap_or(0);
+            let allowed = pdb
+                .pointer("/status/disruptionsAllowed")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
             if allowed <= 0 {
-                let pname = pdb.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
-                let desired = pdb.pointer("/status/desiredHealthy").and_then(Value::as_i64).unwrap_or(0);
-                let healthy = pdb.pointer("/status/currentHealthy").and_then(Value::as_i64).unwrap_or(0);
+                let pname = pdb
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let desired = pdb
+                    .pointer("/status/desiredHealthy")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0);
+                let healthy = pdb
+                    .pointer("/status/currentHealthy")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0);
                 return Err(ApiError::new(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.").with_details(json!({
                     "causes": [{"reason": "DisruptionBudget", "message": format!("The disruption budget {pname} needs {desired} healthy pods and has {healthy} currently")}]
                 })));
             }
         }
     }
-    let grace = body.pointer("/deleteOptions/gracePeriodSeconds").and_then(Value::as_i64);
-    let dry_run = req.dry_run() || body.pointer("/deleteOptions/dryRun").and_then(Value::as_array).map(|a| a.contains(&json!("All"))).unwrap_or(false);
-    ops::delete(st, idx::PODS, ns, name, &DeleteOpts { grace, dry_run, ..Default::default() })?;
-    Ok(json_response(201, &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201})))
+    let grace = body
+        .pointer("/deleteOptions/gracePeriodSeconds")
+        .and_then(Value::as_i64);
+    let dry_run = req.dry_run()
+        || body
+            .pointer("/deleteOptions/dryRun")
+            .and_then(Value::as_array)
+            .map(|a| a.contains(&json!("All")))
+            .unwrap_or(false);
+    ops::delete(
+        st,
+        idx::PODS,
+        ns,
+        name,
+        &DeleteOpts {
+            grace,
+            dry_run,
+            ..Default::default()
+        },
+    )?;
+    Ok(json_response(
+        201,
+        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),
+    ))
 }
 
-fn metrics(st: &State, res: usize, ns: Option<&str>, name: Option<&str>) -> Result<Response<Body>, ApiError> {
+fn metrics(
+    st: &State,
+    res: usize,
+    ns: Option<&str>,
+    name: Option<&str>,
+) -> Result<Response<Body>, ApiError> {
     let t = st.started.elapsed().as_secs_f64();
     let now = ops::now();
-    let wave = |seed: u64, base: f64| -> f64 { base * (1.0 + 0.35 * ((t / 7.0) + (seed % 628) as f64 / 100.0).sin()) };
+    let wave = |seed: u64, base: f64| -> f64 {
+        base * (1.0 + 0.35 * ((t / 7.0) + (seed % 628) as f64 / 100.0).sin())
+    };
     if res == idx::POD_METRICS {
         let pods: Vec<Value> = match name {
-            Some(n) => vec![st.store.get_value(idx::PODS, ns.unwrap_or(""), n).ok_or_else(|| ApiError::not_found(&RESOURCES[res], n))?],
+            Some(n) => vec![st
+                .store
+                .get_value(idx::PODS, ns.unwrap_or(""), n)
+                .ok_or_else(|| ApiError::not_found(&RESOURCES[res], n))?],
             None => st.store.list_values(idx::PODS, ns),
         };
         let items: Vec<Value> = pods
@@ -885,12 +1209,22 @@ fn metrics(st: &State, res: usize, ns: Option<&str>, name: Option<&str>) -> Resu
             })
             .collect();
         if name.is_some() {
-            return items.into_iter().next().map(|i| json_response(200, &i)).ok_or_else(|| ApiError::not_found(&RESOURCES[res], name.unwrap_or("")));
+            return items
+                .into_iter()
+                .next()
+                .map(|i| json_response(200, &i))
+                .ok_or_else(|| ApiError::not_found(&RESOURCES[res], name.unwrap_or("")));
         }
-        return Ok(json_response(200, &json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items})));
+        return Ok(json_response(
+            200,
+            &json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items}),
+        ));
     }
     let nodes: Vec<Value> = match name {
-        Some(n) => vec![st.store.get_value(idx::NODES, "", n).ok_or_else(|| ApiError::not_found(&RESOURCES[res], n))?],
+        Some(n) => vec![st
+            .store
+            .get_value(idx::NODES, "", n)
+            .ok_or_else(|| ApiError::not_found(&RESOURCES[res], n))?],
         None => st.store.list_values(idx::NODES, None),
     };
     let items: Vec<Value> = nodes
@@ -905,9 +1239,16 @@ fn metrics(st: &State, res: usize, ns: Option<&str>, name: Option<&str>) -> Resu
         })
         .collect();
     if name.is_some() {
-        return items.into_iter().next().map(|i| json_response(200, &i)).ok_or_else(|| ApiError::not_found(&RESOURCES[res], name.unwrap_or("")));
+        return items
+            .into_iter()
+            .next()
+            .map(|i| json_response(200, &i))
+            .ok_or_else(|| ApiError::not_found(&RESOURCES[res], name.unwrap_or("")));
     }
-    Ok(json_response(200, &json!({"kind": "NodeMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items})))
+    Ok(json_response(
+        200,
+        &json!({"kind": "NodeMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items}),
+    ))
 }
 
 const LOG_MESSAGES: &[&str] = &[
@@ -923,7 +1264,11 @@ const LOG_MESSAGES: &[&str] = &[
 
 fn log_line(pod: &str, container: &str, i: u64, ts: bool, restart: i64) -> String {
     let h = ops::fxhash(&format!("{pod}/{container}/{restart}/{i}"));
-    let tmpl = LOG_MESSAGES[if i < 2 { i as usize } else { 2 + (h % (LOG_MESSAGES.len() as u64 - 2)) as usize }];
+    let tmpl = LOG_MESSAGES[if i < 2 {
+        i as usize
+    } else {
+        2 + (h % (LOG_MESSAGES.len() as u64 - 2)) as usize
+    }];
     let msg = tmpl
         .replace("{port}", "8080")
         .replace("{n}", &(h % 500).to_string())
@@ -939,43 +1284,84 @@ fn log_line(pod: &str, container: &str, i: u64, ts: bool, restart: i64) -> Strin
     }
 }
 
-async fn logs(st: &Arc<State>, req: &Req, ns: &str, name: &str) -> Result<Response<Body>, ApiError> {
+async fn logs(
+    st: &Arc<State>,
+    req: &Req,
+    ns: &str,
+    name: &str,
+) -> Result<Response<Body>, ApiError> {
     let def = &RESOURCES[idx::PODS];
-    let pod = st.store.get_value(idx::PODS, ns, name).ok_or_else(|| ApiError::not_found(def, name))?;
+    let pod = st
+        .store
+        .get_value(idx::PODS, ns, name)
+        .ok_or_else(|| ApiError::not_found(def, name))?;
     let containers: Vec<String> = pod
         .pointer("/spec/containers")
         .and_then(Value::as_array)
-        .map(|cs| cs.iter().filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from)).collect())
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     let container = match req.q("container") {
         Some(c) => {
             if !containers.iter().any(|x| x == c) {
-                return Err(ApiError::bad_request(format!("container {c} is not valid for pod {name}")));
+                return Err(ApiError::bad_request(format!(
+                    "container {c} is not valid for pod {name}"
+                )));
             }
             c.to_string()
         }
         None if containers.len() == 1 => containers[0].clone(),
-        None => return Err(ApiError::bad_request(format!("a container name must be specified for pod {name}, choose one of: [{}]", containers.join(" ")))),
+        None => {
+            return Err(ApiError::bad_request(format!(
+                "a container name must be specified for pod {name}, choose one of: [{}]",
+                containers.join(" ")
+            )))
+        }
     };
-    let phase = pod.pointer("/status/phase").and_then(Value::as_str).unwrap_or("");
+    let phase = pod
+        .pointer("/status/phase")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let cstatus = pod
         .pointer("/status/containerStatuses")
         .and_then(Value::as_array)
-        .and_then(|a| a.iter().find(|c| c.get("name").and_then(Value::as_str) == Some(container.as_str())))
+        .and_then(|a| {
+            a.iter()
+                .find(|c| c.get("name").and_then(Value::as_str) == Some(container.as_str()))
+        })
         .cloned();
-    let started = cstatus.as_ref().map(|c| c.pointer("/state/running").is_some() || c.pointer("/lastState/terminated").is_some()).unwrap_or(false);
+    let started = cstatus
+        .as_ref()
+        .map(|c| {
+            c.pointer("/state/running").is_some() || c.pointer("/lastState/terminated").is_some()
+        })
+        .unwrap_or(false);
     if phase == "Pending" && !started {
-        return Err(ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating")));
+        return Err(ApiError::bad_request(format!(
+            "container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating"
+        )));
     }
-    let restarts = cstatus.as_ref().and_then(|c| c.get("restartCount").and_then(Value::as_i64)).unwrap_or(0);
+    let restarts = cstatus
+        .as_ref()
+        .and_then(|c| c.get("restartCount").and_then(Value::as_i64))
+        .unwrap_or(0);
     let previous = req.flag("previous");
     if previous && restarts == 0 {
-        return Err(ApiError::bad_request(format!("previous terminated container \"{container}\" in pod \"{name}\" not found")));
+        return Err(ApiError::bad_request(format!(
+            "previous terminated container \"{container}\" in pod \"{name}\" not found"
+        )));
     }
     let restart = if previous { restarts - 1 } else { restarts };
     let ts = req.flag("timestamps");
     let total: u64 = 40 + (st.started.elapsed().as_secs() / 2).min(200);
-    let tail = req.q("tailLines").and_then(|t| t.parse::<u64>().ok()).unwrap_or(total).min(total);
+    let tail = req
+        .q("tailLines")
+        .and_then(|t| t.parse::<u64>().ok())
+        .unwrap_or(total)
+        .min(total);
     let mut text = String::new();
     for i in (total - tail)..total {
         text.push_str(&log_line(name, &container, i, ts, restart));
@@ -983,7 +1369,10 @@ async fn logs(st: &Arc<State>, req: &Req, ns: &str, name: &str) -> Result<Respon
     }
     if !req.flag("follow") || previous {
         let mut r = Response::new(full(text));
-        r.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain"));
+        r.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/plain"),
+        );
         return Ok(r);
     }
     let (tx, rx) = mpsc::channel::<Bytes>(64);
@@ -1018,10 +1407,39 @@ mod tests {
 
     #[test]
     fn routes() {
-        assert!(matches!(route("/api/v1/namespaces/db/pods/web-0/log"), Ok(Route::Resource { res: idx::PODS, name: Some(_), sub: Some(_), .. })));
-        assert!(matches!(route("/api/v1/namespaces/db"), Ok(Route::Resource { res: idx::NAMESPACES, name: Some(_), .. })));
-        assert!(matches!(route("/apis/apps/v1/statefulsets"), Ok(Route::Resource { res: idx::STATEFULSETS, ns: None, name: None, .. })));
-        assert!(matches!(route("/apis/apps/v1/namespaces/x/statefulsets/web/scale"), Ok(Route::Resource { res: idx::STATEFULSETS, .. })));
+        assert!(matches!(
+            route("/api/v1/namespaces/db/pods/web-0/log"),
+            Ok(Route::Resource {
+                res: idx::PODS,
+                name: Some(_),
+                sub: Some(_),
+                ..
+            })
+        ));
+        assert!(matches!(
+            route("/api/v1/namespaces/db"),
+            Ok(Route::Resource {
+                res: idx::NAMESPACES,
+                name: Some(_),
+                ..
+            })
+        ));
+        assert!(matches!(
+            route("/apis/apps/v1/statefulsets"),
+            Ok(Route::Resource {
+                res: idx::STATEFULSETS,
+                ns: None,
+                name: None,
+                ..
+            })
+        ));
+        assert!(matches!(
+            route("/apis/apps/v1/namespaces/x/statefulsets/web/scale"),
+            Ok(Route::Resource {
+                res: idx::STATEFULSETS,
+                ..
+            })
+        ));
         assert!(route("/apis/bogus/v1/things").is_err());
         assert!(route("/api/v1/pods/x").is_err());
     }

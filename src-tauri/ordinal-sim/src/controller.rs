@@ -39,11 +39,15 @@ fn i64_at(v: &Value, ptr: &str) -> i64 {
 }
 
 fn cond<'a>(p: &'a Value, ty: &str) -> Option<&'a Value> {
-    p.pointer("/status/conditions").and_then(Value::as_array).and_then(|cs| cs.iter().find(|c| s(c, "/type") == ty))
+    p.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find(|c| s(c, "/type") == ty))
 }
 
 pub fn pod_ready(p: &Value) -> bool {
-    cond(p, "Ready").map(|c| s(c, "/status") == "True").unwrap_or(false)
+    cond(p, "Ready")
+        .map(|c| s(c, "/status") == "True")
+        .unwrap_or(false)
 }
 
 fn running_and_ready(p: &Value) -> bool {
@@ -55,7 +59,9 @@ fn ready_for(p: &Value) -> Option<i64> {
     if !running_and_ready(p) {
         return None;
     }
-    let t = cond(p, "Ready").map(|c| s(c, "/lastTransitionTime")).unwrap_or("");
+    let t = cond(p, "Ready")
+        .map(|c| s(c, "/lastTransitionTime"))
+        .unwrap_or("");
     let t = chrono::DateTime::parse_from_rfc3339(t).ok()?;
     Some((chrono::Utc::now() - t.with_timezone(&chrono::Utc)).num_milliseconds() / 1000)
 }
@@ -65,13 +71,19 @@ fn terminating(p: &Value) -> bool {
 }
 
 fn owned_by(o: &Value, uid: &str) -> bool {
-    o.pointer("/metadata/ownerReferences").and_then(Value::as_array).map(|rs| rs.iter().any(|r| s(r, "/uid") == uid)).unwrap_or(false)
+    o.pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .map(|rs| rs.iter().any(|r| s(r, "/uid") == uid))
+        .unwrap_or(false)
 }
 
 fn controller_owner(o: &Value) -> Option<(String, String)> {
     o.pointer("/metadata/ownerReferences")
         .and_then(Value::as_array)
-        .and_then(|rs| rs.iter().find(|r| r.get("controller") == Some(&json!(true))))
+        .and_then(|rs| {
+            rs.iter()
+                .find(|r| r.get("controller") == Some(&json!(true)))
+        })
         .map(|r| (s(r, "/kind").to_string(), s(r, "/name").to_string()))
 }
 
@@ -104,7 +116,14 @@ struct Ctl {
 pub fn spawn(st: Arc<State>) -> JoinHandle<()> {
     let (tx, rx) = mpsc::unbounded_channel();
     st.store.set_controller_channel(tx);
-    let mut ctl = Ctl { st, queue: BTreeSet::new(), timers: BinaryHeap::new(), terminating_since: HashMap::new(), pod_wait: HashMap::new(), ip_counter: 0 };
+    let mut ctl = Ctl {
+        st,
+        queue: BTreeSet::new(),
+        timers: BinaryHeap::new(),
+        terminating_since: HashMap::new(),
+        pod_wait: HashMap::new(),
+        ip_counter: 0,
+    };
     // Pick up anything a seed left in need of work.
     ctl.initial_scan();
     tokio::spawn(ctl.run(rx))
@@ -116,20 +135,26 @@ impl Ctl {
             let v = o.value();
             let want = i64_at(&v, "/spec/replicas");
             let ready = i64_at(&v, "/status/readyReplicas");
-            if want != ready || i64_at(&v, "/status/observedGeneration") != i64_at(&v, "/metadata/generation") || s(&v, "/status/currentRevision") != s(&v, "/status/updateRevision") {
-                self.queue.insert(Key::Sts(o.ns.to_string(), o.name.to_string()));
+            if want != ready
+                || i64_at(&v, "/status/observedGeneration") != i64_at(&v, "/metadata/generation")
+                || s(&v, "/status/currentRevision") != s(&v, "/status/updateRevision")
+            {
+                self.queue
+                    .insert(Key::Sts(o.ns.to_string(), o.name.to_string()));
             }
         }
         for o in self.st.store.list(idx::PODS, None).1 {
             let v = o.value();
             if !running_and_ready(&v) || terminating(&v) {
-                self.queue.insert(Key::Pod(o.ns.to_string(), o.name.to_string()));
+                self.queue
+                    .insert(Key::Pod(o.ns.to_string(), o.name.to_string()));
             }
         }
         for o in self.st.store.list(idx::PVCS, None).1 {
             let v = o.value();
             if s(&v, "/status/phase") != "Bound" {
-                self.queue.insert(Key::Pvc(o.ns.to_string(), o.name.to_string()));
+                self.queue
+                    .insert(Key::Pvc(o.ns.to_string(), o.name.to_string()));
             }
         }
         for o in self.st.store.list(idx::PDBS, None).1 {
@@ -158,17 +183,25 @@ impl Ctl {
                 let keys: Vec<Key> = std::mem::take(&mut self.queue).into_iter().collect();
                 for k in keys {
                     // A malformed object must not take the controllers down: contain panics.
-                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.reconcile(&k)));
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        self.reconcile(&k)
+                    }));
                     match r {
                         Ok(Some(after)) => self.timers.push(Reverse((Instant::now() + after, k))),
                         Ok(None) => {}
-                        Err(_) => tracing::warn!("controller panicked while reconciling {k:?}; skipping"),
+                        Err(_) => {
+                            tracing::warn!("controller panicked while reconciling {k:?}; skipping")
+                        }
                     }
                 }
                 tokio::task::yield_now().await;
                 continue;
             }
-            let next = self.timers.peek().map(|Reverse((t, _))| *t).unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+            let next = self
+                .timers
+                .peek()
+                .map(|Reverse((t, _))| *t)
+                .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
             tokio::select! {
                 ev = rx.recv() => match ev {
                     Some(ev) => self.on_event(&ev),
@@ -189,14 +222,23 @@ impl Ctl {
             idx::PODS => {
                 let v = ev.obj.value();
                 if ev.ty != EventType::Deleted {
-                    if terminating(&v) && !self.terminating_since.contains_key(&(ns.clone(), name.clone())) {
+                    if terminating(&v)
+                        && !self
+                            .terminating_since
+                            .contains_key(&(ns.clone(), name.clone()))
+                    {
                         self.pod_wait.remove(&(ns.clone(), name.clone()));
                     }
                     self.queue.insert(Key::Pod(ns.clone(), name.clone()));
                 } else {
                     self.pod_wait.remove(&(ns.clone(), name.clone()));
                     // Claims the pod used may now lose their protection finalizer.
-                    for vol in v.pointer("/spec/volumes").and_then(Value::as_array).cloned().unwrap_or_default() {
+                    for vol in v
+                        .pointer("/spec/volumes")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default()
+                    {
                         let claim = s(&vol, "/persistentVolumeClaim/claimName");
                         if !claim.is_empty() {
                             self.queue.insert(Key::Pvc(ns.clone(), claim.to_string()));
@@ -229,7 +271,8 @@ impl Ctl {
                                 p["status"] = json!({"phase": "Released"});
                             });
                         } else {
-                            let _ = ops::delete(&self.st, idx::PVS, "", &pv, &DeleteOpts::default());
+                            let _ =
+                                ops::delete(&self.st, idx::PVS, "", &pv, &DeleteOpts::default());
                         }
                     }
                 }
@@ -240,7 +283,14 @@ impl Ctl {
             idx::SERVICES => {
                 self.queue.insert(Key::Endpoints(ns.clone()));
             }
-            idx::NAMESPACES if ev.ty != EventType::Deleted && ev.obj.value().pointer("/metadata/deletionTimestamp").is_some() => {
+            idx::NAMESPACES
+                if ev.ty != EventType::Deleted
+                    && ev
+                        .obj
+                        .value()
+                        .pointer("/metadata/deletionTimestamp")
+                        .is_some() =>
+            {
                 self.queue.insert(Key::Namespace(name.clone()));
             }
             _ => {}
@@ -256,7 +306,11 @@ impl Ctl {
         } else if ev.res != idx::NAMESPACES {
             let v = ev.obj.value();
             if terminating(&v) {
-                let fins = v.pointer("/metadata/finalizers").and_then(Value::as_array).cloned().unwrap_or_default();
+                let fins = v
+                    .pointer("/metadata/finalizers")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 if fins.contains(&json!("foregroundDeletion")) || fins.contains(&json!("orphan")) {
                     self.queue.insert(Key::Finalize(ev.res, ns, name));
                 }
@@ -318,14 +372,23 @@ impl Ctl {
         let key = (ns.to_string(), name.to_string());
         if terminating(&pod) {
             let grace = i64_at(&pod, "/metadata/deletionGracePeriodSeconds").max(0) as u64;
-            let delay = Duration::from_secs(grace).min(self.step().max(Duration::from_millis(50))).min(Duration::from_secs(1));
-            let since = *self.terminating_since.entry(key.clone()).or_insert_with(Instant::now);
+            let delay = Duration::from_secs(grace)
+                .min(self.step().max(Duration::from_millis(50)))
+                .min(Duration::from_secs(1));
+            let since = *self
+                .terminating_since
+                .entry(key.clone())
+                .or_insert_with(Instant::now);
             let left = delay.saturating_sub(since.elapsed());
             if !left.is_zero() {
                 return Some(left);
             }
             self.terminating_since.remove(&key);
-            let fins = pod.pointer("/metadata/finalizers").and_then(Value::as_array).map(|a| !a.is_empty()).unwrap_or(false);
+            let fins = pod
+                .pointer("/metadata/finalizers")
+                .and_then(Value::as_array)
+                .map(|a| !a.is_empty())
+                .unwrap_or(false);
             if fins {
                 // Containers stop; the object stays until its finalizers are removed.
                 let _ = raw_modify(&st, idx::PODS, ns, name, |p| {
@@ -333,7 +396,13 @@ impl Ctl {
                     p["status"]["phase"] = json!("Succeeded");
                 });
             } else {
-                let _ = st.store.mutate::<ApiError, _>(idx::PODS, ns, name, |cur| Ok(if cur.is_some() { Mutation::Delete } else { Mutation::Noop }));
+                let _ = st.store.mutate::<ApiError, _>(idx::PODS, ns, name, |cur| {
+                    Ok(if cur.is_some() {
+                        Mutation::Delete
+                    } else {
+                        Mutation::Noop
+                    })
+                });
             }
             return None;
         }
@@ -341,37 +410,65 @@ impl Ctl {
         if phase == "Succeeded" || phase == "Failed" {
             return None;
         }
-        let ann = |k: &str| pod.pointer(&format!("/metadata/annotations/{}", k.replace('/', "~1"))).and_then(Value::as_str) == Some("true");
+        let ann = |k: &str| {
+            pod.pointer(&format!("/metadata/annotations/{}", k.replace('/', "~1")))
+                .and_then(Value::as_str)
+                == Some("true")
+        };
         let fail_ready = ann(FAIL_READINESS);
         let crash = ann(CRASH_LOOP);
         let now = ops::now();
         if s(&pod, "/spec/nodeName").is_empty() {
             // Scheduler: PVCs must be bound first.
             let mut unbound = Vec::new();
-            for v in pod.pointer("/spec/volumes").and_then(Value::as_array).cloned().unwrap_or_default() {
+            for v in pod
+                .pointer("/spec/volumes")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+            {
                 let claim = s(&v, "/persistentVolumeClaim/claimName");
                 if !claim.is_empty() {
-                    let bound = st.store.get_value(idx::PVCS, ns, claim).map(|c| s(&c, "/status/phase") == "Bound").unwrap_or(false);
+                    let bound = st
+                        .store
+                        .get_value(idx::PVCS, ns, claim)
+                        .map(|c| s(&c, "/status/phase") == "Bound")
+                        .unwrap_or(false);
                     if !bound {
                         unbound.push(claim.to_string());
                     }
                 }
             }
-            let nodes: Vec<String> = st.store.list(idx::NODES, None).1.iter().map(|n| n.name.to_string()).collect();
+            let nodes: Vec<String> = st
+                .store
+                .list(idx::NODES, None)
+                .1
+                .iter()
+                .map(|n| n.name.to_string())
+                .collect();
             if !unbound.is_empty() || nodes.is_empty() {
                 let msg = if nodes.is_empty() {
                     "no nodes available to schedule pods".to_string()
                 } else {
                     format!("0/{n} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.", n = nodes.len())
                 };
-                let already = cond(&pod, "PodScheduled").map(|c| s(c, "/status") == "False").unwrap_or(false);
+                let already = cond(&pod, "PodScheduled")
+                    .map(|c| s(c, "/status") == "False")
+                    .unwrap_or(false);
                 if !already {
                     let m2 = msg.clone();
                     if let Ok(p) = raw_modify(&st, idx::PODS, ns, name, |p| {
                         p["status"]["phase"] = json!("Pending");
                         p["status"]["conditions"] = json!([{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": m2, "lastProbeTime": null, "lastTransitionTime": now}]);
                     }) {
-                        ops::record_event(&st, &p, "Warning", "FailedScheduling", &msg, "default-scheduler");
+                        ops::record_event(
+                            &st,
+                            &p,
+                            "Warning",
+                            "FailedScheduling",
+                            &msg,
+                            "default-scheduler",
+                        );
                     }
                 }
                 return Some(Duration::from_millis(500));
@@ -381,12 +478,23 @@ impl Ctl {
             self.ip_counter = self.ip_counter.wrapping_add(1);
             let ip = format!("10.244.{}.{}", node_idx + 1, 2 + (self.ip_counter % 250));
             let host_ip = format!("172.18.0.{}", node_idx + 2);
-            let containers = pod.pointer("/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default();
+            let containers = pod
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let statuses: Vec<Value> = containers
                 .iter()
                 .map(|c| json!({"name": s(c, "/name"), "image": s(c, "/image"), "imageID": "", "ready": false, "started": false, "restartCount": 0, "state": {"waiting": {"reason": "ContainerCreating"}}, "lastState": {}}))
                 .collect();
-            let unready_msg = format!("containers with unready status: [{}]", containers.iter().map(|c| s(c, "/name")).collect::<Vec<_>>().join(" "));
+            let unready_msg = format!(
+                "containers with unready status: [{}]",
+                containers
+                    .iter()
+                    .map(|c| s(c, "/name"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
             let node2 = node.clone();
             let p = raw_modify(&st, idx::PODS, ns, name, |p| {
                 p["spec"]["nodeName"] = json!(node2);
@@ -409,18 +517,36 @@ impl Ctl {
                 });
             })
             .ok()?;
-            ops::record_event(&st, &p, "Normal", "Scheduled", &format!("Successfully assigned {ns}/{name} to {node}"), "default-scheduler");
+            ops::record_event(
+                &st,
+                &p,
+                "Normal",
+                "Scheduled",
+                &format!("Successfully assigned {ns}/{name} to {node}"),
+                "default-scheduler",
+            );
             return Some(self.step() / 2);
         }
-        let cs = pod.pointer("/status/containerStatuses").and_then(Value::as_array).cloned().unwrap_or_default();
-        let creating = cs.iter().any(|c| s(c, "/state/waiting/reason") == "ContainerCreating");
-        let crashlooping = cs.iter().any(|c| s(c, "/state/waiting/reason") == "CrashLoopBackOff");
+        let cs = pod
+            .pointer("/status/containerStatuses")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let creating = cs
+            .iter()
+            .any(|c| s(c, "/state/waiting/reason") == "ContainerCreating");
+        let crashlooping = cs
+            .iter()
+            .any(|c| s(c, "/state/waiting/reason") == "CrashLoopBackOff");
         if creating || crashlooping {
             // Start (or restart) the containers.
             let restart = crashlooping;
             let p = raw_modify(&st, idx::PODS, ns, name, |p| {
                 p["status"]["phase"] = json!("Running");
-                if let Some(arr) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                if let Some(arr) = p
+                    .pointer_mut("/status/containerStatuses")
+                    .and_then(Value::as_array_mut)
+                {
                     for c in arr {
                         let prev_state = c.get("state").cloned();
                         if restart {
@@ -431,17 +557,54 @@ impl Ctl {
                         c["state"] = json!({"running": {"startedAt": now}});
                         c["started"] = json!(true);
                         c["ready"] = json!(false);
-                        c["imageID"] = json!(format!("docker.io/library/{}@sha256:{:016x}", s(c, "/image"), ops::fxhash(s(c, "/image"))));
-                        c["containerID"] = json!(format!("containerd://{:016x}{:016x}", ops::fxhash(&now), ops::fxhash(s(c, "/name"))));
+                        c["imageID"] = json!(format!(
+                            "docker.io/library/{}@sha256:{:016x}",
+                            s(c, "/image"),
+                            ops::fxhash(s(c, "/image"))
+                        ));
+                        c["containerID"] = json!(format!(
+                            "containerd://{:016x}{:016x}",
+                            ops::fxhash(&now),
+                            ops::fxhash(s(c, "/name"))
+                        ));
                     }
                 }
             })
             .ok()?;
             if !restart {
-                for c in p.pointer("/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default() {
-                    ops::record_event(&st, &p, "Normal", "Pulled", &format!("Container image \"{}\" already present on machine", s(&c, "/image")), "kubelet");
-                    ops::record_event(&st, &p, "Normal", "Created", &format!("Created container: {}", s(&c, "/name")), "kubelet");
-                    ops::record_event(&st, &p, "Normal", "Started", &format!("Started container {}", s(&c, "/name")), "kubelet");
+                for c in p
+                    .pointer("/spec/containers")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+                {
+                    ops::record_event(
+                        &st,
+                        &p,
+                        "Normal",
+                        "Pulled",
+                        &format!(
+                            "Container image \"{}\" already present on machine",
+                            s(&c, "/image")
+                        ),
+                        "kubelet",
+                    );
+                    ops::record_event(
+                        &st,
+                        &p,
+                        "Normal",
+                        "Created",
+                        &format!("Created container: {}", s(&c, "/name")),
+                        "kubelet",
+                    );
+                    ops::record_event(
+                        &st,
+                        &p,
+                        "Normal",
+                        "Started",
+                        &format!("Started container {}", s(&c, "/name")),
+                        "kubelet",
+                    );
                 }
             }
             if crash {
@@ -450,12 +613,21 @@ impl Ctl {
             if fail_ready {
                 return None;
             }
-            return if self.step().is_zero() { self.kubelet(ns, name) } else { Some(self.step()) };
+            return if self.step().is_zero() {
+                self.kubelet(ns, name)
+            } else {
+                Some(self.step())
+            };
         }
         let running = cs.iter().all(|c| c.pointer("/state/running").is_some());
         if running && crash {
             // The container exits with an error; back off.
-            let pod_id = format!("{}_{}({})", s(&pod, "/metadata/name"), s(&pod, "/metadata/namespace"), s(&pod, "/metadata/uid"));
+            let pod_id = format!(
+                "{}_{}({})",
+                s(&pod, "/metadata/name"),
+                s(&pod, "/metadata/namespace"),
+                s(&pod, "/metadata/uid")
+            );
             let p = raw_modify(&st, idx::PODS, ns, name, |p| {
                 if let Some(arr) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in arr {
@@ -471,13 +643,29 @@ impl Ctl {
                 set_ready(p, false, &now, "ContainersNotReady");
             })
             .ok()?;
-            let cname = p.pointer("/spec/containers/0/name").and_then(Value::as_str).unwrap_or("main");
-            ops::record_event(&st, &p, "Warning", "BackOff", &format!("Back-off restarting failed container {cname} in pod {name}_{ns}({})", s(&p, "/metadata/uid")), "kubelet");
+            let cname = p
+                .pointer("/spec/containers/0/name")
+                .and_then(Value::as_str)
+                .unwrap_or("main");
+            ops::record_event(
+                &st,
+                &p,
+                "Warning",
+                "BackOff",
+                &format!(
+                    "Back-off restarting failed container {cname} in pod {name}_{ns}({})",
+                    s(&p, "/metadata/uid")
+                ),
+                "kubelet",
+            );
             return Some(self.step().max(Duration::from_millis(500)) * 2);
         }
         if running && !fail_ready && !pod_ready(&pod) {
             let _ = raw_modify(&st, idx::PODS, ns, name, |p| {
-                if let Some(arr) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                if let Some(arr) = p
+                    .pointer_mut("/status/containerStatuses")
+                    .and_then(Value::as_array_mut)
+                {
                     for c in arr {
                         c["ready"] = json!(true);
                     }
@@ -499,20 +687,39 @@ impl Ctl {
         }
         let uid = s(&sts, "/metadata/uid").to_string();
         let replicas = i64_at(&sts, "/spec/replicas").max(0);
-        let start = sts.pointer("/spec/ordinals/start").and_then(Value::as_i64).unwrap_or(0).max(0);
+        let start = sts
+            .pointer("/spec/ordinals/start")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            .max(0);
         let monotonic = s(&sts, "/spec/podManagementPolicy") != "Parallel";
         let strategy = s(&sts, "/spec/updateStrategy/type").to_string();
-        let partition = sts.pointer("/spec/updateStrategy/rollingUpdate/partition").and_then(Value::as_i64).unwrap_or(0);
+        let partition = sts
+            .pointer("/spec/updateStrategy/rollingUpdate/partition")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
         let min_ready = i64_at(&sts, "/spec/minReadySeconds");
         let sel = LabelSelector::from_json(sts.pointer("/spec/selector").unwrap_or(&Value::Null));
 
         // Revisions.
         let template = sts.pointer("/spec/template").cloned().unwrap_or(json!({}));
-        let revisions: Vec<Value> = st.store.list_values(idx::REVISIONS, Some(ns)).into_iter().filter(|r| owned_by(r, &uid)).collect();
+        let revisions: Vec<Value> = st
+            .store
+            .list_values(idx::REVISIONS, Some(ns))
+            .into_iter()
+            .filter(|r| owned_by(r, &uid))
+            .collect();
         let hash = revision_hash(&template, i64_at(&sts, "/status/collisionCount"));
         let update_name = format!("{name}-{hash}");
-        let max_rev = revisions.iter().map(|r| i64_at(r, "/revision")).max().unwrap_or(0);
-        match revisions.iter().find(|r| s(r, "/metadata/name") == update_name) {
+        let max_rev = revisions
+            .iter()
+            .map(|r| i64_at(r, "/revision"))
+            .max()
+            .unwrap_or(0);
+        match revisions
+            .iter()
+            .find(|r| s(r, "/metadata/name") == update_name)
+        {
             None => {
                 let mut data_tmpl = template.clone();
                 data_tmpl["$patch"] = json!("replace");
@@ -523,20 +730,32 @@ impl Ctl {
                     "data": {"spec": {"template": data_tmpl}},
                     "revision": max_rev + 1,
                 });
-                if let Err(e) = ops::create(&st, idx::REVISIONS, ns, rev, &WriteOpts::controller("kube-controller-manager")) {
+                if let Err(e) = ops::create(
+                    &st,
+                    idx::REVISIONS,
+                    ns,
+                    rev,
+                    &WriteOpts::controller("kube-controller-manager"),
+                ) {
                     tracing::debug!("revision create failed: {e}");
                     return Some(Duration::from_millis(200));
                 }
             }
             Some(r) if i64_at(r, "/revision") < max_rev => {
                 // Rollback to an earlier template: the revision becomes the newest.
-                let _ = raw_modify(&st, idx::REVISIONS, ns, &update_name, |r| r["revision"] = json!(max_rev + 1));
+                let _ = raw_modify(&st, idx::REVISIONS, ns, &update_name, |r| {
+                    r["revision"] = json!(max_rev + 1)
+                });
             }
             Some(_) => {}
         }
         let current_name = {
             let c = s(&sts, "/status/currentRevision");
-            if c.is_empty() || (!c.is_empty() && st.store.get(idx::REVISIONS, ns, c).is_none()) { update_name.clone() } else { c.to_string() }
+            if c.is_empty() || (!c.is_empty() && st.store.get(idx::REVISIONS, ns, c).is_none()) {
+                update_name.clone()
+            } else {
+                c.to_string()
+            }
         };
         let current_template = if current_name == update_name {
             template.clone()
@@ -571,7 +790,9 @@ impl Ctl {
             *r = Some(r.map(|x| x.min(d)).unwrap_or(d));
         };
         let healthy = |p: &Value| -> bool { running_and_ready(p) && !terminating(p) };
-        let available = |p: &Value| -> bool { ready_for(p).map(|secs| secs >= min_ready).unwrap_or(false) && !terminating(p) };
+        let available = |p: &Value| -> bool {
+            ready_for(p).map(|secs| secs >= min_ready).unwrap_or(false) && !terminating(p)
+        };
         let status_current_replicas = i64_at(&sts, "/status/currentReplicas");
 
         let mut blocked = false;
@@ -584,15 +805,29 @@ impl Ctl {
                     // revision; everything else, including OnDelete, gets the update revision.
                     let has_ru = sts.pointer("/spec/updateStrategy/rollingUpdate").is_some();
                     let use_current = strategy == "RollingUpdate"
-                        && ((has_ru && ord < start + partition) || (!has_ru && ord < start + status_current_replicas));
-                    let (tmpl, rev) = if use_current && current_name != update_name { (&current_template, current_name.as_str()) } else { (&template, update_name.as_str()) };
+                        && ((has_ru && ord < start + partition)
+                            || (!has_ru && ord < start + status_current_replicas));
+                    let (tmpl, rev) = if use_current && current_name != update_name {
+                        (&current_template, current_name.as_str())
+                    } else {
+                        (&template, update_name.as_str())
+                    };
                     match self.create_pod(&sts, ord, tmpl, rev) {
                         Ok(p) => {
                             pods.insert(ord, p);
                         }
                         Err(e) => {
-                            let msg = format!("create Pod {name}-{ord} in StatefulSet {name} failed error: {e}");
-                            ops::record_event(&st, &sts, "Warning", "FailedCreate", &msg, "statefulset-controller");
+                            let msg = format!(
+                                "create Pod {name}-{ord} in StatefulSet {name} failed error: {e}"
+                            );
+                            ops::record_event(
+                                &st,
+                                &sts,
+                                "Warning",
+                                "FailedCreate",
+                                &msg,
+                                "statefulset-controller",
+                            );
                             min_requeue(Duration::from_secs(1), &mut requeue);
                             blocked = true;
                             break 'replicas;
@@ -607,8 +842,26 @@ impl Ctl {
                     let phase = s(p, "/status/phase");
                     if (phase == "Failed" || phase == "Succeeded") && !terminating(p) {
                         let pn = s(p, "/metadata/name").to_string();
-                        if ops::delete(&st, idx::PODS, ns, &pn, &DeleteOpts { grace: Some(0), ..Default::default() }).is_ok() {
-                            ops::record_event(&st, &sts, "Warning", "RecreatingFailedPod", &format!("StatefulSet {ns}/{name} is recreating failed Pod {pn}"), "statefulset-controller");
+                        if ops::delete(
+                            &st,
+                            idx::PODS,
+                            ns,
+                            &pn,
+                            &DeleteOpts {
+                                grace: Some(0),
+                                ..Default::default()
+                            },
+                        )
+                        .is_ok()
+                        {
+                            ops::record_event(
+                                &st,
+                                &sts,
+                                "Warning",
+                                "RecreatingFailedPod",
+                                &format!("StatefulSet {ns}/{name} is recreating failed Pod {pn}"),
+                                "statefulset-controller",
+                            );
                         }
                         if monotonic {
                             blocked = true;
@@ -636,10 +889,16 @@ impl Ctl {
         }
         // 2. Condemned pods, highest ordinal first.
         if !blocked || !monotonic {
-            let mut condemned: Vec<i64> = pods.keys().copied().filter(|o| !range.contains(o)).collect();
+            let mut condemned: Vec<i64> = pods
+                .keys()
+                .copied()
+                .filter(|o| !range.contains(o))
+                .collect();
             condemned.sort_unstable_by(|a, b| b.cmp(a));
             for ord in condemned {
-                let Some(p) = pods.get(&ord).cloned() else { continue };
+                let Some(p) = pods.get(&ord).cloned() else {
+                    continue;
+                };
                 if terminating(&p) {
                     if monotonic {
                         blocked = true;
@@ -659,7 +918,9 @@ impl Ctl {
             let mut ords: Vec<i64> = range.clone().filter(|o| *o >= start + partition).collect();
             ords.sort_unstable_by(|a, b| b.cmp(a));
             for ord in ords {
-                let Some(p) = pods.get(&ord).cloned() else { break };
+                let Some(p) = pods.get(&ord).cloned() else {
+                    break;
+                };
                 if pod_revision(&p) != update_name && !terminating(&p) {
                     self.delete_pod(&sts, &p, false);
                     break;
@@ -670,15 +931,29 @@ impl Ctl {
             }
         }
         // PDB-independent: re-read pods for status.
-        let pods_now: Vec<Value> = st.store.list_values(idx::PODS, Some(ns)).into_iter().filter(|p| owned_by(p, &uid)).collect();
+        let pods_now: Vec<Value> = st
+            .store
+            .list_values(idx::PODS, Some(ns))
+            .into_iter()
+            .filter(|p| owned_by(p, &uid))
+            .collect();
         let count = pods_now.len() as i64;
         let ready = pods_now.iter().filter(|p| running_and_ready(p)).count() as i64;
-        let avail = pods_now.iter().filter(|p| ready_for(p).map(|x| x >= min_ready).unwrap_or(false)).count() as i64;
+        let avail = pods_now
+            .iter()
+            .filter(|p| ready_for(p).map(|x| x >= min_ready).unwrap_or(false))
+            .count() as i64;
         if avail < ready {
             min_requeue(Duration::from_millis(500), &mut requeue);
         }
-        let current_n = pods_now.iter().filter(|p| pod_revision(p) == current_name).count() as i64;
-        let updated_n = pods_now.iter().filter(|p| pod_revision(p) == update_name).count() as i64;
+        let current_n = pods_now
+            .iter()
+            .filter(|p| pod_revision(p) == current_name)
+            .count() as i64;
+        let updated_n = pods_now
+            .iter()
+            .filter(|p| pod_revision(p) == update_name)
+            .count() as i64;
         let (mut cur_rev, mut cur_n) = (current_name.clone(), current_n);
         if strategy == "RollingUpdate" && updated_n == count && ready == count {
             cur_rev = update_name.clone();
@@ -691,7 +966,10 @@ impl Ctl {
         let _ = sel;
         let generation = i64_at(&sts, "/metadata/generation");
         let _ = raw_modify(&st, idx::STATEFULSETS, ns, name, |o| {
-            let coll = o.pointer("/status/collisionCount").cloned().unwrap_or(json!(0));
+            let coll = o
+                .pointer("/status/collisionCount")
+                .cloned()
+                .unwrap_or(json!(0));
             o["status"] = json!({
                 "observedGeneration": generation,
                 "replicas": count,
@@ -718,35 +996,79 @@ impl Ctl {
         requeue
     }
 
-    fn truncate_history(&self, sts: &Value, uid: &str, current: &str, update: &str, pods: &[Value]) {
+    fn truncate_history(
+        &self,
+        sts: &Value,
+        uid: &str,
+        current: &str,
+        update: &str,
+        pods: &[Value],
+    ) {
         let ns = s(sts, "/metadata/namespace");
-        let limit = sts.pointer("/spec/revisionHistoryLimit").and_then(Value::as_i64).unwrap_or(10).max(0) as usize;
-        let live: BTreeSet<String> = pods.iter().map(|p| pod_revision(p).to_string()).chain([current.to_string(), update.to_string()]).collect();
-        let mut history: Vec<Value> = self.st.store.list_values(idx::REVISIONS, Some(ns)).into_iter().filter(|r| owned_by(r, uid) && !live.contains(s(r, "/metadata/name"))).collect();
+        let limit = sts
+            .pointer("/spec/revisionHistoryLimit")
+            .and_then(Value::as_i64)
+            .unwrap_or(10)
+            .max(0) as usize;
+        let live: BTreeSet<String> = pods
+            .iter()
+            .map(|p| pod_revision(p).to_string())
+            .chain([current.to_string(), update.to_string()])
+            .collect();
+        let mut history: Vec<Value> = self
+            .st
+            .store
+            .list_values(idx::REVISIONS, Some(ns))
+            .into_iter()
+            .filter(|r| owned_by(r, uid) && !live.contains(s(r, "/metadata/name")))
+            .collect();
         if history.len() <= limit {
             return;
         }
         history.sort_by_key(|r| i64_at(r, "/revision"));
         let excess = history.len() - limit;
         for r in history.iter().take(excess) {
-            let _ = ops::delete(&self.st, idx::REVISIONS, ns, s(r, "/metadata/name"), &DeleteOpts::default());
+            let _ = ops::delete(
+                &self.st,
+                idx::REVISIONS,
+                ns,
+                s(r, "/metadata/name"),
+                &DeleteOpts::default(),
+            );
         }
     }
 
-    fn create_pod(&mut self, sts: &Value, ord: i64, template: &Value, rev: &str) -> Result<Value, ApiError> {
+    fn create_pod(
+        &mut self,
+        sts: &Value,
+        ord: i64,
+        template: &Value,
+        rev: &str,
+    ) -> Result<Value, ApiError> {
         let st = self.st.clone();
         let ns = s(sts, "/metadata/namespace");
         let name = s(sts, "/metadata/name");
         let pod_name = format!("{name}-{ord}");
         // PVCs first.
         let mut spec = template.get("spec").cloned().unwrap_or(json!({}));
-        let when_deleted = s(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted") == "Delete";
+        let when_deleted = s(
+            sts,
+            "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted",
+        ) == "Delete";
         let mut claim_volumes = Vec::new();
-        for vct in sts.pointer("/spec/volumeClaimTemplates").and_then(Value::as_array).cloned().unwrap_or_default() {
+        for vct in sts
+            .pointer("/spec/volumeClaimTemplates")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+        {
             let tname = s(&vct, "/metadata/name").to_string();
             let claim = format!("{tname}-{pod_name}");
             if st.store.get(idx::PVCS, ns, &claim).is_none() {
-                let mut labels = sts.pointer("/spec/selector/matchLabels").cloned().unwrap_or(json!({}));
+                let mut labels = sts
+                    .pointer("/spec/selector/matchLabels")
+                    .cloned()
+                    .unwrap_or(json!({}));
                 if let Some(extra) = vct.pointer("/metadata/labels").and_then(Value::as_object) {
                     for (k, v) in extra {
                         labels[k] = v.clone();
@@ -760,18 +1082,38 @@ impl Ctl {
                 if when_deleted {
                     pvc["metadata"]["ownerReferences"] = json!([owner_ref_plain(sts)]);
                 }
-                match ops::create(&st, idx::PVCS, ns, pvc, &WriteOpts::controller("kube-controller-manager")) {
-                    Ok(_) => ops::record_event(&st, sts, "Normal", "SuccessfulCreate", &format!("create Claim {claim} Pod {pod_name} in StatefulSet {name} success"), "statefulset-controller"),
+                match ops::create(
+                    &st,
+                    idx::PVCS,
+                    ns,
+                    pvc,
+                    &WriteOpts::controller("kube-controller-manager"),
+                ) {
+                    Ok(_) => ops::record_event(
+                        &st,
+                        sts,
+                        "Normal",
+                        "SuccessfulCreate",
+                        &format!(
+                            "create Claim {claim} Pod {pod_name} in StatefulSet {name} success"
+                        ),
+                        "statefulset-controller",
+                    ),
                     Err(e) => {
                         ops::record_event(&st, sts, "Warning", "FailedCreate", &format!("create Claim {claim} for Pod {pod_name} in StatefulSet {name} failed error: {e}"), "statefulset-controller");
                         return Err(e);
                     }
                 }
             }
-            claim_volumes.push(json!({"name": tname, "persistentVolumeClaim": {"claimName": claim}}));
+            claim_volumes
+                .push(json!({"name": tname, "persistentVolumeClaim": {"claimName": claim}}));
         }
         if !claim_volumes.is_empty() {
-            let mut vols: Vec<Value> = spec.get("volumes").and_then(Value::as_array).cloned().unwrap_or_default();
+            let mut vols: Vec<Value> = spec
+                .get("volumes")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for cv in claim_volumes {
                 let n = s(&cv, "/name").to_string();
                 vols.retain(|v| s(v, "/name") != n);
@@ -784,7 +1126,10 @@ impl Ctl {
         if !svc.is_empty() {
             spec["subdomain"] = json!(svc);
         }
-        let mut labels = template.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+        let mut labels = template
+            .pointer("/metadata/labels")
+            .cloned()
+            .unwrap_or(json!({}));
         labels["statefulset.kubernetes.io/pod-name"] = json!(pod_name);
         labels["controller-revision-hash"] = json!(rev);
         labels["apps.kubernetes.io/pod-index"] = json!(ord.to_string());
@@ -797,8 +1142,21 @@ impl Ctl {
             meta["annotations"] = a.clone();
         }
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec});
-        let created = ops::create(&st, idx::PODS, ns, pod, &WriteOpts::controller("kube-controller-manager"))?;
-        ops::record_event(&st, sts, "Normal", "SuccessfulCreate", &format!("create Pod {pod_name} in StatefulSet {name} successful"), "statefulset-controller");
+        let created = ops::create(
+            &st,
+            idx::PODS,
+            ns,
+            pod,
+            &WriteOpts::controller("kube-controller-manager"),
+        )?;
+        ops::record_event(
+            &st,
+            sts,
+            "Normal",
+            "SuccessfulCreate",
+            &format!("create Pod {pod_name} in StatefulSet {name} successful"),
+            "statefulset-controller",
+        );
         Ok(created)
     }
 
@@ -807,14 +1165,25 @@ impl Ctl {
         let ns = s(sts, "/metadata/namespace");
         let name = s(sts, "/metadata/name");
         let pn = s(pod, "/metadata/name").to_string();
-        if scaling_down && s(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled") == "Delete" {
+        if scaling_down
+            && s(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled") == "Delete"
+        {
             // The condemned pod's claims become owned by the pod, so they go with it.
             let pod_ref = json!({"apiVersion": "v1", "kind": "Pod", "name": pn, "uid": s(pod, "/metadata/uid"), "controller": false, "blockOwnerDeletion": true});
-            for vct in sts.pointer("/spec/volumeClaimTemplates").and_then(Value::as_array).cloned().unwrap_or_default() {
+            for vct in sts
+                .pointer("/spec/volumeClaimTemplates")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+            {
                 let claim = format!("{}-{pn}", s(&vct, "/metadata/name"));
                 let r = pod_ref.clone();
                 let _ = raw_modify(&st, idx::PVCS, ns, &claim, |c| {
-                    let mut refs = c.pointer("/metadata/ownerReferences").and_then(Value::as_array).cloned().unwrap_or_default();
+                    let mut refs = c
+                        .pointer("/metadata/ownerReferences")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
                     if !refs.iter().any(|x| x.get("uid") == r.get("uid")) {
                         refs.push(r);
                     }
@@ -823,8 +1192,22 @@ impl Ctl {
             }
         }
         match ops::delete(&st, idx::PODS, ns, &pn, &DeleteOpts::default()) {
-            Ok(_) => ops::record_event(&st, sts, "Normal", "SuccessfulDelete", &format!("delete Pod {pn} in StatefulSet {name} successful"), "statefulset-controller"),
-            Err(e) => ops::record_event(&st, sts, "Warning", "FailedDelete", &format!("delete Pod {pn} in StatefulSet {name} failed error: {e}"), "statefulset-controller"),
+            Ok(_) => ops::record_event(
+                &st,
+                sts,
+                "Normal",
+                "SuccessfulDelete",
+                &format!("delete Pod {pn} in StatefulSet {name} successful"),
+                "statefulset-controller",
+            ),
+            Err(e) => ops::record_event(
+                &st,
+                sts,
+                "Warning",
+                "FailedDelete",
+                &format!("delete Pod {pn} in StatefulSet {name} failed error: {e}"),
+                "statefulset-controller",
+            ),
         }
     }
 
@@ -837,14 +1220,26 @@ impl Ctl {
         if terminating(&pvc) {
             // pvc-protection: release once no live pod uses the claim.
             let in_use = st.store.list_values(idx::PODS, Some(ns)).iter().any(|p| {
-                p.pointer("/spec/volumes").and_then(Value::as_array).map(|vs| vs.iter().any(|v| s(v, "/persistentVolumeClaim/claimName") == name)).unwrap_or(false)
+                p.pointer("/spec/volumes")
+                    .and_then(Value::as_array)
+                    .map(|vs| {
+                        vs.iter()
+                            .any(|v| s(v, "/persistentVolumeClaim/claimName") == name)
+                    })
+                    .unwrap_or(false)
             });
             if in_use {
                 return Some(Duration::from_millis(500));
             }
             let _ = st.store.mutate::<ApiError, _>(idx::PVCS, ns, name, |cur| {
-                let Some(mut cur) = cur else { return Ok(Mutation::Noop) };
-                let mut f: Vec<Value> = cur.pointer("/metadata/finalizers").and_then(Value::as_array).cloned().unwrap_or_default();
+                let Some(mut cur) = cur else {
+                    return Ok(Mutation::Noop);
+                };
+                let mut f: Vec<Value> = cur
+                    .pointer("/metadata/finalizers")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 f.retain(|x| x.as_str() != Some("kubernetes.io/pvc-protection"));
                 if f.is_empty() {
                     return Ok(Mutation::Delete);
@@ -859,20 +1254,44 @@ impl Ctl {
         }
         let mut class = s(&pvc, "/spec/storageClassName").to_string();
         if class.is_empty() && pvc.pointer("/spec/storageClassName").is_none() {
-            let default = st.store.list_values(idx::STORAGECLASSES, None).into_iter().find(|c| s(c, "/metadata/annotations/storageclass.kubernetes.io~1is-default-class") == "true");
+            let default = st
+                .store
+                .list_values(idx::STORAGECLASSES, None)
+                .into_iter()
+                .find(|c| {
+                    s(
+                        c,
+                        "/metadata/annotations/storageclass.kubernetes.io~1is-default-class",
+                    ) == "true"
+                });
             if let Some(d) = default {
                 class = s(&d, "/metadata/name").to_string();
                 let c2 = class.clone();
-                let _ = raw_modify(&st, idx::PVCS, ns, name, |p| p["spec"]["storageClassName"] = json!(c2));
+                let _ = raw_modify(&st, idx::PVCS, ns, name, |p| {
+                    p["spec"]["storageClassName"] = json!(c2)
+                });
             }
         }
         let Some(sc) = st.store.get_value(idx::STORAGECLASSES, "", &class) else {
             let msg = format!("storageclass.storage.k8s.io \"{class}\" not found");
-            ops::record_event(&st, &pvc, "Warning", "ProvisioningFailed", &msg, "persistentvolume-controller");
+            ops::record_event(
+                &st,
+                &pvc,
+                "Warning",
+                "ProvisioningFailed",
+                &msg,
+                "persistentvolume-controller",
+            );
             return Some(Duration::from_secs(5));
         };
-        let size = pvc.pointer("/spec/resources/requests/storage").cloned().unwrap_or(json!("1Gi"));
-        let modes = pvc.pointer("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"]));
+        let size = pvc
+            .pointer("/spec/resources/requests/storage")
+            .cloned()
+            .unwrap_or(json!("1Gi"));
+        let modes = pvc
+            .pointer("/spec/accessModes")
+            .cloned()
+            .unwrap_or(json!(["ReadWriteOnce"]));
         let pv_name = format!("pvc-{}", s(&pvc, "/metadata/uid"));
         let provisioner = s(&sc, "/provisioner").to_string();
         let reclaim = sc.get("reclaimPolicy").cloned().unwrap_or(json!("Delete"));
@@ -887,15 +1306,26 @@ impl Ctl {
                     "claimRef": {"kind": "PersistentVolumeClaim", "namespace": ns, "name": name, "uid": s(&pvc, "/metadata/uid"), "apiVersion": "v1", "resourceVersion": s(&pvc, "/metadata/resourceVersion")},
                 },
             });
-            if let Ok(created) = ops::create(&st, idx::PVS, "", pv, &WriteOpts::controller("kube-controller-manager")) {
-                let _ = raw_modify(&st, idx::PVS, "", &pv_name, |p| p["status"] = json!({"phase": "Bound", "lastPhaseTransitionTime": ops::now()}));
+            if let Ok(created) = ops::create(
+                &st,
+                idx::PVS,
+                "",
+                pv,
+                &WriteOpts::controller("kube-controller-manager"),
+            ) {
+                let _ = raw_modify(&st, idx::PVS, "", &pv_name, |p| {
+                    p["status"] = json!({"phase": "Bound", "lastPhaseTransitionTime": ops::now()})
+                });
                 let _ = created;
             }
         }
         let (pvn, sz, md) = (pv_name.clone(), size.clone(), modes.clone());
         if let Ok(p) = raw_modify(&st, idx::PVCS, ns, name, |p| {
             p["spec"]["volumeName"] = json!(pvn);
-            let ann = p["metadata"].as_object_mut().map(|m| m.entry("annotations").or_insert(json!({})).clone()).unwrap_or(json!({}));
+            let ann = p["metadata"]
+                .as_object_mut()
+                .map(|m| m.entry("annotations").or_insert(json!({})).clone())
+                .unwrap_or(json!({}));
             let mut ann = if ann.is_object() { ann } else { json!({}) };
             ann["pv.kubernetes.io/bind-completed"] = json!("yes");
             ann["pv.kubernetes.io/bound-by-controller"] = json!("yes");
@@ -912,7 +1342,14 @@ impl Ctl {
             }
             p["status"] = json!({"phase": "Bound", "accessModes": md, "capacity": {"storage": sz}});
         }) {
-            ops::record_event(&st, &p, "Normal", "ProvisioningSucceeded", &format!("Successfully provisioned volume {pv_name}"), &provisioner);
+            ops::record_event(
+                &st,
+                &p,
+                "Normal",
+                "ProvisioningSucceeded",
+                &format!("Successfully provisioned volume {pv_name}"),
+                &provisioner,
+            );
         }
         None
     }
@@ -928,8 +1365,12 @@ impl Ctl {
         }
         let pods = st.store.list_values(idx::PODS, Some(ns));
         for pdb in pdbs {
-            let sel = LabelSelector::from_json(pdb.pointer("/spec/selector").unwrap_or(&Value::Null));
-            let selected: Vec<&Value> = pods.iter().filter(|p| !sel.is_empty() && sel.matches(p) && !terminating(p)).collect();
+            let sel =
+                LabelSelector::from_json(pdb.pointer("/spec/selector").unwrap_or(&Value::Null));
+            let selected: Vec<&Value> = pods
+                .iter()
+                .filter(|p| !sel.is_empty() && sel.matches(p) && !terminating(p))
+                .collect();
             let expected = selected.len() as i64;
             let healthy = selected.iter().filter(|p| running_and_ready(p)).count() as i64;
             let resolve = |v: &Value| -> i64 {
@@ -955,9 +1396,16 @@ impl Ctl {
             let name = s(&pdb, "/metadata/name").to_string();
             let now = ops::now();
             let _ = raw_modify(&st, idx::PDBS, ns, &name, |p| {
-                let prev_allowed = p.pointer("/status/disruptionsAllowed").and_then(Value::as_i64);
-                let ltt = if prev_allowed.map(|x| (x > 0) == (allowed > 0)).unwrap_or(false) {
-                    p.pointer("/status/conditions/0/lastTransitionTime").cloned().unwrap_or(json!(now))
+                let prev_allowed = p
+                    .pointer("/status/disruptionsAllowed")
+                    .and_then(Value::as_i64);
+                let ltt = if prev_allowed
+                    .map(|x| (x > 0) == (allowed > 0))
+                    .unwrap_or(false)
+                {
+                    p.pointer("/status/conditions/0/lastTransitionTime")
+                        .cloned()
+                        .unwrap_or(json!(now))
                 } else {
                     json!(now)
                 };
@@ -989,13 +1437,18 @@ impl Ctl {
         let services = st.store.list_values(idx::SERVICES, Some(ns));
         let pods = st.store.list_values(idx::PODS, Some(ns));
         for svc in services {
-            let Some(sel) = svc.pointer("/spec/selector").and_then(Value::as_object) else { continue };
+            let Some(sel) = svc.pointer("/spec/selector").and_then(Value::as_object) else {
+                continue;
+            };
             if sel.is_empty() {
                 continue;
             }
             let sname = s(&svc, "/metadata/name").to_string();
             let sel = LabelSelector::from_json(&json!({"matchLabels": sel}));
-            let publish = svc.pointer("/spec/publishNotReadyAddresses").and_then(Value::as_bool).unwrap_or(false);
+            let publish = svc
+                .pointer("/spec/publishNotReadyAddresses")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let mut ready = Vec::new();
             let mut not_ready = Vec::new();
             for p in pods.iter().filter(|p| sel.matches(p) && !terminating(p)) {
@@ -1037,8 +1490,15 @@ impl Ctl {
             if !not_ready.is_empty() {
                 subset["notReadyAddresses"] = Value::Array(not_ready.clone());
             }
-            let subsets = if ready.is_empty() && not_ready.is_empty() { None } else { Some(json!([subset])) };
-            let labels = svc.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+            let subsets = if ready.is_empty() && not_ready.is_empty() {
+                None
+            } else {
+                Some(json!([subset]))
+            };
+            let labels = svc
+                .pointer("/metadata/labels")
+                .cloned()
+                .unwrap_or(json!({}));
             let now = ops::now();
             let _ = st.store.mutate::<ApiError, _>(idx::ENDPOINTS, ns, &sname, |cur| {
                 let mut ep = cur.unwrap_or_else(|| {
@@ -1063,7 +1523,17 @@ impl Ctl {
 
     fn dependents(&self, ns: &str, uid: &str) -> Vec<(usize, Value)> {
         let mut out = Vec::new();
-        for res in [idx::PODS, idx::REVISIONS, idx::PVCS, idx::CONFIGMAPS, idx::SECRETS, idx::SERVICES, idx::ENDPOINTS, idx::PDBS, idx::STATEFULSETS] {
+        for res in [
+            idx::PODS,
+            idx::REVISIONS,
+            idx::PVCS,
+            idx::CONFIGMAPS,
+            idx::SECRETS,
+            idx::SERVICES,
+            idx::ENDPOINTS,
+            idx::PDBS,
+            idx::STATEFULSETS,
+        ] {
             for o in self.st.store.list_values(res, Some(ns)) {
                 if owned_by(&o, uid) {
                     out.push((res, o));
@@ -1077,7 +1547,10 @@ impl Ctl {
         let ns = s(o, "/metadata/namespace").to_string();
         let name = s(o, "/metadata/name").to_string();
         let _ = raw_modify(&self.st, res, &ns, &name, |v| {
-            if let Some(refs) = v.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
+            if let Some(refs) = v
+                .pointer_mut("/metadata/ownerReferences")
+                .and_then(Value::as_array_mut)
+            {
                 refs.retain(|r| s(r, "/uid") != uid);
                 if refs.is_empty() {
                     if let Some(m) = v["metadata"].as_object_mut() {
@@ -1090,11 +1563,24 @@ impl Ctl {
 
     fn collect_orphans(&mut self, ns: &str, uid: &str) {
         for (res, o) in self.dependents(ns, uid) {
-            let refs = o.pointer("/metadata/ownerReferences").and_then(Value::as_array).map(|a| a.len()).unwrap_or(0);
+            let refs = o
+                .pointer("/metadata/ownerReferences")
+                .and_then(Value::as_array)
+                .map(|a| a.len())
+                .unwrap_or(0);
             if refs > 1 {
                 self.remove_owner_ref(res, &o, uid);
             } else {
-                let _ = ops::delete(&self.st, res, ns, s(&o, "/metadata/name"), &DeleteOpts { propagation: Some("Background".into()), ..Default::default() });
+                let _ = ops::delete(
+                    &self.st,
+                    res,
+                    ns,
+                    s(&o, "/metadata/name"),
+                    &DeleteOpts {
+                        propagation: Some("Background".into()),
+                        ..Default::default()
+                    },
+                );
             }
         }
     }
@@ -1102,7 +1588,15 @@ impl Ctl {
     fn finalize(&mut self, res: usize, ns: &str, name: &str) -> Option<Duration> {
         let o = self.st.store.get_value(res, ns, name)?;
         let uid = s(&o, "/metadata/uid").to_string();
-        let fins: Vec<String> = o.pointer("/metadata/finalizers").and_then(Value::as_array).map(|a| a.iter().filter_map(|f| f.as_str().map(String::from)).collect()).unwrap_or_default();
+        let fins: Vec<String> = o
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
         let deps = self.dependents(ns, &uid);
         let mut done: Vec<&str> = Vec::new();
         if fins.iter().any(|f| f == "orphan") {
@@ -1117,7 +1611,16 @@ impl Ctl {
             } else {
                 for (r, d) in &deps {
                     if !terminating(d) {
-                        let _ = ops::delete(&self.st, *r, ns, s(d, "/metadata/name"), &DeleteOpts { propagation: Some("Foreground".into()), ..Default::default() });
+                        let _ = ops::delete(
+                            &self.st,
+                            *r,
+                            ns,
+                            s(d, "/metadata/name"),
+                            &DeleteOpts {
+                                propagation: Some("Foreground".into()),
+                                ..Default::default()
+                            },
+                        );
                     }
                 }
                 return Some(Duration::from_millis(100));
@@ -1125,11 +1628,18 @@ impl Ctl {
         }
         if !done.is_empty() {
             let _ = self.st.store.mutate::<ApiError, _>(res, ns, name, |cur| {
-                let Some(mut cur) = cur else { return Ok(Mutation::Noop) };
-                let mut f: Vec<Value> = cur.pointer("/metadata/finalizers").and_then(Value::as_array).cloned().unwrap_or_default();
+                let Some(mut cur) = cur else {
+                    return Ok(Mutation::Noop);
+                };
+                let mut f: Vec<Value> = cur
+                    .pointer("/metadata/finalizers")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 f.retain(|x| !done.iter().any(|d| x.as_str() == Some(*d)));
                 if f.is_empty() {
-                    let is_pod_graceful = res == idx::PODS && i64_at(&cur, "/metadata/deletionGracePeriodSeconds") > 0;
+                    let is_pod_graceful = res == idx::PODS
+                        && i64_at(&cur, "/metadata/deletionGracePeriodSeconds") > 0;
                     if !is_pod_graceful {
                         return Ok(Mutation::Delete);
                     }
@@ -1157,17 +1667,40 @@ impl Ctl {
                 let v = o.value();
                 if terminating(&v) {
                     // Finalizers that nobody will remove in the simulator are dropped.
-                    let fins = v.pointer("/metadata/finalizers").and_then(Value::as_array).map(|a| !a.is_empty()).unwrap_or(false);
+                    let fins = v
+                        .pointer("/metadata/finalizers")
+                        .and_then(Value::as_array)
+                        .map(|a| !a.is_empty())
+                        .unwrap_or(false);
                     if fins && res != idx::PODS {
-                        let _ = st.store.mutate::<ApiError, _>(res, name, &o.name, |_| Ok(Mutation::Delete));
+                        let _ = st
+                            .store
+                            .mutate::<ApiError, _>(res, name, &o.name, |_| Ok(Mutation::Delete));
                     }
                     continue;
                 }
-                let _ = ops::delete(&st, res, name, &o.name, &DeleteOpts { grace: Some(if res == idx::PODS { 1 } else { 0 }), ..Default::default() });
+                let _ = ops::delete(
+                    &st,
+                    res,
+                    name,
+                    &o.name,
+                    &DeleteOpts {
+                        grace: Some(if res == idx::PODS { 1 } else { 0 }),
+                        ..Default::default()
+                    },
+                );
             }
         }
         if remaining == 0 {
-            let _ = st.store.mutate::<ApiError, _>(idx::NAMESPACES, "", name, |cur| Ok(if cur.is_some() { Mutation::Delete } else { Mutation::Noop }));
+            let _ = st
+                .store
+                .mutate::<ApiError, _>(idx::NAMESPACES, "", name, |cur| {
+                    Ok(if cur.is_some() {
+                        Mutation::Delete
+                    } else {
+                        Mutation::Noop
+                    })
+                });
             return None;
         }
         Some(Duration::from_millis(100))
@@ -1175,8 +1708,15 @@ impl Ctl {
 }
 
 fn set_ready(p: &mut Value, ready: bool, now: &str, reason: &str) {
-    let names: Vec<String> = p.pointer("/spec/containers").and_then(Value::as_array).map(|cs| cs.iter().map(|c| s(c, "/name").to_string()).collect()).unwrap_or_default();
-    if let Some(conds) = p.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
+    let names: Vec<String> = p
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .map(|cs| cs.iter().map(|c| s(c, "/name").to_string()).collect())
+        .unwrap_or_default();
+    if let Some(conds) = p
+        .pointer_mut("/status/conditions")
+        .and_then(Value::as_array_mut)
+    {
         for c in conds.iter_mut() {
             let ty = s(c, "/type").to_string();
             if ty == "Ready" || ty == "ContainersReady" {
@@ -1192,7 +1732,10 @@ fn set_ready(p: &mut Value, ready: bool, now: &str, reason: &str) {
                     }
                 } else {
                     c["reason"] = json!(reason);
-                    c["message"] = json!(format!("containers with unready status: [{}]", names.join(" ")));
+                    c["message"] = json!(format!(
+                        "containers with unready status: [{}]",
+                        names.join(" ")
+                    ));
                 }
             }
         }
@@ -1200,7 +1743,13 @@ fn set_ready(p: &mut Value, ready: bool, now: &str, reason: &str) {
 }
 
 /// Modify an object in place, bypassing validation/generation (controllers writing status).
-pub fn raw_modify<F: FnOnce(&mut Value)>(st: &State, res: usize, ns: &str, name: &str, f: F) -> Result<Value, ApiError> {
+pub fn raw_modify<F: FnOnce(&mut Value)>(
+    st: &State,
+    res: usize,
+    ns: &str,
+    name: &str,
+    f: F,
+) -> Result<Value, ApiError> {
     let def = &RESOURCES[res];
     let out = st.store.mutate::<ApiError, _>(res, ns, name, |cur| {
         let mut v = cur.ok_or_else(|| ApiError::not_found(def, name))?;
@@ -1228,7 +1777,10 @@ fn owner_ref_plain(sts: &Value) -> Value {
 }
 
 fn with_hash_label(template: &Value, hash: &str) -> Value {
-    let mut l = template.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+    let mut l = template
+        .pointer("/metadata/labels")
+        .cloned()
+        .unwrap_or(json!({}));
     let _ = hash;
     if !l.is_object() {
         l = json!({});
@@ -1245,5 +1797,8 @@ pub fn revision_hash(template: &Value, collision: i64) -> String {
         h ^= b as u32;
         h = h.wrapping_mul(0x01000193);
     }
-    h.to_string().bytes().map(|b| ALPHA[(b as usize) % ALPHA.len()] as char).collect()
+    h.to_string()
+        .bytes()
+        .map(|b| ALPHA[(b as usize) % ALPHA.len()] as char)
+        .collect()
 }

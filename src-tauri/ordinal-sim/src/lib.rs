@@ -41,13 +41,21 @@ pub enum Seed {
     /// Realistic demo workloads (postgres, kafka, redis, ...), see [`seed`].
     Demo,
     /// Built directly in the store, everything Running/Ready: a benchmark fixture.
-    Scale { namespaces: u32, statefulsets: u32, replicas: u32 },
+    Scale {
+        namespaces: u32,
+        statefulsets: u32,
+        replicas: u32,
+    },
 }
 
 impl Seed {
     /// The default benchmark: 100 namespaces, 10,000 StatefulSets, 5 replicas (50,000 pods).
     pub fn benchmark() -> Seed {
-        Seed::Scale { namespaces: 100, statefulsets: 10_000, replicas: 5 }
+        Seed::Scale {
+            namespaces: 100,
+            statefulsets: 10_000,
+            replicas: 5,
+        }
     }
 }
 
@@ -67,7 +75,13 @@ pub struct SimConfig {
 
 impl Default for SimConfig {
     fn default() -> SimConfig {
-        SimConfig { port: 0, seed: Seed::Demo, ready_delay: Duration::from_secs(1), history_limit: 10_000, bookmark_interval: Duration::from_secs(5) }
+        SimConfig {
+            port: 0,
+            seed: Seed::Demo,
+            ready_delay: Duration::from_secs(1),
+            history_limit: 10_000,
+            bookmark_interval: Duration::from_secs(5),
+        }
     }
 }
 
@@ -104,7 +118,11 @@ impl Simulator {
         let acceptor = TlsAcceptor::from(pki.server_config()?);
         let listener = server::bind(cfg.port).await?;
         let port = listener.local_addr()?.port();
-        let st = Arc::new(State::new(store::Store::new(cfg.history_limit.max(1)), cfg.ready_delay, cfg.bookmark_interval));
+        let st = Arc::new(State::new(
+            store::Store::new(cfg.history_limit.max(1)),
+            cfg.ready_delay,
+            cfg.bookmark_interval,
+        ));
         st.port.store(port, Ordering::SeqCst);
         let deferred = seed::apply(&st, &cfg.seed).map_err(|e| SimError::Seed(e.to_string()))?;
         let controller = controller::spawn(st.clone());
@@ -112,8 +130,17 @@ impl Simulator {
             tokio::spawn(seed::run_deferred(st.clone(), deferred));
         }
         let handle = tokio::spawn(server::serve(listener, acceptor.clone(), st.clone()));
-        let ctl = Arc::new(ServerCtl { state: st, acceptor, handle: tokio::sync::Mutex::new(Some(handle)), port });
-        Ok(Simulator { ctl, pki, controller: Mutex::new(Some(controller)) })
+        let ctl = Arc::new(ServerCtl {
+            state: st,
+            acceptor,
+            handle: tokio::sync::Mutex::new(Some(handle)),
+            port,
+        });
+        Ok(Simulator {
+            ctl,
+            pki,
+            controller: Mutex::new(Some(controller)),
+        })
     }
 
     pub fn url(&self) -> String {
@@ -181,7 +208,9 @@ impl Simulator {
 
     /// A cloneable fault-injection handle.
     pub fn faults(&self) -> Faults {
-        Faults { ctl: self.ctl.clone() }
+        Faults {
+            ctl: self.ctl.clone(),
+        }
     }
 
     /// Stop serving and stop the controllers.
@@ -199,7 +228,11 @@ impl Simulator {
 
     /// Object counts per resource (for benchmarks and diagnostics).
     pub fn count(&self, plural: &str) -> usize {
-        resources::RESOURCES.iter().position(|r| r.plural == plural && r.group != "metrics.k8s.io").map(|i| self.ctl.state.store.count(i)).unwrap_or(0)
+        resources::RESOURCES
+            .iter()
+            .position(|r| r.plural == plural && r.group != "metrics.k8s.io")
+            .map(|i| self.ctl.state.store.count(i))
+            .unwrap_or(0)
     }
 }
 
@@ -226,7 +259,11 @@ impl Faults {
         }
         tokio::time::sleep(downtime).await;
         let listener = server::bind(self.ctl.port).await?;
-        *guard = Some(tokio::spawn(server::serve(listener, self.ctl.acceptor.clone(), st.clone())));
+        *guard = Some(tokio::spawn(server::serve(
+            listener,
+            self.ctl.acceptor.clone(),
+            st.clone(),
+        )));
         Ok(())
     }
 
@@ -237,7 +274,11 @@ impl Faults {
 
     /// Delay every request by `d` (zero to turn off).
     pub fn set_latency(&self, d: Duration) {
-        self.ctl.state.faults.latency_ms.store(d.as_millis() as u64, Ordering::SeqCst);
+        self.ctl
+            .state
+            .faults
+            .latency_ms
+            .store(d.as_millis() as u64, Ordering::SeqCst);
     }
 
     /// Fail the next `n` requests with 500 InternalError.
@@ -254,7 +295,11 @@ impl Faults {
         if let Ok(mut k) = self.ctl.state.faults.fail_kind.lock() {
             *k = kind;
         }
-        self.ctl.state.faults.fail_remaining.store(n, Ordering::SeqCst);
+        self.ctl
+            .state
+            .faults
+            .fail_remaining
+            .store(n, Ordering::SeqCst);
     }
 
     /// Make a bearer token invalid: requests using it get 401 Unauthorized.
@@ -288,7 +333,11 @@ impl Faults {
     /// Clear latency, pending failures and expired tokens.
     pub fn clear(&self) {
         self.set_latency(Duration::ZERO);
-        self.ctl.state.faults.fail_remaining.store(0, Ordering::SeqCst);
+        self.ctl
+            .state
+            .faults
+            .fail_remaining
+            .store(0, Ordering::SeqCst);
         if let Ok(mut s) = self.ctl.state.faults.expired_tokens.lock() {
             s.clear();
         }

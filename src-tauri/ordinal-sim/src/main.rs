@@ -18,9 +18,16 @@ fn parse_seed(s: &str) -> Option<Seed> {
         "scale" => Some(Seed::benchmark()),
         _ => {
             let rest = s.strip_prefix("scale:")?;
-            let n: Vec<u32> = rest.split(',').map(|x| x.trim().parse().ok()).collect::<Option<Vec<_>>>()?;
+            let n: Vec<u32> = rest
+                .split(',')
+                .map(|x| x.trim().parse().ok())
+                .collect::<Option<Vec<_>>>()?;
             match n.as_slice() {
-                [a, b, c] => Some(Seed::Scale { namespaces: *a, statefulsets: *b, replicas: *c }),
+                [a, b, c] => Some(Seed::Scale {
+                    namespaces: *a,
+                    statefulsets: *b,
+                    replicas: *c,
+                }),
                 _ => None,
             }
         }
@@ -38,12 +45,16 @@ async fn main() {
             "--kubeconfig" => kubeconfig = Some(PathBuf::from(val())),
             "--port" => cfg.port = val().parse().unwrap_or_else(|_| usage()),
             "--seed" => cfg.seed = parse_seed(&val()).unwrap_or_else(|| usage()),
-            "--ready-delay-ms" => cfg.ready_delay = Duration::from_millis(val().parse().unwrap_or_else(|_| usage())),
+            "--ready-delay-ms" => {
+                cfg.ready_delay = Duration::from_millis(val().parse().unwrap_or_else(|_| usage()))
+            }
             "-h" | "--help" => usage(),
             _ => usage(),
         }
     }
-    let Some(kubeconfig) = kubeconfig else { usage() };
+    let Some(kubeconfig) = kubeconfig else {
+        usage()
+    };
     let sim = match Simulator::start(cfg).await {
         Ok(s) => s,
         Err(e) => {

@@ -31,7 +31,11 @@ pub struct WriteOpts {
 
 impl WriteOpts {
     pub fn controller(name: &str) -> WriteOpts {
-        WriteOpts { dry_run: false, manager: name.to_string(), force: false }
+        WriteOpts {
+            dry_run: false,
+            manager: name.to_string(),
+            force: false,
+        }
     }
 }
 
@@ -55,7 +59,9 @@ pub fn now_micro() -> String {
 pub fn rand_suffix(n: usize) -> String {
     const ALPHA: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let bytes = uuid::Uuid::new_v4().into_bytes();
-    (0..n).map(|i| ALPHA[(bytes[i % 16] as usize) % ALPHA.len()] as char).collect()
+    (0..n)
+        .map(|i| ALPHA[(bytes[i % 16] as usize) % ALPHA.len()] as char)
+        .collect()
 }
 
 fn invalid_err(res: usize, name: &str, e: ValidationError) -> ApiError {
@@ -66,10 +72,15 @@ fn invalid_err(res: usize, name: &str, e: ValidationError) -> ApiError {
 fn patch_err(res: usize, name: &str, e: PatchError) -> ApiError {
     match e {
         PatchError::Conflict { message, causes } => {
-            let cs: Vec<Value> = causes.iter().map(|(m, f)| json!({"reason": "FieldManagerConflict", "message": m, "field": f})).collect();
+            let cs: Vec<Value> = causes
+                .iter()
+                .map(|(m, f)| json!({"reason": "FieldManagerConflict", "message": m, "field": f}))
+                .collect();
             ApiError::new(409, "Conflict", message).with_details(json!({"name": name, "group": RESOURCES[res].group, "kind": RESOURCES[res].plural, "causes": cs}))
         }
-        PatchError::UnsupportedMediaType => ApiError::new(415, "UnsupportedMediaType", e.to_string()),
+        PatchError::UnsupportedMediaType => {
+            ApiError::new(415, "UnsupportedMediaType", e.to_string())
+        }
         PatchError::Invalid(m) => ApiError::new(422, "Invalid", m),
     }
 }
@@ -79,7 +90,15 @@ fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
 }
 
 fn has_generation(res: usize) -> bool {
-    !matches!(res, idx::EVENTS | idx::EVENTS_V1 | idx::CONFIGMAPS | idx::SECRETS | idx::ENDPOINTS | idx::NAMESPACES)
+    !matches!(
+        res,
+        idx::EVENTS
+            | idx::EVENTS_V1
+            | idx::CONFIGMAPS
+            | idx::SECRETS
+            | idx::ENDPOINTS
+            | idx::NAMESPACES
+    )
 }
 
 /// Decoding errors the real server reports as 400 (wrong JSON types for object fields).
@@ -119,10 +138,17 @@ pub fn check_namespace(st: &State, ns: &str) -> Result<(), ApiError> {
 }
 
 /// Fill identity metadata, defaults, and validate a new object. `ns` is from the URL.
-fn prepare_create(res: usize, ns: &str, mut obj: Value, opts: &WriteOpts) -> Result<Value, ApiError> {
+fn prepare_create(
+    res: usize,
+    ns: &str,
+    mut obj: Value,
+    opts: &WriteOpts,
+) -> Result<Value, ApiError> {
     let def = RESOURCES.get(res).ok_or(OpsError::UnknownResource(res))?;
     if !obj.is_object() {
-        return Err(ApiError::bad_request("the body of the request must be a JSON object"));
+        return Err(ApiError::bad_request(
+            "the body of the request must be a JSON object",
+        ));
     }
     if let Some(k) = obj.get("kind").and_then(Value::as_str) {
         if k != def.kind {
@@ -173,7 +199,13 @@ fn prepare_create(res: usize, ns: &str, mut obj: Value, opts: &WriteOpts) -> Res
     Ok(obj)
 }
 
-pub fn create(st: &State, res: usize, ns: &str, obj: Value, opts: &WriteOpts) -> Result<Value, ApiError> {
+pub fn create(
+    st: &State,
+    res: usize,
+    ns: &str,
+    obj: Value,
+    opts: &WriteOpts,
+) -> Result<Value, ApiError> {
     let def = RESOURCES.get(res).ok_or(OpsError::UnknownResource(res))?;
     if def.namespaced {
         check_namespace(st, ns)?;
@@ -185,7 +217,11 @@ pub fn create(st: &State, res: usize, ns: &str, obj: Value, opts: &WriteOpts) ->
         if cur.is_some() {
             return Err(ApiError::already_exists(def, &name));
         }
-        Ok(if opts.dry_run { Mutation::Noop } else { Mutation::Put(obj.clone()) })
+        Ok(if opts.dry_run {
+            Mutation::Noop
+        } else {
+            Mutation::Put(obj.clone())
+        })
     })?;
     Ok(match out {
         Outcome::Stored { value, .. } => value,
@@ -194,16 +230,26 @@ pub fn create(st: &State, res: usize, ns: &str, obj: Value, opts: &WriteOpts) ->
 }
 
 /// Turn `cur` + proposed `new` into the object to store (or a deletion when finalizers are gone).
-fn prepare_update(res: usize, cur: &Value, mut new: Value, sub: Option<&str>, opts: &WriteOpts) -> Result<Mutation, ApiError> {
+fn prepare_update(
+    res: usize,
+    cur: &Value,
+    mut new: Value,
+    sub: Option<&str>,
+    opts: &WriteOpts,
+) -> Result<Mutation, ApiError> {
     let def = RESOURCES.get(res).ok_or(OpsError::UnknownResource(res))?;
     let name = s(cur, "/metadata/name").to_string();
     if !new.is_object() {
-        return Err(ApiError::bad_request("the body of the request must be a JSON object"));
+        return Err(ApiError::bad_request(
+            "the body of the request must be a JSON object",
+        ));
     }
     check_shape(def.kind, &new)?;
     let new_name = s(&new, "/metadata/name");
     if !new_name.is_empty() && new_name != name {
-        return Err(ApiError::bad_request(format!("the name of the object ({new_name}) does not match the name on the URL ({name})")));
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({new_name}) does not match the name on the URL ({name})"
+        )));
     }
     if def.namespaced {
         let nns = s(&new, "/metadata/namespace");
@@ -241,7 +287,15 @@ fn prepare_update(res: usize, cur: &Value, mut new: Value, sub: Option<&str>, op
                     }
                 }
             }
-            for f in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace", "name"] {
+            for f in [
+                "uid",
+                "creationTimestamp",
+                "deletionTimestamp",
+                "deletionGracePeriodSeconds",
+                "generation",
+                "namespace",
+                "name",
+            ] {
                 match cur["metadata"].get(f) {
                     Some(v) => new["metadata"][f] = v.clone(),
                     None => {
@@ -254,25 +308,53 @@ fn prepare_update(res: usize, cur: &Value, mut new: Value, sub: Option<&str>, op
             new["apiVersion"] = json!(def.api_version());
             new["kind"] = json!(def.kind);
             validation::apply_defaults(res, &mut new);
-            validation::validate(res, def, &new, Some(cur)).map_err(|e| invalid_err(res, &name, e))?;
+            validation::validate(res, def, &new, Some(cur))
+                .map_err(|e| invalid_err(res, &name, e))?;
             if has_generation(res) && cur.get("spec") != new.get("spec") {
-                let g = cur.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
+                let g = cur
+                    .pointer("/metadata/generation")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1);
                 new["metadata"]["generation"] = json!(g + 1);
             }
             // Finalizers may only be removed once deletion started; an object whose last finalizer
             // goes away while deleting is removed.
             if cur.pointer("/metadata/deletionTimestamp").is_some() {
-                let empty = new.pointer("/metadata/finalizers").and_then(Value::as_array).map(|a| a.is_empty()).unwrap_or(true);
-                let pod_graceful = res == idx::PODS && cur.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(0) > 0;
+                let empty = new
+                    .pointer("/metadata/finalizers")
+                    .and_then(Value::as_array)
+                    .map(|a| a.is_empty())
+                    .unwrap_or(true);
+                let pod_graceful = res == idx::PODS
+                    && cur
+                        .pointer("/metadata/deletionGracePeriodSeconds")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0)
+                        > 0;
                 if empty && !pod_graceful && res != idx::NAMESPACES {
-                    return Ok(if opts.dry_run { Mutation::Noop } else { Mutation::Delete });
+                    return Ok(if opts.dry_run {
+                        Mutation::Noop
+                    } else {
+                        Mutation::Delete
+                    });
                 }
             }
         }
     }
-    if !opts.manager.is_empty() && !new.pointer("/metadata/managedFields").is_some_and(|m| Some(m) != cur.pointer("/metadata/managedFields")) {
+    if !opts.manager.is_empty()
+        && !new
+            .pointer("/metadata/managedFields")
+            .is_some_and(|m| Some(m) != cur.pointer("/metadata/managedFields"))
+    {
         let t = now();
-        patch::track_update(Some(cur), &mut new, &opts.manager, &def.api_version(), sub, &t);
+        patch::track_update(
+            Some(cur),
+            &mut new,
+            &opts.manager,
+            &def.api_version(),
+            sub,
+            &t,
+        );
     }
     Ok(Mutation::Put(new))
 }
@@ -287,7 +369,15 @@ fn finish(out: Outcome, computed: Option<Value>) -> Value {
 }
 
 /// PUT: replace with optimistic concurrency (a non-empty stale resourceVersion → 409).
-pub fn update(st: &State, res: usize, ns: &str, name: &str, new: Value, sub: Option<&str>, opts: &WriteOpts) -> Result<Value, ApiError> {
+pub fn update(
+    st: &State,
+    res: usize,
+    ns: &str,
+    name: &str,
+    new: Value,
+    sub: Option<&str>,
+    opts: &WriteOpts,
+) -> Result<Value, ApiError> {
     let def = RESOURCES.get(res).ok_or(OpsError::UnknownResource(res))?;
     let mut computed = None;
     let out = st.store.mutate::<ApiError, _>(res, ns, name, |cur| {
@@ -309,7 +399,15 @@ pub fn update(st: &State, res: usize, ns: &str, name: &str, new: Value, sub: Opt
 }
 
 /// Read-modify-write without a resourceVersion precondition (controllers, scale).
-pub fn modify<F>(st: &State, res: usize, ns: &str, name: &str, sub: Option<&str>, opts: &WriteOpts, f: F) -> Result<Value, ApiError>
+pub fn modify<F>(
+    st: &State,
+    res: usize,
+    ns: &str,
+    name: &str,
+    sub: Option<&str>,
+    opts: &WriteOpts,
+    f: F,
+) -> Result<Value, ApiError>
 where
     F: FnOnce(&mut Value) -> Result<(), ApiError>,
 {
@@ -336,7 +434,16 @@ where
 
 /// PATCH of any type; server-side apply creates the object when missing.
 #[allow(clippy::too_many_arguments)]
-pub fn patch(st: &State, res: usize, ns: &str, name: &str, pt: PatchType, body: &Value, sub: Option<&str>, opts: &WriteOpts) -> Result<Value, ApiError> {
+pub fn patch(
+    st: &State,
+    res: usize,
+    ns: &str,
+    name: &str,
+    pt: PatchType,
+    body: &Value,
+    sub: Option<&str>,
+    opts: &WriteOpts,
+) -> Result<Value, ApiError> {
     let def = RESOURCES.get(res).ok_or(OpsError::UnknownResource(res))?;
     if matches!(pt, PatchType::Apply) {
         if opts.manager.is_empty() {
@@ -350,12 +457,29 @@ pub fn patch(st: &State, res: usize, ns: &str, name: &str, pt: PatchType, body: 
                 check_namespace(st, ns)?;
             }
             let t = now();
-            let mut applied = patch::apply(None, body, &opts.manager, opts.force, &def.api_version(), None, &t).map_err(|e| patch_err(res, name, e))?;
+            let mut applied = patch::apply(
+                None,
+                body,
+                &opts.manager,
+                opts.force,
+                &def.api_version(),
+                None,
+                &t,
+            )
+            .map_err(|e| patch_err(res, name, e))?;
             if applied.pointer("/metadata/name").is_none() {
                 applied["metadata"]["name"] = json!(name);
             }
             let mf = applied.pointer("/metadata/managedFields").cloned();
-            let mut obj = prepare_create(res, ns, applied, &WriteOpts { manager: String::new(), ..opts.clone() })?;
+            let mut obj = prepare_create(
+                res,
+                ns,
+                applied,
+                &WriteOpts {
+                    manager: String::new(),
+                    ..opts.clone()
+                },
+            )?;
             if let Some(mf) = mf {
                 obj["metadata"]["managedFields"] = mf;
             }
@@ -364,7 +488,11 @@ pub fn patch(st: &State, res: usize, ns: &str, name: &str, pt: PatchType, body: 
                 if cur.is_some() {
                     return Err(ApiError::conflict(def, name));
                 }
-                Ok(if opts.dry_run { Mutation::Noop } else { Mutation::Put(obj.clone()) })
+                Ok(if opts.dry_run {
+                    Mutation::Noop
+                } else {
+                    Mutation::Put(obj.clone())
+                })
             })?;
             return Ok(finish(out, Some(obj)));
         }
@@ -374,7 +502,9 @@ pub fn patch(st: &State, res: usize, ns: &str, name: &str, pt: PatchType, body: 
         let cur = cur.ok_or_else(|| ApiError::not_found(def, name))?;
         let new = match pt {
             PatchType::Merge => patch::merge_patch(&cur, body),
-            PatchType::Json => patch::json_patch(&cur, body).map_err(|e| patch_err(res, name, e))?,
+            PatchType::Json => {
+                patch::json_patch(&cur, body).map_err(|e| patch_err(res, name, e))?
+            }
             PatchType::Strategic => patch::strategic_merge(&cur, body),
             PatchType::Apply => {
                 let t = now();
@@ -385,11 +515,29 @@ pub fn patch(st: &State, res: usize, ns: &str, name: &str, pt: PatchType, body: 
                     if let Some(o) = b.as_object_mut() {
                         o.remove("status");
                     }
-                    let r = patch::apply(Some(&base), &b, &opts.manager, opts.force, &def.api_version(), sub, &t).map_err(|e| patch_err(res, name, e))?;
+                    let r = patch::apply(
+                        Some(&base),
+                        &b,
+                        &opts.manager,
+                        opts.force,
+                        &def.api_version(),
+                        sub,
+                        &t,
+                    )
+                    .map_err(|e| patch_err(res, name, e))?;
                     base = r;
                     base
                 } else {
-                    patch::apply(Some(&base), body, &opts.manager, opts.force, &def.api_version(), sub, &t).map_err(|e| patch_err(res, name, e))?
+                    patch::apply(
+                        Some(&base),
+                        body,
+                        &opts.manager,
+                        opts.force,
+                        &def.api_version(),
+                        sub,
+                        &t,
+                    )
+                    .map_err(|e| patch_err(res, name, e))?
                 }
             }
         };
@@ -397,7 +545,14 @@ pub fn patch(st: &State, res: usize, ns: &str, name: &str, pt: PatchType, body: 
         if !want_rv.is_empty() && want_rv != s(&cur, "/metadata/resourceVersion") {
             return Err(ApiError::conflict(def, name));
         }
-        let manager_opts = if matches!(pt, PatchType::Apply) { WriteOpts { manager: String::new(), ..opts.clone() } } else { opts.clone() };
+        let manager_opts = if matches!(pt, PatchType::Apply) {
+            WriteOpts {
+                manager: String::new(),
+                ..opts.clone()
+            }
+        } else {
+            opts.clone()
+        };
         let m = prepare_update(res, &cur, new, sub, &manager_opts)?;
         if opts.dry_run {
             if let Mutation::Put(v) = m {
@@ -412,7 +567,13 @@ pub fn patch(st: &State, res: usize, ns: &str, name: &str, pt: PatchType, body: 
 
 /// DELETE: graceful pods, finalizers, propagation policies. Returns the object (deleted or
 /// marked for deletion).
-pub fn delete(st: &State, res: usize, ns: &str, name: &str, o: &DeleteOpts) -> Result<Value, ApiError> {
+pub fn delete(
+    st: &State,
+    res: usize,
+    ns: &str,
+    name: &str,
+    o: &DeleteOpts,
+) -> Result<Value, ApiError> {
     let def = RESOURCES.get(res).ok_or(OpsError::UnknownResource(res))?;
     let out = st.store.mutate::<ApiError, _>(res, ns, name, |cur| {
         let mut cur = cur.ok_or_else(|| ApiError::not_found(def, name))?;
@@ -485,13 +646,23 @@ pub fn delete(st: &State, res: usize, ns: &str, name: &str, o: &DeleteOpts) -> R
 }
 
 /// Record a core/v1 Event about `obj` like the real components do (aggregating repeats).
-pub fn record_event(st: &State, obj: &Value, ty: &str, reason: &str, message: &str, component: &str) {
+pub fn record_event(
+    st: &State,
+    obj: &Value,
+    ty: &str,
+    reason: &str,
+    message: &str,
+    component: &str,
+) {
     let ns = s(obj, "/metadata/namespace");
     let ns = if ns.is_empty() { "default" } else { ns };
     let name = s(obj, "/metadata/name");
     let kind = s(obj, "/kind");
     // Aggregate: same object + reason + message → bump count.
-    let key_name = format!("{name}.{:x}", fxhash(&format!("{kind}/{name}/{reason}/{message}")));
+    let key_name = format!(
+        "{name}.{:x}",
+        fxhash(&format!("{kind}/{name}/{reason}/{message}"))
+    );
     let t = now();
     let involved = json!({
         "kind": kind,
@@ -547,22 +718,24 @@ pub fn record_event(st: &State, obj: &Value, ty: &str, reason: &str, message: &s
             })),
         })
     });
-    let _ = st.store.mutate::<ApiError, _>(idx::EVENTS, ns, &key_name, |cur| {
-        Ok(match cur {
-            Some(mut c) => {
-                let n = c.get("count").and_then(Value::as_i64).unwrap_or(1);
-                c["count"] = json!(n + 1);
-                c["lastTimestamp"] = json!(t);
-                Mutation::Put(c)
-            }
-            None => {
-                let mut e = ev.clone();
-                e["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
-                e["metadata"]["creationTimestamp"] = json!(t);
-                Mutation::Put(e)
-            }
-        })
-    });
+    let _ = st
+        .store
+        .mutate::<ApiError, _>(idx::EVENTS, ns, &key_name, |cur| {
+            Ok(match cur {
+                Some(mut c) => {
+                    let n = c.get("count").and_then(Value::as_i64).unwrap_or(1);
+                    c["count"] = json!(n + 1);
+                    c["lastTimestamp"] = json!(t);
+                    Mutation::Put(c)
+                }
+                None => {
+                    let mut e = ev.clone();
+                    e["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
+                    e["metadata"]["creationTimestamp"] = json!(t);
+                    Mutation::Put(e)
+                }
+            })
+        });
 }
 
 pub fn fxhash(s: &str) -> u64 {

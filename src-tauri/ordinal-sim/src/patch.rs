@@ -12,7 +12,10 @@ pub enum PatchError {
     #[error("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")]
     UnsupportedMediaType,
     #[error("{message}")]
-    Conflict { message: String, causes: Vec<(String, String)> },
+    Conflict {
+        message: String,
+        causes: Vec<(String, String)>,
+    },
 }
 
 pub enum PatchType {
@@ -40,7 +43,11 @@ pub fn parse_body(body: &[u8]) -> Result<Value, PatchError> {
         Ok(v) => Ok(v),
         Err(je) => {
             let s = std::str::from_utf8(body).map_err(|e| PatchError::Invalid(e.to_string()))?;
-            serde_saphyr::from_str::<Value>(s).map_err(|ye| PatchError::Invalid(format!("couldn't get version/kind; json parse error: {je}; yaml: {ye}")))
+            serde_saphyr::from_str::<Value>(s).map_err(|ye| {
+                PatchError::Invalid(format!(
+                    "couldn't get version/kind; json parse error: {je}; yaml: {ye}"
+                ))
+            })
         }
     }
 }
@@ -52,16 +59,27 @@ pub fn merge_patch(target: &Value, patch: &Value) -> Value {
 }
 
 pub fn json_patch(target: &Value, patch: &Value) -> Result<Value, PatchError> {
-    let p: json_patch::Patch = serde_json::from_value(patch.clone()).map_err(|e| PatchError::Invalid(e.to_string()))?;
+    let p: json_patch::Patch =
+        serde_json::from_value(patch.clone()).map_err(|e| PatchError::Invalid(e.to_string()))?;
     let mut t = target.clone();
-    json_patch::patch(&mut t, &p).map_err(|e| PatchError::Invalid(format!("the server rejected our request due to an error in our request: {e}")))?;
+    json_patch::patch(&mut t, &p).map_err(|e| {
+        PatchError::Invalid(format!(
+            "the server rejected our request due to an error in our request: {e}"
+        ))
+    })?;
     Ok(t)
 }
 
 /// The merge key of a list field, by field name and parent field.
 fn merge_key(parent: &str, field: &str) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env" | "imagePullSecrets" | "volumeClaimTemplates" => {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
+        | "imagePullSecrets"
+        | "volumeClaimTemplates" => {
             if field == "volumeClaimTemplates" {
                 None
             } else {
@@ -69,7 +87,11 @@ fn merge_key(parent: &str, field: &str) -> Option<&'static str> {
             }
         }
         "volumeMounts" | "volumeDevices" => Some("mountPath"),
-        "ports" => Some(if parent == "spec" { "port" } else { "containerPort" }),
+        "ports" => Some(if parent == "spec" {
+            "port"
+        } else {
+            "containerPort"
+        }),
         "conditions" => Some("type"),
         "ownerReferences" => Some("uid"),
         _ => None,
@@ -120,7 +142,9 @@ fn smp(target: &Value, patch: &Value, parent: &str) -> Value {
                         }
                     }
                     (Some(tv @ Value::Object(_)), Value::Object(_)) => smp(tv, pv, k),
-                    (_, Value::Object(po)) => smp(&Value::Object(Map::new()), &Value::Object(po.clone()), k),
+                    (_, Value::Object(po)) => {
+                        smp(&Value::Object(Map::new()), &Value::Object(po.clone()), k)
+                    }
                     _ => strip_directives(pv),
                 };
                 out.insert(k.clone(), merged);
@@ -133,7 +157,12 @@ fn smp(target: &Value, patch: &Value, parent: &str) -> Value {
 
 fn strip_directives(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.iter().filter(|(k, _)| !k.starts_with('$')).map(|(k, v)| (k.clone(), strip_directives(v))).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !k.starts_with('$'))
+                .map(|(k, v)| (k.clone(), strip_directives(v)))
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.iter().map(strip_directives).collect()),
         other => other.clone(),
     }
@@ -144,7 +173,9 @@ fn merge_list(target: &[Value], patch: &[Value], key: &str, field: &str) -> Vec<
     for pe in patch {
         let kv = pe.get(key).cloned();
         let directive = pe.get("$patch").and_then(Value::as_str);
-        let pos = kv.as_ref().and_then(|kv| out.iter().position(|e| e.get(key) == Some(kv)));
+        let pos = kv
+            .as_ref()
+            .and_then(|kv| out.iter().position(|e| e.get(key) == Some(kv)));
         match (directive, pos) {
             (Some("delete"), Some(i)) => {
                 out.remove(i);
@@ -178,7 +209,9 @@ fn collect(v: &Value, parent: &str, path: &mut FieldPath, out: &mut FieldSet) {
             for (k, child) in m {
                 path.push(format!("f:{k}"));
                 match child {
-                    Value::Array(items) if merge_key(parent, k).is_some() && items.iter().all(Value::is_object) => {
+                    Value::Array(items)
+                        if merge_key(parent, k).is_some() && items.iter().all(Value::is_object) =>
+                    {
                         let key = merge_key(parent, k).unwrap_or("name");
                         if items.is_empty() {
                             out.insert(path.clone());
@@ -246,7 +279,12 @@ fn managed_view(obj: &Value, status_only: bool) -> Value {
 
 fn fieldset_of(obj: &Value, status_only: bool) -> FieldSet {
     let mut out = FieldSet::new();
-    collect(&managed_view(obj, status_only), "", &mut Vec::new(), &mut out);
+    collect(
+        &managed_view(obj, status_only),
+        "",
+        &mut Vec::new(),
+        &mut out,
+    );
     out
 }
 
@@ -267,15 +305,22 @@ fn value_at<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
 }
 
 fn remove_at(obj: &mut Value, path: &[String]) {
-    let Some((last, init)) = path.split_last() else { return };
+    let Some((last, init)) = path.split_last() else {
+        return;
+    };
     let mut cur = obj;
     for tok in init {
         let next = if let Some(f) = tok.strip_prefix("f:") {
             cur.get_mut(f)
         } else if let Some(k) = tok.strip_prefix("k:") {
-            let Ok(kv) = serde_json::from_str::<Map<String, Value>>(k) else { return };
-            let Some((kk, vv)) = kv.iter().next() else { return };
-            cur.as_array_mut().and_then(|a| a.iter_mut().find(|e| e.get(kk.as_str()) == Some(vv)))
+            let Ok(kv) = serde_json::from_str::<Map<String, Value>>(k) else {
+                return;
+            };
+            let Some((kk, vv)) = kv.iter().next() else {
+                return;
+            };
+            cur.as_array_mut()
+                .and_then(|a| a.iter_mut().find(|e| e.get(kk.as_str()) == Some(vv)))
         } else {
             None
         };
@@ -302,7 +347,9 @@ fn to_fields_v1(set: &FieldSet) -> Value {
     for path in set {
         let mut cur = &mut root;
         for (i, tok) in path.iter().enumerate() {
-            let e = cur.entry(tok.clone()).or_insert_with(|| Value::Object(Map::new()));
+            let e = cur
+                .entry(tok.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
             if i + 1 < path.len() && tok.starts_with("k:") {
                 if let Some(o) = e.as_object_mut() {
                     o.entry(".").or_insert(json!({}));
@@ -345,17 +392,41 @@ struct Manager {
 
 fn read_managers(obj: &Value) -> Vec<Manager> {
     let mut out = Vec::new();
-    for e in obj.pointer("/metadata/managedFields").and_then(Value::as_array).cloned().unwrap_or_default() {
+    for e in obj
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+    {
         let mut set = FieldSet::new();
         if let Some(f) = e.get("fieldsV1") {
             from_fields_v1(f, &mut Vec::new(), &mut set);
         }
         out.push(Manager {
-            manager: e.get("manager").and_then(Value::as_str).unwrap_or("").to_string(),
-            operation: e.get("operation").and_then(Value::as_str).unwrap_or("Update").to_string(),
-            api_version: e.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string(),
-            subresource: e.get("subresource").and_then(Value::as_str).map(String::from),
-            time: e.get("time").and_then(Value::as_str).unwrap_or("").to_string(),
+            manager: e
+                .get("manager")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            operation: e
+                .get("operation")
+                .and_then(Value::as_str)
+                .unwrap_or("Update")
+                .to_string(),
+            api_version: e
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            subresource: e
+                .get("subresource")
+                .and_then(Value::as_str)
+                .map(String::from),
+            time: e
+                .get("time")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
             set,
         });
     }
@@ -412,7 +483,14 @@ fn path_string(p: &FieldPath) -> String {
 }
 
 /// Record an Update operation by `manager` that changed `old` into `new` (managedFields on `new`).
-pub fn track_update(old: Option<&Value>, new: &mut Value, manager: &str, api_version: &str, subresource: Option<&str>, now: &str) {
+pub fn track_update(
+    old: Option<&Value>,
+    new: &mut Value,
+    manager: &str,
+    api_version: &str,
+    subresource: Option<&str>,
+    now: &str,
+) {
     let status_only = subresource == Some("status");
     let mut ms = match old {
         Some(o) => read_managers(o),
@@ -420,28 +498,51 @@ pub fn track_update(old: Option<&Value>, new: &mut Value, manager: &str, api_ver
     };
     let new_set = fieldset_of(new, status_only);
     let changed: FieldSet = match old {
-        Some(o) => new_set.iter().filter(|p| value_at(o, p) != value_at(new, p)).cloned().collect(),
+        Some(o) => new_set
+            .iter()
+            .filter(|p| value_at(o, p) != value_at(new, p))
+            .cloned()
+            .collect(),
         None => new_set.clone(),
     };
     let old_set = old.map(|o| fieldset_of(o, status_only)).unwrap_or_default();
     let removed: FieldSet = old_set.difference(&new_set).cloned().collect();
     for m in ms.iter_mut() {
-        m.set.retain(|p| !changed.contains(p) && !removed.contains(p));
+        m.set
+            .retain(|p| !changed.contains(p) && !removed.contains(p));
     }
     if !changed.is_empty() {
         let sub = subresource.map(String::from);
-        if let Some(m) = ms.iter_mut().find(|m| m.manager == manager && m.operation == "Update" && m.subresource == sub) {
+        if let Some(m) = ms
+            .iter_mut()
+            .find(|m| m.manager == manager && m.operation == "Update" && m.subresource == sub)
+        {
             m.set.extend(changed);
             m.time = now.to_string();
         } else {
-            ms.push(Manager { manager: manager.into(), operation: "Update".into(), api_version: api_version.into(), subresource: sub, time: now.into(), set: changed });
+            ms.push(Manager {
+                manager: manager.into(),
+                operation: "Update".into(),
+                api_version: api_version.into(),
+                subresource: sub,
+                time: now.into(),
+                set: changed,
+            });
         }
     }
     write_managers(new, &ms);
 }
 
 /// Server-side apply of `applied` by `manager` onto `current` (None: the object does not exist).
-pub fn apply(current: Option<&Value>, applied: &Value, manager: &str, force: bool, api_version: &str, subresource: Option<&str>, now: &str) -> Result<Value, PatchError> {
+pub fn apply(
+    current: Option<&Value>,
+    applied: &Value,
+    manager: &str,
+    force: bool,
+    api_version: &str,
+    subresource: Option<&str>,
+    now: &str,
+) -> Result<Value, PatchError> {
     let status_only = subresource == Some("status");
     let base = current.cloned().unwrap_or_else(|| json!({}));
     let mut ms = current.map(read_managers).unwrap_or_default();
@@ -456,9 +557,19 @@ pub fn apply(current: Option<&Value>, applied: &Value, manager: &str, force: boo
         }
         for p in applied_set.intersection(&m.set) {
             if value_at(&base, p) != value_at(applied, p) {
-                conflicts.entry(m.manager.clone()).or_default().push(p.clone());
-                let sub = m.subresource.as_ref().map(|s| format!(" with subresource \"{s}\"")).unwrap_or_default();
-                described.insert(m.manager.clone(), format!("\"{}\"{sub} using {}", m.manager, m.api_version));
+                conflicts
+                    .entry(m.manager.clone())
+                    .or_default()
+                    .push(p.clone());
+                let sub = m
+                    .subresource
+                    .as_ref()
+                    .map(|s| format!(" with subresource \"{s}\""))
+                    .unwrap_or_default();
+                described.insert(
+                    m.manager.clone(),
+                    format!("\"{}\"{sub} using {}", m.manager, m.api_version),
+                );
             }
         }
     }
@@ -467,18 +578,28 @@ pub fn apply(current: Option<&Value>, applied: &Value, manager: &str, force: boo
         let mut causes = Vec::new();
         let mut parts = Vec::new();
         for (mgr, paths) in &conflicts {
-            let who = described.get(mgr).cloned().unwrap_or_else(|| format!("\"{mgr}\""));
+            let who = described
+                .get(mgr)
+                .cloned()
+                .unwrap_or_else(|| format!("\"{mgr}\""));
             if paths.len() == 1 {
                 parts.push(format!("conflict with {who}: {}", path_string(&paths[0])));
             } else {
-                let lines: Vec<String> = paths.iter().map(|p| format!("- {}", path_string(p))).collect();
+                let lines: Vec<String> = paths
+                    .iter()
+                    .map(|p| format!("- {}", path_string(p)))
+                    .collect();
                 parts.push(format!("conflicts with {who}:\n{}", lines.join("\n")));
             }
             for p in paths {
                 causes.push((format!("conflict with \"{mgr}\""), path_string(p)));
             }
         }
-        let message = format!("Apply failed with {n} conflict{}: {}", if n == 1 { "" } else { "s" }, parts.join("\n"));
+        let message = format!(
+            "Apply failed with {n} conflict{}: {}",
+            if n == 1 { "" } else { "s" },
+            parts.join("\n")
+        );
         return Err(PatchError::Conflict { message, causes });
     }
     // Force: take the conflicting fields away from their owners.
@@ -489,15 +610,24 @@ pub fn apply(current: Option<&Value>, applied: &Value, manager: &str, force: boo
     }
     // Fields this manager applied before but no longer applies, owned by nobody else: remove.
     let mut result = base.clone();
-    let prev: FieldSet = ms.iter().filter(|m| m.manager == manager && m.operation == "Apply").flat_map(|m| m.set.iter().cloned()).collect();
+    let prev: FieldSet = ms
+        .iter()
+        .filter(|m| m.manager == manager && m.operation == "Apply")
+        .flat_map(|m| m.set.iter().cloned())
+        .collect();
     for p in prev.difference(&applied_set) {
-        let others = ms.iter().any(|m| !(m.manager == manager && m.operation == "Apply") && m.set.contains(p));
+        let others = ms
+            .iter()
+            .any(|m| !(m.manager == manager && m.operation == "Apply") && m.set.contains(p));
         if !others {
             remove_at(&mut result, p);
         }
     }
     let mut applied_clean = applied.clone();
-    if let Some(meta) = applied_clean.get_mut("metadata").and_then(Value::as_object_mut) {
+    if let Some(meta) = applied_clean
+        .get_mut("metadata")
+        .and_then(Value::as_object_mut)
+    {
         meta.remove("managedFields");
         meta.remove("resourceVersion");
     }
@@ -526,9 +656,18 @@ mod tests {
         let r = strategic_merge(&t, &p);
         assert_eq!(r["spec"]["containers"].as_array().unwrap().len(), 2);
         assert_eq!(r["spec"]["containers"][0]["image"], "x:2");
-        assert_eq!(r["spec"]["containers"][0]["env"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            r["spec"]["containers"][0]["env"].as_array().unwrap().len(),
+            2
+        );
         let del = json!({"spec": {"containers": [{"name": "b", "$patch": "delete"}]}});
-        assert_eq!(strategic_merge(&r, &del)["spec"]["containers"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            strategic_merge(&r, &del)["spec"]["containers"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]
@@ -537,7 +676,10 @@ mod tests {
         let o = apply(None, &a, "alice", false, "apps/v1", None, "t").unwrap();
         let b = json!({"spec": {"replicas": 5}});
         let err = apply(Some(&o), &b, "bob", false, "apps/v1", None, "t").unwrap_err();
-        assert_eq!(err.to_string(), "Apply failed with 1 conflict: conflict with \"alice\" using apps/v1: .spec.replicas");
+        assert_eq!(
+            err.to_string(),
+            "Apply failed with 1 conflict: conflict with \"alice\" using apps/v1: .spec.replicas"
+        );
         // Same value: shared ownership, no conflict.
         apply(Some(&o), &a, "bob", false, "apps/v1", None, "t").unwrap();
         let f = apply(Some(&o), &b, "bob", true, "apps/v1", None, "t").unwrap();
@@ -551,7 +693,16 @@ mod tests {
     fn apply_removes_fields_no_longer_applied() {
         let a = json!({"metadata": {"labels": {"x": "1", "y": "2"}}});
         let o = apply(None, &a, "m", false, "v1", None, "t").unwrap();
-        let o2 = apply(Some(&o), &json!({"metadata": {"labels": {"x": "1"}}}), "m", false, "v1", None, "t").unwrap();
+        let o2 = apply(
+            Some(&o),
+            &json!({"metadata": {"labels": {"x": "1"}}}),
+            "m",
+            false,
+            "v1",
+            None,
+            "t",
+        )
+        .unwrap();
         assert!(o2.pointer("/metadata/labels/y").is_none());
     }
 }

@@ -45,7 +45,10 @@ fn fields(b: &[u8]) -> Result<Vec<(u64, &[u8])>, ProtoError> {
             5 => i += 4,
             2 => {
                 let len = varint(b, &mut i)? as usize;
-                let end = i.checked_add(len).filter(|e| *e <= b.len()).ok_or(ProtoError::Truncated)?;
+                let end = i
+                    .checked_add(len)
+                    .filter(|e| *e <= b.len())
+                    .ok_or(ProtoError::Truncated)?;
                 out.push((field, &b[i..end]));
                 i = end;
             }
@@ -94,18 +97,34 @@ pub fn decode(body: &[u8]) -> Result<Value, ProtoError> {
                     1 => {
                         spec.insert(
                             "resourceAttributes".into(),
-                            strings(sv, &[(1, "namespace"), (2, "verb"), (3, "group"), (4, "version"), (5, "resource"), (6, "subresource"), (7, "name")])?,
+                            strings(
+                                sv,
+                                &[
+                                    (1, "namespace"),
+                                    (2, "verb"),
+                                    (3, "group"),
+                                    (4, "version"),
+                                    (5, "resource"),
+                                    (6, "subresource"),
+                                    (7, "name"),
+                                ],
+                            )?,
                         );
                     }
                     2 => {
-                        spec.insert("nonResourceAttributes".into(), strings(sv, &[(1, "path"), (2, "verb")])?);
+                        spec.insert(
+                            "nonResourceAttributes".into(),
+                            strings(sv, &[(1, "path"), (2, "verb")])?,
+                        );
                     }
                     _ => {}
                 }
             }
         }
     }
-    Ok(json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "metadata": {}, "spec": Value::Object(spec)}))
+    Ok(
+        json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "metadata": {}, "spec": Value::Object(spec)}),
+    )
 }
 
 #[cfg(test)]
@@ -120,10 +139,20 @@ mod tests {
 
     #[test]
     fn decodes_ssar() {
-        let ra = [ld(1, b"db"), ld(2, b"patch"), ld(3, b"apps"), ld(5, b"statefulsets")].concat();
+        let ra = [
+            ld(1, b"db"),
+            ld(2, b"patch"),
+            ld(3, b"apps"),
+            ld(5, b"statefulsets"),
+        ]
+        .concat();
         let spec = ld(1, &ra);
         let raw = ld(2, &spec);
-        let tm = [ld(1, b"authorization.k8s.io/v1"), ld(2, b"SelfSubjectAccessReview")].concat();
+        let tm = [
+            ld(1, b"authorization.k8s.io/v1"),
+            ld(2, b"SelfSubjectAccessReview"),
+        ]
+        .concat();
         let body = [b"k8s\0".to_vec(), ld(1, &tm), ld(2, &raw)].concat();
         let v = decode(&body).unwrap();
         assert_eq!(v["spec"]["resourceAttributes"]["verb"], "patch");

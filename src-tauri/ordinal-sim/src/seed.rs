@@ -32,7 +32,11 @@ pub fn apply(st: &State, seed: &Seed) -> Result<Vec<Deferred>, SeedError> {
     match seed {
         Seed::Empty => Ok(Vec::new()),
         Seed::Demo => demo(st),
-        Seed::Scale { namespaces, statefulsets, replicas } => {
+        Seed::Scale {
+            namespaces,
+            statefulsets,
+            replicas,
+        } => {
             scale(st, *namespaces, *statefulsets, *replicas);
             Ok(Vec::new())
         }
@@ -47,8 +51,14 @@ pub async fn run_deferred(st: Arc<State>, actions: Vec<Deferred>) {
                 .store
                 .get_value(idx::STATEFULSETS, a.ns, a.sts)
                 .map(|s| {
-                    let want = s.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0);
-                    s.pointer("/status/readyReplicas").and_then(Value::as_i64).unwrap_or(0) == want
+                    let want = s
+                        .pointer("/spec/replicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0);
+                    s.pointer("/status/readyReplicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0)
+                        == want
                 })
                 .unwrap_or(true);
             if ready {
@@ -56,7 +66,16 @@ pub async fn run_deferred(st: Arc<State>, actions: Vec<Deferred>) {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        let _ = ops::patch(&st, idx::STATEFULSETS, a.ns, a.sts, crate::patch::PatchType::Strategic, &a.patch, None, &WriteOpts::controller("kubectl-patch"));
+        let _ = ops::patch(
+            &st,
+            idx::STATEFULSETS,
+            a.ns,
+            a.sts,
+            crate::patch::PatchType::Strategic,
+            &a.patch,
+            None,
+            &WriteOpts::controller("kubectl-patch"),
+        );
     }
 }
 
@@ -156,7 +175,8 @@ fn sts(s: &StsSpec) -> Value {
         }
     });
     if let Some((size, class)) = s.storage {
-        v["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = json!([{"name": "data", "mountPath": "/data"}]);
+        v["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+            json!([{"name": "data", "mountPath": "/data"}]);
         v["spec"]["volumeClaimTemplates"] = json!([{
             "metadata": {"name": "data"},
             "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": class, "resources": {"requests": {"storage": size}}}
@@ -172,27 +192,136 @@ fn headless(ns: &str, name: &str, port: i64) -> Value {
 
 fn demo(st: &State) -> Result<Vec<Deferred>, SeedError> {
     let w = WriteOpts::controller("ordinal-demo");
-    let mk_ns = |n: &str| ops::create(st, idx::NAMESPACES, "", json!({"metadata": {"name": n, "labels": {"ordinal.dev/demo": "true"}}}), &w);
+    let mk_ns = |n: &str| {
+        ops::create(
+            st,
+            idx::NAMESPACES,
+            "",
+            json!({"metadata": {"name": n, "labels": {"ordinal.dev/demo": "true"}}}),
+            &w,
+        )
+    };
     for n in ["db", "messaging", "cache", "staging"] {
         mk_ns(n)?;
     }
     let none = json!({});
     let defs = [
-        StsSpec { ns: "db", name: "postgres", image: "postgres:16.4", replicas: 3, policy: "OrderedReady", port: 5432, storage: Some(("10Gi", "standard")), annotations: none.clone(), template_annotations: none.clone() },
-        StsSpec { ns: "db", name: "mongo", image: "mongo:7.0", replicas: 2, policy: "OrderedReady", port: 27017, storage: Some(("20Gi", "premium-nvme")), annotations: none.clone(), template_annotations: none.clone() },
-        StsSpec { ns: "messaging", name: "kafka", image: "bitnami/kafka:3.8", replicas: 3, policy: "Parallel", port: 9092, storage: Some(("20Gi", "fast-ssd")), annotations: none.clone(), template_annotations: none.clone() },
-        StsSpec { ns: "messaging", name: "zookeeper", image: "zookeeper:3.9", replicas: 3, policy: "OrderedReady", port: 2181, storage: Some(("5Gi", "standard")), annotations: none.clone(), template_annotations: none.clone() },
-        StsSpec { ns: "messaging", name: "rabbitmq", image: "rabbitmq:3.13", replicas: 3, policy: "OrderedReady", port: 5672, storage: None, annotations: none.clone(), template_annotations: none.clone() },
-        StsSpec { ns: "cache", name: "redis", image: "redis:7.4", replicas: 6, policy: "Parallel", port: 6379, storage: None, annotations: none.clone(), template_annotations: none.clone() },
-        StsSpec { ns: "cache", name: "memcached", image: "memcached:1.6", replicas: 2, policy: "Parallel", port: 11211, storage: None, annotations: none.clone(), template_annotations: none.clone() },
-        StsSpec { ns: "staging", name: "elasticsearch", image: "elasticsearch:8.15.0", replicas: 4, policy: "Parallel", port: 9200, storage: Some(("5Gi", "standard")), annotations: none.clone(), template_annotations: none.clone() },
-        StsSpec { ns: "staging", name: "web-archive", image: "nginx:1.27", replicas: 0, policy: "OrderedReady", port: 80, storage: None, annotations: json!({"ordinal.dev/replicas-before-stop": "3"}), template_annotations: none.clone() },
-        StsSpec { ns: "default", name: "web", image: "nginx:1.27", replicas: 2, policy: "OrderedReady", port: 80, storage: None, annotations: none.clone(), template_annotations: none.clone() },
+        StsSpec {
+            ns: "db",
+            name: "postgres",
+            image: "postgres:16.4",
+            replicas: 3,
+            policy: "OrderedReady",
+            port: 5432,
+            storage: Some(("10Gi", "standard")),
+            annotations: none.clone(),
+            template_annotations: none.clone(),
+        },
+        StsSpec {
+            ns: "db",
+            name: "mongo",
+            image: "mongo:7.0",
+            replicas: 2,
+            policy: "OrderedReady",
+            port: 27017,
+            storage: Some(("20Gi", "premium-nvme")),
+            annotations: none.clone(),
+            template_annotations: none.clone(),
+        },
+        StsSpec {
+            ns: "messaging",
+            name: "kafka",
+            image: "bitnami/kafka:3.8",
+            replicas: 3,
+            policy: "Parallel",
+            port: 9092,
+            storage: Some(("20Gi", "fast-ssd")),
+            annotations: none.clone(),
+            template_annotations: none.clone(),
+        },
+        StsSpec {
+            ns: "messaging",
+            name: "zookeeper",
+            image: "zookeeper:3.9",
+            replicas: 3,
+            policy: "OrderedReady",
+            port: 2181,
+            storage: Some(("5Gi", "standard")),
+            annotations: none.clone(),
+            template_annotations: none.clone(),
+        },
+        StsSpec {
+            ns: "messaging",
+            name: "rabbitmq",
+            image: "rabbitmq:3.13",
+            replicas: 3,
+            policy: "OrderedReady",
+            port: 5672,
+            storage: None,
+            annotations: none.clone(),
+            template_annotations: none.clone(),
+        },
+        StsSpec {
+            ns: "cache",
+            name: "redis",
+            image: "redis:7.4",
+            replicas: 6,
+            policy: "Parallel",
+            port: 6379,
+            storage: None,
+            annotations: none.clone(),
+            template_annotations: none.clone(),
+        },
+        StsSpec {
+            ns: "cache",
+            name: "memcached",
+            image: "memcached:1.6",
+            replicas: 2,
+            policy: "Parallel",
+            port: 11211,
+            storage: None,
+            annotations: none.clone(),
+            template_annotations: none.clone(),
+        },
+        StsSpec {
+            ns: "staging",
+            name: "elasticsearch",
+            image: "elasticsearch:8.15.0",
+            replicas: 4,
+            policy: "Parallel",
+            port: 9200,
+            storage: Some(("5Gi", "standard")),
+            annotations: none.clone(),
+            template_annotations: none.clone(),
+        },
+        StsSpec {
+            ns: "staging",
+            name: "web-archive",
+            image: "nginx:1.27",
+            replicas: 0,
+            policy: "OrderedReady",
+            port: 80,
+            storage: None,
+            annotations: json!({"ordinal.dev/replicas-before-stop": "3"}),
+            template_annotations: none.clone(),
+        },
+        StsSpec {
+            ns: "default",
+            name: "web",
+            image: "nginx:1.27",
+            replicas: 2,
+            policy: "OrderedReady",
+            port: 80,
+            storage: None,
+            annotations: none.clone(),
+            template_annotations: none.clone(),
+        },
     ];
     for d in &defs {
         let mut v = sts(d);
         if d.name == "elasticsearch" {
-            v["spec"]["updateStrategy"] = json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 2}});
+            v["spec"]["updateStrategy"] =
+                json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 2}});
         }
         ops::create(st, idx::STATEFULSETS, d.ns, v, &w)?;
         // memcached's headless Service is deliberately missing.
@@ -200,17 +329,57 @@ fn demo(st: &State) -> Result<Vec<Deferred>, SeedError> {
             ops::create(st, idx::SERVICES, d.ns, headless(d.ns, d.name, d.port), &w)?;
         }
     }
-    let pdb = |ns: &str, name: &str, min: Value| {
-        json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name, "namespace": ns}, "spec": {"minAvailable": min, "selector": {"matchLabels": {"app": name}}}})
-    };
+    let pdb = |ns: &str, name: &str, min: Value| json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name, "namespace": ns}, "spec": {"minAvailable": min, "selector": {"matchLabels": {"app": name}}}});
     ops::create(st, idx::PDBS, "db", pdb("db", "postgres", json!(2)), &w)?;
-    ops::create(st, idx::PDBS, "messaging", pdb("messaging", "kafka", json!(2)), &w)?;
-    ops::create(st, idx::PDBS, "messaging", pdb("messaging", "zookeeper", json!("51%")), &w)?;
-    ops::create(st, idx::CONFIGMAPS, "db", json!({"metadata": {"name": "postgres-config"}, "data": {"postgresql.conf": "max_connections = 200\nshared_buffers = 256MB\n", "pg_hba.conf": "host all all 10.244.0.0/16 scram-sha-256\n"}}), &w)?;
-    ops::create(st, idx::CONFIGMAPS, "messaging", json!({"metadata": {"name": "kafka-config"}, "data": {"server.properties": "num.partitions=6\ndefault.replication.factor=3\nmin.insync.replicas=2\n"}}), &w)?;
-    ops::create(st, idx::CONFIGMAPS, "cache", json!({"metadata": {"name": "redis-config"}, "data": {"redis.conf": "maxmemory 512mb\nmaxmemory-policy allkeys-lru\n"}}), &w)?;
-    ops::create(st, idx::SECRETS, "db", json!({"metadata": {"name": "postgres-credentials"}, "type": "Opaque", "stringData": {"username": "postgres", "password": "demo-only-not-a-secret"}}), &w)?;
-    ops::create(st, idx::SECRETS, "messaging", json!({"metadata": {"name": "kafka-sasl"}, "type": "Opaque", "stringData": {"jaas.conf": "KafkaServer { org.apache.kafka.common.security.plain.PlainLoginModule required; };"}}), &w)?;
+    ops::create(
+        st,
+        idx::PDBS,
+        "messaging",
+        pdb("messaging", "kafka", json!(2)),
+        &w,
+    )?;
+    ops::create(
+        st,
+        idx::PDBS,
+        "messaging",
+        pdb("messaging", "zookeeper", json!("51%")),
+        &w,
+    )?;
+    ops::create(
+        st,
+        idx::CONFIGMAPS,
+        "db",
+        json!({"metadata": {"name": "postgres-config"}, "data": {"postgresql.conf": "max_connections = 200\nshared_buffers = 256MB\n", "pg_hba.conf": "host all all 10.244.0.0/16 scram-sha-256\n"}}),
+        &w,
+    )?;
+    ops::create(
+        st,
+        idx::CONFIGMAPS,
+        "messaging",
+        json!({"metadata": {"name": "kafka-config"}, "data": {"server.properties": "num.partitions=6\ndefault.replication.factor=3\nmin.insync.replicas=2\n"}}),
+        &w,
+    )?;
+    ops::create(
+        st,
+        idx::CONFIGMAPS,
+        "cache",
+        json!({"metadata": {"name": "redis-config"}, "data": {"redis.conf": "maxmemory 512mb\nmaxmemory-policy allkeys-lru\n"}}),
+        &w,
+    )?;
+    ops::create(
+        st,
+        idx::SECRETS,
+        "db",
+        json!({"metadata": {"name": "postgres-credentials"}, "type": "Opaque", "stringData": {"username": "postgres", "password": "demo-only-not-a-secret"}}),
+        &w,
+    )?;
+    ops::create(
+        st,
+        idx::SECRETS,
+        "messaging",
+        json!({"metadata": {"name": "kafka-sasl"}, "type": "Opaque", "stringData": {"jaas.conf": "KafkaServer { org.apache.kafka.common.security.plain.PlainLoginModule required; };"}}),
+        &w,
+    )?;
     Ok(vec![
         // A stuck rollout: the new revision crash-loops.
         Deferred {
@@ -250,7 +419,9 @@ fn scale(st: &State, namespaces: u32, statefulsets: u32, replicas: u32) {
         st.store.insert_raw_bytes(idx::STATEFULSETS, &ns, &name, |rv| {
             format!(r#"{{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{{"name":"{name}","namespace":"{ns}","uid":"{sts_uid}","resourceVersion":"{rv}","generation":1,"creationTimestamp":"{now}"}},"spec":{{"replicas":{replicas},"serviceName":"{name}","podManagementPolicy":"Parallel","revisionHistoryLimit":10,"selector":{{"matchLabels":{{"app":"{name}"}}}},"template":{tmpl_s},"updateStrategy":{{"type":"RollingUpdate","rollingUpdate":{{"partition":0}}}},"persistentVolumeClaimRetentionPolicy":{{"whenDeleted":"Retain","whenScaled":"Retain"}}}},"status":{{"observedGeneration":1,"replicas":{replicas},"readyReplicas":{replicas},"availableReplicas":{replicas},"currentReplicas":{replicas},"updatedReplicas":{replicas},"currentRevision":"{rev}","updateRevision":"{rev}","collisionCount":0}}}}"#).into_bytes()
         });
-        let owner = format!(r#"[{{"apiVersion":"apps/v1","kind":"StatefulSet","name":"{name}","uid":"{sts_uid}","controller":true,"blockOwnerDeletion":true}}]"#);
+        let owner = format!(
+            r#"[{{"apiVersion":"apps/v1","kind":"StatefulSet","name":"{name}","uid":"{sts_uid}","controller":true,"blockOwnerDeletion":true}}]"#
+        );
         let rev_uid = uuid::Uuid::new_v4();
         st.store.insert_raw_bytes(idx::REVISIONS, &ns, &rev, |rv| {
             format!(r#"{{"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{{"name":"{rev}","namespace":"{ns}","uid":"{rev_uid}","resourceVersion":"{rv}","creationTimestamp":"{now}","labels":{{"app":"{name}"}},"ownerReferences":{owner}}},"data":{{"spec":{{"template":{tmpl_s}}}}},"revision":1}}"#).into_bytes()
@@ -259,7 +430,12 @@ fn scale(st: &State, namespaces: u32, statefulsets: u32, replicas: u32) {
             let pod = format!("{name}-{o}");
             let node = crate::seed::NODES[(ops::fxhash(&pod) as usize) % NODES.len()];
             ip = ip.wrapping_add(1);
-            let pod_ip = format!("10.{}.{}.{}", 128 + (ip >> 16) % 64, (ip >> 8) & 255, ip & 255);
+            let pod_ip = format!(
+                "10.{}.{}.{}",
+                128 + (ip >> 16) % 64,
+                (ip >> 8) & 255,
+                ip & 255
+            );
             let uid = uuid::Uuid::new_v4();
             st.store.insert_raw_bytes(idx::PODS, &ns, &pod, |rv| {
                 format!(r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"{pod}","generateName":"{name}-","namespace":"{ns}","uid":"{uid}","resourceVersion":"{rv}","creationTimestamp":"{now}","labels":{{"app":"{name}","apps.kubernetes.io/pod-index":"{o}","controller-revision-hash":"{rev}","statefulset.kubernetes.io/pod-name":"{pod}"}},"ownerReferences":{owner}}},"spec":{{"containers":[{{"name":"main","image":"registry.k8s.io/pause:3.10","imagePullPolicy":"IfNotPresent","resources":{{}}}}],"restartPolicy":"Always","terminationGracePeriodSeconds":30,"hostname":"{pod}","subdomain":"{name}","nodeName":"{node}","schedulerName":"default-scheduler"}},"status":{{"phase":"Running","podIP":"{pod_ip}","podIPs":[{{"ip":"{pod_ip}"}}],"hostIP":"172.18.0.2","startTime":"{now}","qosClass":"BestEffort","conditions":[{{"type":"Initialized","status":"True","lastTransitionTime":"{now}"}},{{"type":"Ready","status":"True","lastTransitionTime":"{now}"}},{{"type":"ContainersReady","status":"True","lastTransitionTime":"{now}"}},{{"type":"PodScheduled","status":"True","lastTransitionTime":"{now}"}}],"containerStatuses":[{{"name":"main","image":"registry.k8s.io/pause:3.10","imageID":"","ready":true,"started":true,"restartCount":0,"state":{{"running":{{"startedAt":"{now}"}}}}}}]}}}}"#).into_bytes()

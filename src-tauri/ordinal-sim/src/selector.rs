@@ -8,7 +8,9 @@ use serde_json::Value;
 pub enum SelectorError {
     #[error("unable to parse requirement: {0}")]
     Parse(String),
-    #[error("\"{0}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"")]
+    #[error(
+        "\"{0}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\""
+    )]
     UnknownField(String),
 }
 
@@ -51,15 +53,21 @@ fn split_top(s: &str) -> Vec<String> {
         }
     }
     out.push(cur);
-    out.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
+    out.into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn valid_key(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
 }
 
 fn valid_value(v: &str) -> bool {
-    v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    v.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
 fn parse_set(rest: &str, whole: &str) -> Result<Vec<String>, SelectorError> {
@@ -81,19 +89,40 @@ impl LabelSelector {
         for part in split_top(s) {
             let err = || SelectorError::Parse(part.clone());
             let req = if let Some(k) = part.strip_prefix('!') {
-                Requirement { key: k.trim().to_string(), op: Op::NotExists }
+                Requirement {
+                    key: k.trim().to_string(),
+                    op: Op::NotExists,
+                }
             } else if let Some((k, v)) = part.split_once("!=") {
-                Requirement { key: k.trim().to_string(), op: Op::NotEq(v.trim().to_string()) }
+                Requirement {
+                    key: k.trim().to_string(),
+                    op: Op::NotEq(v.trim().to_string()),
+                }
             } else if let Some((k, v)) = part.split_once("==") {
-                Requirement { key: k.trim().to_string(), op: Op::Eq(v.trim().to_string()) }
+                Requirement {
+                    key: k.trim().to_string(),
+                    op: Op::Eq(v.trim().to_string()),
+                }
             } else if let Some((k, v)) = part.split_once('=') {
-                Requirement { key: k.trim().to_string(), op: Op::Eq(v.trim().to_string()) }
+                Requirement {
+                    key: k.trim().to_string(),
+                    op: Op::Eq(v.trim().to_string()),
+                }
             } else if let Some(idx) = part.find(" notin ") {
-                Requirement { key: part[..idx].trim().to_string(), op: Op::NotIn(parse_set(&part[idx + 7..], &part)?) }
+                Requirement {
+                    key: part[..idx].trim().to_string(),
+                    op: Op::NotIn(parse_set(&part[idx + 7..], &part)?),
+                }
             } else if let Some(idx) = part.find(" in ") {
-                Requirement { key: part[..idx].trim().to_string(), op: Op::In(parse_set(&part[idx + 4..], &part)?) }
+                Requirement {
+                    key: part[..idx].trim().to_string(),
+                    op: Op::In(parse_set(&part[idx + 4..], &part)?),
+                }
             } else {
-                Requirement { key: part.trim().to_string(), op: Op::Exists }
+                Requirement {
+                    key: part.trim().to_string(),
+                    op: Op::Exists,
+                }
             };
             if !valid_key(&req.key) {
                 return Err(err());
@@ -113,16 +142,27 @@ impl LabelSelector {
         let mut reqs = Vec::new();
         if let Some(m) = sel.get("matchLabels").and_then(Value::as_object) {
             for (k, v) in m {
-                reqs.push(Requirement { key: k.clone(), op: Op::Eq(v.as_str().unwrap_or("").to_string()) });
+                reqs.push(Requirement {
+                    key: k.clone(),
+                    op: Op::Eq(v.as_str().unwrap_or("").to_string()),
+                });
             }
         }
         if let Some(exprs) = sel.get("matchExpressions").and_then(Value::as_array) {
             for e in exprs {
-                let key = e.get("key").and_then(Value::as_str).unwrap_or("").to_string();
+                let key = e
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
                 let vals: Vec<String> = e
                     .get("values")
                     .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(String::from))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let op = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
                     "In" => Op::In(vals),
@@ -167,7 +207,11 @@ impl LabelSelector {
 pub fn labels_of(obj: &Value) -> BTreeMap<String, String> {
     obj.pointer("/metadata/labels")
         .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -268,7 +312,11 @@ mod tests {
             ("missing notin (x)", true),
             ("", true),
         ] {
-            assert_eq!(LabelSelector::parse(sel).unwrap().matches(&o), want, "{sel}");
+            assert_eq!(
+                LabelSelector::parse(sel).unwrap().matches(&o),
+                want,
+                "{sel}"
+            );
         }
         assert!(LabelSelector::parse("app in web").is_err());
         assert!(LabelSelector::parse("a b").is_err());
@@ -276,9 +324,16 @@ mod tests {
 
     #[test]
     fn field_selectors() {
-        let o = json!({"metadata": {"name": "a", "namespace": "ns"}, "status": {"phase": "Running"}});
-        assert!(FieldSelector::parse("metadata.name=a,status.phase!=Pending").unwrap().matches(&o));
-        assert!(!FieldSelector::parse("status.phase=Pending").unwrap().matches(&o));
+        let o =
+            json!({"metadata": {"name": "a", "namespace": "ns"}, "status": {"phase": "Running"}});
+        assert!(
+            FieldSelector::parse("metadata.name=a,status.phase!=Pending")
+                .unwrap()
+                .matches(&o)
+        );
+        assert!(!FieldSelector::parse("status.phase=Pending")
+            .unwrap()
+            .matches(&o));
         assert!(FieldSelector::parse("spec.bogus=1").is_err());
     }
 }

@@ -20,7 +20,10 @@ use crate::state::{FailKind, State, User};
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("cannot bind {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Bind 127.0.0.1:port (0 = any free port).
@@ -37,7 +40,10 @@ pub async fn bind(port: u16) -> Result<TcpListener, ServerError> {
             }
         }
     }
-    Err(ServerError::Bind { addr, source: last.unwrap_or_else(|| std::io::Error::other("bind failed")) })
+    Err(ServerError::Bind {
+        addr,
+        source: last.unwrap_or_else(|| std::io::Error::other("bind failed")),
+    })
 }
 
 /// Accept loop; ends when the epoch changes (restart/shutdown).
@@ -81,7 +87,10 @@ pub async fn serve(listener: TcpListener, acceptor: TlsAcceptor, st: Arc<State>)
 }
 
 fn open_path(path: &str) -> bool {
-    matches!(path, "/version" | "/healthz" | "/readyz" | "/livez") || path.starts_with("/healthz/") || path.starts_with("/readyz/") || path.starts_with("/livez/")
+    matches!(path, "/version" | "/healthz" | "/readyz" | "/livez")
+        || path.starts_with("/healthz/")
+        || path.starts_with("/readyz/")
+        || path.starts_with("/livez/")
 }
 
 async fn handle(st: Arc<State>, cert_user: Option<User>, req: Request<Incoming>) -> Response<Body> {
@@ -93,17 +102,32 @@ async fn handle(st: Arc<State>, cert_user: Option<User>, req: Request<Incoming>)
     let injected = st
         .faults
         .fail_remaining
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| if n > 0 { Some(n - 1) } else { None })
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            if n > 0 {
+                Some(n - 1)
+            } else {
+                None
+            }
+        })
         .is_ok();
     if injected {
-        let kind = st.faults.fail_kind.lock().map(|k| *k).unwrap_or(FailKind::Internal);
+        let kind = st
+            .faults
+            .fail_kind
+            .lock()
+            .map(|k| *k)
+            .unwrap_or(FailKind::Internal);
         let e = match kind {
             FailKind::Internal => ApiError::internal("Internal error occurred: injected fault"),
             FailKind::TooManyRequests { retry_after_secs } => ApiError::Status {
                 code: 429,
                 reason: "TooManyRequests",
-                message: "the server has received too many requests and has asked us to try again later".into(),
-                details: Some(serde_json::json!({"causes": [{"message": "injected fault"}], "retryAfterSeconds": retry_after_secs})),
+                message:
+                    "the server has received too many requests and has asked us to try again later"
+                        .into(),
+                details: Some(
+                    serde_json::json!({"causes": [{"message": "injected fault"}], "retryAfterSeconds": retry_after_secs}),
+                ),
                 retry_after: Some(retry_after_secs),
             },
         };
@@ -131,11 +155,23 @@ async fn handle(st: Arc<State>, cert_user: Option<User>, req: Request<Incoming>)
         Err(e) => return api::error_response(&ApiError::bad_request(format!("reading body: {e}"))),
     };
     let query = api::parse_query(parts.uri.query());
-    let req = Req { method: parts.method, path, query, headers: parts.headers, body, user };
+    let req = Req {
+        method: parts.method,
+        path,
+        query,
+        headers: parts.headers,
+        body,
+        user,
+    };
     // Never let bad input take a connection down without an answer: a panic becomes a 500 Status.
     use futures::FutureExt;
-    match std::panic::AssertUnwindSafe(api::handle(st, req)).catch_unwind().await {
+    match std::panic::AssertUnwindSafe(api::handle(st, req))
+        .catch_unwind()
+        .await
+    {
         Ok(r) => r,
-        Err(_) => api::error_response(&ApiError::internal("Internal error occurred: the simulator failed to handle this request")),
+        Err(_) => api::error_response(&ApiError::internal(
+            "Internal error occurred: the simulator failed to handle this request",
+        )),
     }
 }

@@ -86,7 +86,13 @@ impl State {
     }
 
     pub fn token_user(&self, token: &str) -> Option<User> {
-        if self.faults.expired_tokens.lock().map(|s| s.contains(token)).unwrap_or(false) {
+        if self
+            .faults
+            .expired_tokens
+            .lock()
+            .map(|s| s.contains(token))
+            .unwrap_or(false)
+        {
             return None;
         }
         if token == self.admin_token {

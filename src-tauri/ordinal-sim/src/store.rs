@@ -143,11 +143,16 @@ impl Store {
     /// Snapshot of a resource's objects (all namespaces when `ns` is None), in key order.
     pub fn list(&self, res: usize, ns: Option<&str>) -> (u64, Vec<Arc<StoredObj>>) {
         let inner = self.lock();
-        let Some(map) = inner.objects.get(res) else { return (inner.rv, Vec::new()) };
+        let Some(map) = inner.objects.get(res) else {
+            return (inner.rv, Vec::new());
+        };
         let items = match ns {
             Some(ns) => {
                 let start: Key = (ns.into(), "".into());
-                map.range(start..).take_while(|((n, _), _)| &**n == ns).map(|(_, v)| v.clone()).collect()
+                map.range(start..)
+                    .take_while(|((n, _), _)| &**n == ns)
+                    .map(|(_, v)| v.clone())
+                    .collect()
             }
             None => map.values().cloned().collect(),
         };
@@ -189,25 +194,62 @@ impl Store {
                 let rv = inner.rv;
                 set_rv(&mut v, rv);
                 let json = Bytes::from(serde_json::to_vec(&v).map_err(StoreError::from)?);
-                let obj = Arc::new(StoredObj { rv, ns: ns.into(), name: name.into(), json });
+                let obj = Arc::new(StoredObj {
+                    rv,
+                    ns: ns.into(),
+                    name: name.into(),
+                    json,
+                });
                 if let Some(m) = inner.objects.get_mut(res) {
                     m.insert(k, obj.clone());
                 }
-                let ty = if cur.is_some() { EventType::Modified } else { EventType::Added };
-                self.emit(&mut inner, Event { rv, res, ty, obj, prev: cur });
-                Ok(Outcome::Stored { value: v, created: cur_val.is_none() })
+                let ty = if cur.is_some() {
+                    EventType::Modified
+                } else {
+                    EventType::Added
+                };
+                self.emit(
+                    &mut inner,
+                    Event {
+                        rv,
+                        res,
+                        ty,
+                        obj,
+                        prev: cur,
+                    },
+                );
+                Ok(Outcome::Stored {
+                    value: v,
+                    created: cur_val.is_none(),
+                })
             }
             Mutation::Delete => {
-                let Some(mut v) = cur_val else { return Ok(Outcome::Unchanged(None)) };
+                let Some(mut v) = cur_val else {
+                    return Ok(Outcome::Unchanged(None));
+                };
                 inner.rv += 1;
                 let rv = inner.rv;
                 set_rv(&mut v, rv);
                 let json = Bytes::from(serde_json::to_vec(&v).map_err(StoreError::from)?);
-                let obj = Arc::new(StoredObj { rv, ns: ns.into(), name: name.into(), json });
+                let obj = Arc::new(StoredObj {
+                    rv,
+                    ns: ns.into(),
+                    name: name.into(),
+                    json,
+                });
                 if let Some(m) = inner.objects.get_mut(res) {
                     m.remove(&k);
                 }
-                self.emit(&mut inner, Event { rv, res, ty: EventType::Deleted, obj, prev: cur });
+                self.emit(
+                    &mut inner,
+                    Event {
+                        rv,
+                        res,
+                        ty: EventType::Deleted,
+                        obj,
+                        prev: cur,
+                    },
+                );
                 Ok(Outcome::Deleted(v))
             }
         }
@@ -229,14 +271,27 @@ impl Store {
 
     /// Insert an object directly (seeding): no history, no broadcast, no controller notification.
     pub fn insert_raw(&self, res: usize, mut v: Value) -> Result<(), StoreError> {
-        let ns = v.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("").to_string();
-        let name = v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+        let ns = v
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let name = v
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let mut inner = self.lock();
         inner.rv += 1;
         let rv = inner.rv;
         set_rv(&mut v, rv);
         let json = Bytes::from(serde_json::to_vec(&v)?);
-        let obj = Arc::new(StoredObj { rv, ns: ns.as_str().into(), name: name.as_str().into(), json });
+        let obj = Arc::new(StoredObj {
+            rv,
+            ns: ns.as_str().into(),
+            name: name.as_str().into(),
+            json,
+        });
         if let Some(m) = inner.objects.get_mut(res) {
             m.insert(key(&ns, &name), obj);
         }
@@ -245,12 +300,23 @@ impl Store {
     }
 
     /// Insert pre-serialized JSON built by `f(resourceVersion)` (fast bulk seeding).
-    pub fn insert_raw_bytes<F: FnOnce(u64) -> Vec<u8>>(&self, res: usize, ns: &str, name: &str, f: F) {
+    pub fn insert_raw_bytes<F: FnOnce(u64) -> Vec<u8>>(
+        &self,
+        res: usize,
+        ns: &str,
+        name: &str,
+        f: F,
+    ) {
         let mut inner = self.lock();
         inner.rv += 1;
         let rv = inner.rv;
         let json = Bytes::from(f(rv));
-        let obj = Arc::new(StoredObj { rv, ns: ns.into(), name: name.into(), json });
+        let obj = Arc::new(StoredObj {
+            rv,
+            ns: ns.into(),
+            name: name.into(),
+            json,
+        });
         if let Some(m) = inner.objects.get_mut(res) {
             m.insert(key(ns, name), obj);
         }
@@ -261,14 +327,26 @@ impl Store {
     pub fn subscribe_from(&self, since: u64) -> Result<Resume, StoreError> {
         let inner = self.lock();
         if since < inner.compacted {
-            return Err(StoreError::Expired { requested: since, oldest: inner.compacted });
+            return Err(StoreError::Expired {
+                requested: since,
+                oldest: inner.compacted,
+            });
         }
-        let backlog = inner.history.iter().filter(|e| e.rv > since).cloned().collect();
+        let backlog = inner
+            .history
+            .iter()
+            .filter(|e| e.rv > since)
+            .cloned()
+            .collect();
         Ok((backlog, self.tx.subscribe()))
     }
 
     /// Snapshot of a resource plus a live receiver, atomically (for watches that start "now").
-    pub fn snapshot_and_subscribe(&self, res: usize, ns: Option<&str>) -> (u64, Vec<Arc<StoredObj>>, broadcast::Receiver<Arc<Event>>) {
+    pub fn snapshot_and_subscribe(
+        &self,
+        res: usize,
+        ns: Option<&str>,
+    ) -> (u64, Vec<Arc<StoredObj>>, broadcast::Receiver<Arc<Event>>) {
         // Hold the lock across both so no event can slip in between.
         let inner = self.lock();
         let rx = self.tx.subscribe();
@@ -276,7 +354,10 @@ impl Store {
             Some(map) => match ns {
                 Some(ns) => {
                     let start: Key = (ns.into(), "".into());
-                    map.range(start..).take_while(|((n, _), _)| &**n == ns).map(|(_, v)| v.clone()).collect()
+                    map.range(start..)
+                        .take_while(|((n, _), _)| &**n == ns)
+                        .map(|(_, v)| v.clone())
+                        .collect()
                 }
                 None => map.values().cloned().collect(),
             },
@@ -299,7 +380,9 @@ impl Store {
 
 fn set_rv(v: &mut Value, rv: u64) {
     if let Some(obj) = v.as_object_mut() {
-        let meta = obj.entry("metadata").or_insert_with(|| Value::Object(Default::default()));
+        let meta = obj
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(Default::default()));
         if let Some(m) = meta.as_object_mut() {
             m.insert("resourceVersion".into(), Value::String(rv.to_string()));
         }

@@ -23,20 +23,36 @@ pub fn human_duration(secs: i64) -> String {
     if secs < 120 {
         format!("{secs}s")
     } else if m < 10 {
-        if secs % 60 == 0 { format!("{m}m") } else { format!("{m}m{}s", secs % 60) }
+        if secs % 60 == 0 {
+            format!("{m}m")
+        } else {
+            format!("{m}m{}s", secs % 60)
+        }
     } else if m < 180 {
         format!("{m}m")
     } else if h < 8 {
-        if m % 60 == 0 { format!("{h}h") } else { format!("{h}h{}m", m % 60) }
+        if m % 60 == 0 {
+            format!("{h}h")
+        } else {
+            format!("{h}h{}m", m % 60)
+        }
     } else if h < 48 {
         format!("{h}h")
     } else if h < 192 {
-        if h % 24 == 0 { format!("{d}d") } else { format!("{d}d{}h", h % 24) }
+        if h % 24 == 0 {
+            format!("{d}d")
+        } else {
+            format!("{d}d{}h", h % 24)
+        }
     } else if d < 730 {
         format!("{d}d")
     } else {
         let y = d / 365;
-        if y < 8 { format!("{y}y{}d", d % 365) } else { format!("{y}y") }
+        if y < 8 {
+            format!("{y}y{}d", d % 365)
+        } else {
+            format!("{y}y")
+        }
     }
 }
 
@@ -53,7 +69,12 @@ fn col(name: &str, ty: &str, priority: i32, desc: &str) -> Value {
 }
 
 pub fn columns(res: usize) -> Vec<Value> {
-    let name = col("Name", "string", 0, "Name must be unique within a namespace.");
+    let name = col(
+        "Name",
+        "string",
+        0,
+        "Name must be unique within a namespace.",
+    );
     let age_c = col("Age", "string", 0, "CreationTimestamp is a timestamp representing the server time when this object was created.");
     match res {
         idx::PODS => vec![
@@ -153,11 +174,17 @@ pub fn pod_status(p: &Value) -> String {
     if let Some(r) = p.pointer("/status/reason").and_then(Value::as_str) {
         reason = r.to_string();
     }
-    if let Some(cs) = p.pointer("/status/containerStatuses").and_then(Value::as_array) {
+    if let Some(cs) = p
+        .pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+    {
         for c in cs.iter().rev() {
             if let Some(w) = c.pointer("/state/waiting/reason").and_then(Value::as_str) {
                 reason = w.to_string();
-            } else if let Some(t) = c.pointer("/state/terminated/reason").and_then(Value::as_str) {
+            } else if let Some(t) = c
+                .pointer("/state/terminated/reason")
+                .and_then(Value::as_str)
+            {
                 reason = t.to_string();
             }
         }
@@ -170,10 +197,24 @@ fn row(res: usize, o: &Value) -> Vec<Value> {
     let a = json!(age(s(o, "/metadata/creationTimestamp")));
     match res {
         idx::PODS => {
-            let cs = o.pointer("/status/containerStatuses").and_then(Value::as_array).cloned().unwrap_or_default();
-            let total = o.pointer("/spec/containers").and_then(Value::as_array).map(|a| a.len()).unwrap_or(0);
-            let ready = cs.iter().filter(|c| c.get("ready") == Some(&json!(true))).count();
-            let restarts: i64 = cs.iter().filter_map(|c| c.get("restartCount").and_then(Value::as_i64)).sum();
+            let cs = o
+                .pointer("/status/containerStatuses")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let total = o
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)
+                .map(|a| a.len())
+                .unwrap_or(0);
+            let ready = cs
+                .iter()
+                .filter(|c| c.get("ready") == Some(&json!(true)))
+                .count();
+            let restarts: i64 = cs
+                .iter()
+                .filter_map(|c| c.get("restartCount").and_then(Value::as_i64))
+                .sum();
             let ip = s(o, "/status/podIP");
             let node = s(o, "/spec/nodeName");
             vec![
@@ -189,23 +230,53 @@ fn row(res: usize, o: &Value) -> Vec<Value> {
             ]
         }
         idx::STATEFULSETS => {
-            let ready = o.pointer("/status/readyReplicas").and_then(Value::as_i64).unwrap_or(0);
-            let want = o.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0);
-            let cs = o.pointer("/spec/template/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default();
+            let ready = o
+                .pointer("/status/readyReplicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let want = o
+                .pointer("/spec/replicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let cs = o
+                .pointer("/spec/template/spec/containers")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let names: Vec<&str> = cs.iter().map(|c| s(c, "/name")).collect();
             let images: Vec<&str> = cs.iter().map(|c| s(c, "/image")).collect();
-            vec![name, json!(format!("{ready}/{want}")), a, json!(names.join(",")), json!(images.join(","))]
+            vec![
+                name,
+                json!(format!("{ready}/{want}")),
+                a,
+                json!(names.join(",")),
+                json!(images.join(",")),
+            ]
         }
         idx::SERVICES => {
             let ports: Vec<String> = o
                 .pointer("/spec/ports")
                 .and_then(Value::as_array)
-                .map(|ps| ps.iter().map(|p| format!("{}/{}", p.get("port").and_then(Value::as_i64).unwrap_or(0), s(p, "/protocol"))).collect())
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| {
+                            format!(
+                                "{}/{}",
+                                p.get("port").and_then(Value::as_i64).unwrap_or(0),
+                                s(p, "/protocol")
+                            )
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             let sel: Vec<String> = o
                 .pointer("/spec/selector")
                 .and_then(Value::as_object)
-                .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect())
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect()
+                })
                 .unwrap_or_default();
             let cip = s(o, "/spec/clusterIP");
             vec![
@@ -213,9 +284,17 @@ fn row(res: usize, o: &Value) -> Vec<Value> {
                 json!(s(o, "/spec/type")),
                 json!(if cip.is_empty() { "<none>" } else { cip }),
                 json!("<none>"),
-                json!(if ports.is_empty() { "<none>".to_string() } else { ports.join(",") }),
+                json!(if ports.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    ports.join(",")
+                }),
                 a,
-                json!(if sel.is_empty() { "<none>".to_string() } else { sel.join(",") }),
+                json!(if sel.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    sel.join(",")
+                }),
             ]
         }
         idx::PVCS => {
@@ -225,7 +304,11 @@ fn row(res: usize, o: &Value) -> Vec<Value> {
                 json!(s(o, "/status/phase")),
                 json!(s(o, "/spec/volumeName")),
                 json!(s(o, "/status/capacity/storage")),
-                json!(if s(o, "/status/phase") == "Bound" { modes } else { String::new() }),
+                json!(if s(o, "/status/phase") == "Bound" {
+                    modes
+                } else {
+                    String::new()
+                }),
                 json!(s(o, "/spec/storageClassName")),
                 json!("<unset>"),
                 a,
@@ -233,7 +316,15 @@ fn row(res: usize, o: &Value) -> Vec<Value> {
             ]
         }
         idx::PVS => {
-            let claim = if s(o, "/spec/claimRef/name").is_empty() { String::new() } else { format!("{}/{}", s(o, "/spec/claimRef/namespace"), s(o, "/spec/claimRef/name")) };
+            let claim = if s(o, "/spec/claimRef/name").is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{}/{}",
+                    s(o, "/spec/claimRef/namespace"),
+                    s(o, "/spec/claimRef/name")
+                )
+            };
             vec![
                 name,
                 json!(s(o, "/spec/capacity/storage")),
@@ -252,12 +343,24 @@ fn row(res: usize, o: &Value) -> Vec<Value> {
                 .pointer("/status/conditions")
                 .and_then(Value::as_array)
                 .and_then(|cs| cs.iter().find(|c| s(c, "/type") == "Ready"))
-                .map(|c| if s(c, "/status") == "True" { "Ready" } else { "NotReady" })
+                .map(|c| {
+                    if s(c, "/status") == "True" {
+                        "Ready"
+                    } else {
+                        "NotReady"
+                    }
+                })
                 .unwrap_or("Unknown");
             let roles: Vec<String> = o
                 .pointer("/metadata/labels")
                 .and_then(Value::as_object)
-                .map(|m| m.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from)).collect())
+                .map(|m| {
+                    m.keys()
+                        .filter_map(|k| {
+                            k.strip_prefix("node-role.kubernetes.io/").map(String::from)
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             let ip = o
                 .pointer("/status/addresses")
@@ -265,20 +368,57 @@ fn row(res: usize, o: &Value) -> Vec<Value> {
                 .and_then(|a| a.iter().find(|x| s(x, "/type") == "InternalIP"))
                 .map(|x| s(x, "/address").to_string())
                 .unwrap_or_default();
-            vec![name, json!(ready), json!(if roles.is_empty() { "<none>".into() } else { roles.join(",") }), a, json!(s(o, "/status/nodeInfo/kubeletVersion")), json!(ip)]
+            vec![
+                name,
+                json!(ready),
+                json!(if roles.is_empty() {
+                    "<none>".into()
+                } else {
+                    roles.join(",")
+                }),
+                a,
+                json!(s(o, "/status/nodeInfo/kubeletVersion")),
+                json!(ip),
+            ]
         }
         idx::NAMESPACES => vec![name, json!(s(o, "/status/phase")), a],
         idx::EVENTS => {
-            let last = if s(o, "/lastTimestamp").is_empty() { s(o, "/eventTime") } else { s(o, "/lastTimestamp") };
-            let obj = format!("{}/{}", s(o, "/involvedObject/kind").to_lowercase(), s(o, "/involvedObject/name"));
-            vec![json!(age(last)), json!(s(o, "/type")), json!(s(o, "/reason")), json!(obj), json!(s(o, "/message"))]
+            let last = if s(o, "/lastTimestamp").is_empty() {
+                s(o, "/eventTime")
+            } else {
+                s(o, "/lastTimestamp")
+            };
+            let obj = format!(
+                "{}/{}",
+                s(o, "/involvedObject/kind").to_lowercase(),
+                s(o, "/involvedObject/name")
+            );
+            vec![
+                json!(age(last)),
+                json!(s(o, "/type")),
+                json!(s(o, "/reason")),
+                json!(obj),
+                json!(s(o, "/message")),
+            ]
         }
         idx::CONFIGMAPS => {
-            let n = o.get("data").and_then(Value::as_object).map(|m| m.len()).unwrap_or(0) + o.get("binaryData").and_then(Value::as_object).map(|m| m.len()).unwrap_or(0);
+            let n = o
+                .get("data")
+                .and_then(Value::as_object)
+                .map(|m| m.len())
+                .unwrap_or(0)
+                + o.get("binaryData")
+                    .and_then(Value::as_object)
+                    .map(|m| m.len())
+                    .unwrap_or(0);
             vec![name, json!(n), a]
         }
         idx::SECRETS => {
-            let n = o.get("data").and_then(Value::as_object).map(|m| m.len()).unwrap_or(0);
+            let n = o
+                .get("data")
+                .and_then(Value::as_object)
+                .map(|m| m.len())
+                .unwrap_or(0);
             vec![name, json!(s(o, "/type")), json!(n), a]
         }
         idx::REVISIONS => {
@@ -286,24 +426,62 @@ fn row(res: usize, o: &Value) -> Vec<Value> {
                 .pointer("/metadata/ownerReferences")
                 .and_then(Value::as_array)
                 .and_then(|a| a.first())
-                .map(|r| format!("{}.{}/{}", s(r, "/kind").to_lowercase(), s(r, "/apiVersion").split('/').next().unwrap_or(""), s(r, "/name")))
+                .map(|r| {
+                    format!(
+                        "{}.{}/{}",
+                        s(r, "/kind").to_lowercase(),
+                        s(r, "/apiVersion").split('/').next().unwrap_or(""),
+                        s(r, "/name")
+                    )
+                })
                 .unwrap_or_else(|| "<none>".into());
-            vec![name, json!(ctrl), json!(o.get("revision").and_then(Value::as_i64).unwrap_or(0)), a]
+            vec![
+                name,
+                json!(ctrl),
+                json!(o.get("revision").and_then(Value::as_i64).unwrap_or(0)),
+                a,
+            ]
         }
         idx::PDBS => {
-            let ma = o.pointer("/spec/minAvailable").map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_else(|| "N/A".into());
-            let mu = o.pointer("/spec/maxUnavailable").map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_else(|| "N/A".into());
-            vec![name, json!(ma), json!(mu), json!(o.pointer("/status/disruptionsAllowed").and_then(Value::as_i64).unwrap_or(0)), a]
+            let ma = o
+                .pointer("/spec/minAvailable")
+                .map(|v| v.to_string().trim_matches('"').to_string())
+                .unwrap_or_else(|| "N/A".into());
+            let mu = o
+                .pointer("/spec/maxUnavailable")
+                .map(|v| v.to_string().trim_matches('"').to_string())
+                .unwrap_or_else(|| "N/A".into());
+            vec![
+                name,
+                json!(ma),
+                json!(mu),
+                json!(o
+                    .pointer("/status/disruptionsAllowed")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)),
+                a,
+            ]
         }
         idx::STORAGECLASSES => {
-            let default = o.pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class").and_then(Value::as_str) == Some("true");
-            let n = if default { format!("{} (default)", s(o, "/metadata/name")) } else { s(o, "/metadata/name").to_string() };
+            let default = o
+                .pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class")
+                .and_then(Value::as_str)
+                == Some("true");
+            let n = if default {
+                format!("{} (default)", s(o, "/metadata/name"))
+            } else {
+                s(o, "/metadata/name").to_string()
+            };
             vec![
                 json!(n),
                 json!(s(o, "/provisioner")),
                 json!(s(o, "/reclaimPolicy")),
                 json!(s(o, "/volumeBindingMode")),
-                json!(o.get("allowVolumeExpansion").and_then(Value::as_bool).unwrap_or(false).to_string()),
+                json!(o
+                    .get("allowVolumeExpansion")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+                    .to_string()),
                 a,
             ]
         }
@@ -329,13 +507,27 @@ fn access_modes(v: Option<&Value>) -> String {
 }
 
 /// Render objects as a Table. `include_object` puts the full object in each row.
-pub fn table(res: usize, _def: &ResourceDef, objs: &[Value], rv: &str, cont: Option<&str>, with_columns: bool) -> Value {
-    let rows: Vec<Value> = objs.iter().map(|o| json!({"cells": row(res, o), "object": o})).collect();
+pub fn table(
+    res: usize,
+    _def: &ResourceDef,
+    objs: &[Value],
+    rv: &str,
+    cont: Option<&str>,
+    with_columns: bool,
+) -> Value {
+    let rows: Vec<Value> = objs
+        .iter()
+        .map(|o| json!({"cells": row(res, o), "object": o}))
+        .collect();
     let mut meta = json!({"resourceVersion": rv});
     if let Some(c) = cont {
         meta["continue"] = json!(c);
     }
-    let cols = if with_columns { columns(res) } else { Vec::new() };
+    let cols = if with_columns {
+        columns(res)
+    } else {
+        Vec::new()
+    };
     json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta, "columnDefinitions": cols, "rows": rows})
 }
 

@@ -19,7 +19,8 @@ const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case a
 pub fn is_dns_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -33,16 +34,28 @@ fn invalid(c: &mut Causes, field: &str, value: &Value, msg: &str) {
         Value::String(s) => format!("\"{s}\""),
         other => other.to_string(),
     };
-    c.push(("FieldValueInvalid".into(), format!("Invalid value: {shown}: {msg}"), field.into()));
+    c.push((
+        "FieldValueInvalid".into(),
+        format!("Invalid value: {shown}: {msg}"),
+        field.into(),
+    ));
 }
 
 fn required(c: &mut Causes, field: &str, msg: &str) {
-    let m = if msg.is_empty() { "Required value".to_string() } else { format!("Required value: {msg}") };
+    let m = if msg.is_empty() {
+        "Required value".to_string()
+    } else {
+        format!("Required value: {msg}")
+    };
     c.push(("FieldValueRequired".into(), m, field.into()));
 }
 
 fn forbidden(c: &mut Causes, field: &str, msg: &str) {
-    c.push(("FieldValueForbidden".into(), format!("Forbidden: {msg}"), field.into()));
+    c.push((
+        "FieldValueForbidden".into(),
+        format!("Forbidden: {msg}"),
+        field.into(),
+    ));
 }
 
 fn label_name_kind(res: usize) -> bool {
@@ -55,22 +68,28 @@ pub fn apply_defaults(res: usize, obj: &mut Value) {
         idx::STATEFULSETS => {
             let spec = ensure_obj(obj, "spec");
             spec.entry("replicas").or_insert(json!(1));
-            spec.entry("podManagementPolicy").or_insert(json!("OrderedReady"));
+            spec.entry("podManagementPolicy")
+                .or_insert(json!("OrderedReady"));
             spec.entry("revisionHistoryLimit").or_insert(json!(10));
-            let us = spec.entry("updateStrategy").or_insert(json!({"type": "RollingUpdate"}));
+            let us = spec
+                .entry("updateStrategy")
+                .or_insert(json!({"type": "RollingUpdate"}));
             if !us.is_object() {
                 *us = json!({"type": "RollingUpdate"});
             }
             if us.get("type").is_none() {
                 us["type"] = json!("RollingUpdate");
             }
-            if us.get("type") == Some(&json!("RollingUpdate")) && us.get("rollingUpdate").is_none() {
+            if us.get("type") == Some(&json!("RollingUpdate")) && us.get("rollingUpdate").is_none()
+            {
                 us["rollingUpdate"] = json!({"partition": 0});
             }
             if let Some(ru) = us.get_mut("rollingUpdate").and_then(Value::as_object_mut) {
                 ru.entry("partition").or_insert(json!(0));
             }
-            let p = spec.entry("persistentVolumeClaimRetentionPolicy").or_insert(json!({}));
+            let p = spec
+                .entry("persistentVolumeClaimRetentionPolicy")
+                .or_insert(json!({}));
             if let Some(p) = p.as_object_mut() {
                 p.entry("whenDeleted").or_insert(json!("Retain"));
                 p.entry("whenScaled").or_insert(json!("Retain"));
@@ -78,7 +97,10 @@ pub fn apply_defaults(res: usize, obj: &mut Value) {
             if let Some(t) = spec.get_mut("template") {
                 default_pod_spec(t.get_mut("spec"));
             }
-            if let Some(vcts) = spec.get_mut("volumeClaimTemplates").and_then(Value::as_array_mut) {
+            if let Some(vcts) = spec
+                .get_mut("volumeClaimTemplates")
+                .and_then(Value::as_array_mut)
+            {
                 for v in vcts {
                     if let Some(o) = v.as_object_mut() {
                         o.entry("apiVersion").or_insert(json!("v1"));
@@ -124,7 +146,10 @@ pub fn apply_defaults(res: usize, obj: &mut Value) {
             spec.entry("finalizers").or_insert(json!(["kubernetes"]));
             let st = ensure_obj(obj, "status");
             st.entry("phase").or_insert(json!("Active"));
-            let name = obj.pointer("/metadata/name").cloned().unwrap_or(Value::Null);
+            let name = obj
+                .pointer("/metadata/name")
+                .cloned()
+                .unwrap_or(Value::Null);
             let labels = ensure_obj(ensure_meta(obj), "labels");
             labels.entry("kubernetes.io/metadata.name").or_insert(name);
         }
@@ -136,7 +161,8 @@ pub fn apply_defaults(res: usize, obj: &mut Value) {
                     use base64::Engine;
                     let data = o.entry("data").or_insert(json!({}));
                     for (k, v) in sd {
-                        let enc = base64::engine::general_purpose::STANDARD.encode(v.as_str().unwrap_or("").as_bytes());
+                        let enc = base64::engine::general_purpose::STANDARD
+                            .encode(v.as_str().unwrap_or("").as_bytes());
                         data[k] = json!(enc);
                     }
                 }
@@ -167,13 +193,19 @@ fn ensure_obj<'a>(obj: &'a mut Value, key: &str) -> &'a mut serde_json::Map<Stri
 /// Guaranteed when every container's cpu and memory limits equal its requests, BestEffort when
 /// no container asks for anything, Burstable otherwise.
 fn qos_class(spec: Option<&Value>) -> &'static str {
-    let cs = spec.and_then(|s| s.get("containers")).and_then(Value::as_array).cloned().unwrap_or_default();
+    let cs = spec
+        .and_then(|s| s.get("containers"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut any = false;
     let mut guaranteed = !cs.is_empty();
     for c in &cs {
         let req = c.pointer("/resources/requests").and_then(Value::as_object);
         let lim = c.pointer("/resources/limits").and_then(Value::as_object);
-        if req.map(|m| !m.is_empty()).unwrap_or(false) || lim.map(|m| !m.is_empty()).unwrap_or(false) {
+        if req.map(|m| !m.is_empty()).unwrap_or(false)
+            || lim.map(|m| !m.is_empty()).unwrap_or(false)
+        {
             any = true;
         }
         for r in ["cpu", "memory"] {
@@ -194,18 +226,31 @@ fn qos_class(spec: Option<&Value>) -> &'static str {
 }
 
 fn default_pod_spec(spec: Option<&mut Value>) {
-    let Some(spec) = spec.and_then(Value::as_object_mut) else { return };
+    let Some(spec) = spec.and_then(Value::as_object_mut) else {
+        return;
+    };
     spec.entry("restartPolicy").or_insert(json!("Always"));
-    spec.entry("terminationGracePeriodSeconds").or_insert(json!(30));
+    spec.entry("terminationGracePeriodSeconds")
+        .or_insert(json!(30));
     spec.entry("dnsPolicy").or_insert(json!("ClusterFirst"));
-    spec.entry("schedulerName").or_insert(json!("default-scheduler"));
+    spec.entry("schedulerName")
+        .or_insert(json!("default-scheduler"));
     spec.entry("securityContext").or_insert(json!({}));
     if let Some(cs) = spec.get_mut("containers").and_then(Value::as_array_mut) {
         for c in cs {
             if let Some(o) = c.as_object_mut() {
-                let latest = o.get("image").and_then(Value::as_str).map(|i| !i.contains(':') || i.ends_with(":latest")).unwrap_or(false);
-                o.entry("imagePullPolicy").or_insert(json!(if latest { "Always" } else { "IfNotPresent" }));
-                o.entry("terminationMessagePath").or_insert(json!("/dev/termination-log"));
+                let latest = o
+                    .get("image")
+                    .and_then(Value::as_str)
+                    .map(|i| !i.contains(':') || i.ends_with(":latest"))
+                    .unwrap_or(false);
+                o.entry("imagePullPolicy").or_insert(json!(if latest {
+                    "Always"
+                } else {
+                    "IfNotPresent"
+                }));
+                o.entry("terminationMessagePath")
+                    .or_insert(json!("/dev/termination-log"));
                 o.entry("terminationMessagePolicy").or_insert(json!("File"));
                 o.entry("resources").or_insert(json!({}));
                 if let Some(ports) = o.get_mut("ports").and_then(Value::as_array_mut) {
@@ -221,25 +266,57 @@ fn default_pod_spec(spec: Option<&mut Value>) {
 }
 
 /// Validate an object for create (old = None) or update.
-pub fn validate(res: usize, def: &ResourceDef, obj: &Value, old: Option<&Value>) -> Result<(), ValidationError> {
+pub fn validate(
+    res: usize,
+    def: &ResourceDef,
+    obj: &Value,
+    old: Option<&Value>,
+) -> Result<(), ValidationError> {
     let mut c: Causes = Vec::new();
-    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if name.is_empty() {
         required(&mut c, "metadata.name", "name or generateName is required");
     } else if !def.is_virtual() {
-        let ok = if label_name_kind(res) { is_dns_label(name) } else if res == idx::EVENTS || res == idx::EVENTS_V1 { true } else { is_dns_subdomain(name) };
+        let ok = if label_name_kind(res) {
+            is_dns_label(name)
+        } else if res == idx::EVENTS || res == idx::EVENTS_V1 {
+            true
+        } else {
+            is_dns_subdomain(name)
+        };
         if !ok {
-            invalid(&mut c, "metadata.name", &json!(name), if label_name_kind(res) { LABEL_MSG } else { SUBDOMAIN_MSG });
+            invalid(
+                &mut c,
+                "metadata.name",
+                &json!(name),
+                if label_name_kind(res) {
+                    LABEL_MSG
+                } else {
+                    SUBDOMAIN_MSG
+                },
+            );
         }
     }
     if let Some(labels) = obj.pointer("/metadata/labels").and_then(Value::as_object) {
         for (k, v) in labels {
             let vs = v.as_str().unwrap_or("");
-            if vs.len() > 63 || !vs.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)) {
+            if vs.len() > 63
+                || !vs
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+            {
                 invalid(&mut c, "metadata.labels", &json!(vs), "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
             }
             if k.is_empty() {
-                invalid(&mut c, "metadata.labels", &json!(k), "name part must be non-empty");
+                invalid(
+                    &mut c,
+                    "metadata.labels",
+                    &json!(k),
+                    "name part must be non-empty",
+                );
             }
         }
     }
@@ -277,8 +354,18 @@ pub fn validate(res: usize, def: &ResourceDef, obj: &Value, old: Option<&Value>)
             if obj.pointer("/spec/resources/requests/storage").is_none() && old.is_none() {
                 required(&mut c, "spec.resources[storage]", "");
             }
-            if obj.pointer("/spec/accessModes").and_then(Value::as_array).map(|a| a.is_empty()).unwrap_or(true) && old.is_none() {
-                required(&mut c, "spec.accessModes", "at least 1 access mode is required");
+            if obj
+                .pointer("/spec/accessModes")
+                .and_then(Value::as_array)
+                .map(|a| a.is_empty())
+                .unwrap_or(true)
+                && old.is_none()
+            {
+                required(
+                    &mut c,
+                    "spec.accessModes",
+                    "at least 1 access mode is required",
+                );
             }
         }
         idx::SERVICES => {
@@ -286,7 +373,12 @@ pub fn validate(res: usize, def: &ResourceDef, obj: &Value, old: Option<&Value>)
                 for (i, p) in ports.iter().enumerate() {
                     let port = p.get("port").and_then(Value::as_i64).unwrap_or(0);
                     if !(1..=65535).contains(&port) {
-                        invalid(&mut c, &format!("spec.ports[{i}].port"), &json!(port), "must be between 1 and 65535, inclusive");
+                        invalid(
+                            &mut c,
+                            &format!("spec.ports[{i}].port"),
+                            &json!(port),
+                            "must be between 1 and 65535, inclusive",
+                        );
                     }
                 }
             }
@@ -304,7 +396,12 @@ fn validate_sts(obj: &Value, old: Option<&Value>, c: &mut Causes) {
     let spec = obj.get("spec").cloned().unwrap_or(Value::Null);
     if let Some(r) = spec.get("replicas").and_then(Value::as_i64) {
         if r < 0 {
-            invalid(c, "spec.replicas", &json!(r), "must be greater than or equal to 0");
+            invalid(
+                c,
+                "spec.replicas",
+                &json!(r),
+                "must be greater than or equal to 0",
+            );
         }
     }
     match spec.get("podManagementPolicy").and_then(Value::as_str) {
@@ -319,13 +416,23 @@ fn validate_sts(obj: &Value, old: Option<&Value>, c: &mut Causes) {
         Some("RollingUpdate") | Some("OnDelete") | None => {}
         Some(other) => c.push((
             "FieldValueNotSupported".into(),
-            format!("Unsupported value: \"{other}\": supported values: \"OnDelete\", \"RollingUpdate\""),
+            format!(
+                "Unsupported value: \"{other}\": supported values: \"OnDelete\", \"RollingUpdate\""
+            ),
             "spec.updateStrategy.type".into(),
         )),
     }
-    if let Some(p) = spec.pointer("/updateStrategy/rollingUpdate/partition").and_then(Value::as_i64) {
+    if let Some(p) = spec
+        .pointer("/updateStrategy/rollingUpdate/partition")
+        .and_then(Value::as_i64)
+    {
         if p < 0 {
-            invalid(c, "spec.updateStrategy.rollingUpdate.partition", &json!(p), "must be greater than or equal to 0");
+            invalid(
+                c,
+                "spec.updateStrategy.rollingUpdate.partition",
+                &json!(p),
+                "must be greater than or equal to 0",
+            );
         }
     }
     let sel = spec.get("selector");
@@ -334,28 +441,50 @@ fn validate_sts(obj: &Value, old: Option<&Value>, c: &mut Causes) {
         Some(s) => {
             let ls = crate::selector::LabelSelector::from_json(s);
             if ls.is_empty() {
-                invalid(c, "spec.selector", s, "empty selector is invalid for statefulset");
+                invalid(
+                    c,
+                    "spec.selector",
+                    s,
+                    "empty selector is invalid for statefulset",
+                );
             } else {
-                let labels = spec.pointer("/template/metadata/labels").cloned().unwrap_or(json!({}));
-                let tl = crate::selector::labels_of(&json!({"metadata": {"labels": labels.clone()}}));
+                let labels = spec
+                    .pointer("/template/metadata/labels")
+                    .cloned()
+                    .unwrap_or(json!({}));
+                let tl =
+                    crate::selector::labels_of(&json!({"metadata": {"labels": labels.clone()}}));
                 if !ls.matches_map(&tl) {
                     let shown = format!(
                         "map[string]string{{{}}}",
-                        tl.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect::<Vec<_>>().join(", ")
+                        tl.iter()
+                            .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
                     c.push((
                         "FieldValueInvalid".into(),
-                        format!("Invalid value: {shown}: `selector` does not match template `labels`"),
+                        format!(
+                            "Invalid value: {shown}: `selector` does not match template `labels`"
+                        ),
                         "spec.template.metadata.labels".into(),
                     ));
                 }
             }
         }
     }
-    if spec.pointer("/template/spec/containers").and_then(Value::as_array).map(|a| a.is_empty()).unwrap_or(true) {
+    if spec
+        .pointer("/template/spec/containers")
+        .and_then(Value::as_array)
+        .map(|a| a.is_empty())
+        .unwrap_or(true)
+    {
         required(c, "spec.template.spec.containers", "");
     }
-    if let Some(rp) = spec.pointer("/template/spec/restartPolicy").and_then(Value::as_str) {
+    if let Some(rp) = spec
+        .pointer("/template/spec/restartPolicy")
+        .and_then(Value::as_str)
+    {
         if rp != "Always" {
             c.push((
                 "FieldValueNotSupported".into(),
@@ -368,7 +497,14 @@ fn validate_sts(obj: &Value, old: Option<&Value>, c: &mut Causes) {
         let strip = |v: &Value| -> Value {
             let mut s = v.get("spec").cloned().unwrap_or(Value::Null);
             if let Some(o) = s.as_object_mut() {
-                for k in ["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"] {
+                for k in [
+                    "replicas",
+                    "ordinals",
+                    "template",
+                    "updateStrategy",
+                    "persistentVolumeClaimRetentionPolicy",
+                    "minReadySeconds",
+                ] {
                     o.remove(k);
                 }
             }

@@ -9,11 +9,16 @@ use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::authorization::v1::SelfSubjectAccessReview;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod};
-use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams};
+use kube::api::{
+    Api, DeleteParams, ListParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams,
+};
 use serde_json::json;
 
 fn cm(name: &str, labels: serde_json::Value) -> ConfigMap {
-    serde_json::from_value(json!({"metadata": {"name": name, "labels": labels}, "data": {"k": "v"}})).unwrap()
+    serde_json::from_value(
+        json!({"metadata": {"name": name, "labels": labels}, "data": {"k": "v"}}),
+    )
+    .unwrap()
 }
 
 struct ApiErr {
@@ -24,7 +29,11 @@ struct ApiErr {
 
 fn api_err(e: kube::Error) -> ApiErr {
     match e {
-        kube::Error::Api(s) => ApiErr { message: s.message.clone(), reason: s.reason.clone(), code: s.code },
+        kube::Error::Api(s) => ApiErr {
+            message: s.message.clone(),
+            reason: s.reason.clone(),
+            code: s.code,
+        },
         other => panic!("expected an API error, got {other:?}"),
     }
 }
@@ -34,23 +43,43 @@ async fn stale_update_is_a_409_conflict_and_replace_works() {
     let c = start().await;
     let ns = namespace(&c.client, "conflict").await;
     let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
-    let orig = api.create(&PostParams::default(), &cm("a", json!({}))).await.unwrap();
+    let orig = api
+        .create(&PostParams::default(), &cm("a", json!({})))
+        .await
+        .unwrap();
     let mut fresh = orig.clone();
     fresh.data.as_mut().unwrap().insert("k".into(), "v2".into());
-    let updated = api.replace("a", &PostParams::default(), &fresh).await.unwrap();
-    assert_ne!(updated.metadata.resource_version, orig.metadata.resource_version);
+    let updated = api
+        .replace("a", &PostParams::default(), &fresh)
+        .await
+        .unwrap();
+    assert_ne!(
+        updated.metadata.resource_version,
+        orig.metadata.resource_version
+    );
     let mut stale = orig.clone();
     stale.data.as_mut().unwrap().insert("k".into(), "v3".into());
-    let e = api_err(api.replace("a", &PostParams::default(), &stale).await.unwrap_err());
+    let e = api_err(
+        api.replace("a", &PostParams::default(), &stale)
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(e.code, 409);
     assert_eq!(e.reason, "Conflict");
     assert_eq!(e.message, "Operation cannot be fulfilled on configmaps \"a\": the object has been modified; please apply your changes to the latest version and try again");
     assert_eq!(api.get("a").await.unwrap().data.unwrap()["k"], "v2");
     // Creating it again: AlreadyExists.
-    let e = api_err(api.create(&PostParams::default(), &cm("a", json!({}))).await.unwrap_err());
+    let e = api_err(
+        api.create(&PostParams::default(), &cm("a", json!({})))
+            .await
+            .unwrap_err(),
+    );
     assert_eq!((e.code, e.reason.as_str()), (409, "AlreadyExists"));
     let e = api_err(api.get("nope").await.unwrap_err());
-    assert_eq!((e.code, e.message.as_str()), (404, "configmaps \"nope\" not found"));
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (404, "configmaps \"nope\" not found")
+    );
 }
 
 #[tokio::test]
@@ -58,12 +87,30 @@ async fn every_patch_type_works() {
     let c = start().await;
     let ns = namespace(&c.client, "patch").await;
     let api: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
-    api.create(&PostParams::default(), &serde_json::from_value(sts_json("p", 1, "Parallel")).unwrap()).await.unwrap();
+    api.create(
+        &PostParams::default(),
+        &serde_json::from_value(sts_json("p", 1, "Parallel")).unwrap(),
+    )
+    .await
+    .unwrap();
     let pp = PatchParams::default();
-    let s = api.patch("p", &pp, &Patch::Merge(json!({"metadata": {"labels": {"tier": "db"}}}))).await.unwrap();
+    let s = api
+        .patch(
+            "p",
+            &pp,
+            &Patch::Merge(json!({"metadata": {"labels": {"tier": "db"}}})),
+        )
+        .await
+        .unwrap();
     assert_eq!(s.metadata.labels.unwrap()["tier"], "db");
-    assert_eq!(s.metadata.generation, Some(1), "metadata changes do not bump generation");
-    let jp: json_patch::Patch = serde_json::from_value(json!([{"op": "replace", "path": "/spec/replicas", "value": 2}])).unwrap();
+    assert_eq!(
+        s.metadata.generation,
+        Some(1),
+        "metadata changes do not bump generation"
+    );
+    let jp: json_patch::Patch =
+        serde_json::from_value(json!([{"op": "replace", "path": "/spec/replicas", "value": 2}]))
+            .unwrap();
     let s = api.patch("p", &pp, &Patch::<()>::Json(jp)).await.unwrap();
     assert_eq!(s.spec.unwrap().replicas, Some(2));
     assert_eq!(s.metadata.generation, Some(2));
@@ -71,26 +118,61 @@ async fn every_patch_type_works() {
         .patch("p", &pp, &Patch::Strategic(json!({"spec": {"template": {"spec": {"containers": [{"name": "main", "env": [{"name": "B", "value": "2"}]}]}}}})))
         .await
         .unwrap();
-    let env = s.spec.unwrap().template.spec.unwrap().containers[0].env.clone().unwrap();
-    assert_eq!(env.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["A", "B"], "env merged by name");
+    let env = s.spec.unwrap().template.spec.unwrap().containers[0]
+        .env
+        .clone()
+        .unwrap();
+    assert_eq!(
+        env.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+        ["A", "B"],
+        "env merged by name"
+    );
     // replicas is owned by the manager of the earlier JSON patch: a plain apply conflicts.
     let ap = PatchParams::apply("ordinal-test");
     let body = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "p"}, "spec": {"replicas": 3}});
-    assert_eq!(api_err(api.patch("p", &ap, &Patch::Apply(body)).await.unwrap_err()).code, 409);
+    assert_eq!(
+        api_err(api.patch("p", &ap, &Patch::Apply(body)).await.unwrap_err()).code,
+        409
+    );
     let ap = PatchParams::apply("ordinal-test").force();
     let s = api.patch("p", &ap, &Patch::Apply(json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "p"}, "spec": {"replicas": 3}}))).await.unwrap();
     assert_eq!(s.spec.unwrap().replicas, Some(3));
-    assert!(s.metadata.managed_fields.unwrap().iter().any(|m| m.manager.as_deref() == Some("ordinal-test") && m.operation.as_deref() == Some("Apply")));
+    assert!(s
+        .metadata
+        .managed_fields
+        .unwrap()
+        .iter()
+        .any(|m| m.manager.as_deref() == Some("ordinal-test")
+            && m.operation.as_deref() == Some("Apply")));
     // A JSON patch test op that fails is a 422 and changes nothing.
-    let bad: json_patch::Patch = serde_json::from_value(json!([{"op": "test", "path": "/spec/replicas", "value": 9}])).unwrap();
-    assert_eq!(api_err(api.patch("p", &pp, &Patch::<()>::Json(bad)).await.unwrap_err()).code, 422);
+    let bad: json_patch::Patch =
+        serde_json::from_value(json!([{"op": "test", "path": "/spec/replicas", "value": 9}]))
+            .unwrap();
+    assert_eq!(
+        api_err(
+            api.patch("p", &pp, &Patch::<()>::Json(bad))
+                .await
+                .unwrap_err()
+        )
+        .code,
+        422
+    );
     // Scale subresource.
     let sc = api.get_scale("p").await.unwrap();
     assert_eq!(sc.spec.unwrap().replicas, Some(3));
-    api.patch_scale("p", &pp, &Patch::Merge(json!({"spec": {"replicas": 1}}))).await.unwrap();
+    api.patch_scale("p", &pp, &Patch::Merge(json!({"spec": {"replicas": 1}})))
+        .await
+        .unwrap();
     assert_eq!(api.get("p").await.unwrap().spec.unwrap().replicas, Some(1));
     // Status subresource ignores spec.
-    let st = api.patch_status("p", &pp, &Patch::Merge(json!({"spec": {"replicas": 7}, "status": {"collisionCount": 0}}))).await.unwrap();
+    let st = api
+        .patch_status(
+            "p",
+            &pp,
+            &Patch::Merge(json!({"spec": {"replicas": 7}, "status": {"collisionCount": 0}})),
+        )
+        .await
+        .unwrap();
     assert_eq!(st.spec.unwrap().replicas, Some(1));
 }
 
@@ -100,15 +182,50 @@ async fn server_side_apply_conflicts_unless_forced() {
     let ns = namespace(&c.client, "ssa").await;
     let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
     let obj = |v: &str| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "shared"}, "data": {"owner": v}});
-    api.patch("shared", &PatchParams::apply("alice"), &Patch::Apply(obj("alice"))).await.unwrap();
-    let e = api_err(api.patch("shared", &PatchParams::apply("bob"), &Patch::Apply(obj("bob"))).await.unwrap_err());
+    api.patch(
+        "shared",
+        &PatchParams::apply("alice"),
+        &Patch::Apply(obj("alice")),
+    )
+    .await
+    .unwrap();
+    let e = api_err(
+        api.patch(
+            "shared",
+            &PatchParams::apply("bob"),
+            &Patch::Apply(obj("bob")),
+        )
+        .await
+        .unwrap_err(),
+    );
     assert_eq!(e.code, 409);
-    assert_eq!(e.message, "Apply failed with 1 conflict: conflict with \"alice\" using v1: .data.owner");
-    assert_eq!(api.get("shared").await.unwrap().data.unwrap()["owner"], "alice");
-    let forced = api.patch("shared", &PatchParams::apply("bob").force(), &Patch::Apply(obj("bob"))).await.unwrap();
+    assert_eq!(
+        e.message,
+        "Apply failed with 1 conflict: conflict with \"alice\" using v1: .data.owner"
+    );
+    assert_eq!(
+        api.get("shared").await.unwrap().data.unwrap()["owner"],
+        "alice"
+    );
+    let forced = api
+        .patch(
+            "shared",
+            &PatchParams::apply("bob").force(),
+            &Patch::Apply(obj("bob")),
+        )
+        .await
+        .unwrap();
     assert_eq!(forced.data.unwrap()["owner"], "bob");
     // Now alice conflicts with bob.
-    let e = api_err(api.patch("shared", &PatchParams::apply("alice"), &Patch::Apply(obj("alice"))).await.unwrap_err());
+    let e = api_err(
+        api.patch(
+            "shared",
+            &PatchParams::apply("alice"),
+            &Patch::Apply(obj("alice")),
+        )
+        .await
+        .unwrap_err(),
+    );
     assert!(e.message.contains("conflict with \"bob\""), "{}", e.message);
 }
 
@@ -117,17 +234,56 @@ async fn dry_run_validates_but_stores_nothing() {
     let c = start().await;
     let ns = namespace(&c.client, "dryrun").await;
     let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
-    let out = api.create(&PostParams { dry_run: true, ..Default::default() }, &cm("ghost", json!({}))).await.unwrap();
+    let out = api
+        .create(
+            &PostParams {
+                dry_run: true,
+                ..Default::default()
+            },
+            &cm("ghost", json!({})),
+        )
+        .await
+        .unwrap();
     assert_eq!(out.metadata.name.as_deref(), Some("ghost"));
     assert!(api.get_opt("ghost").await.unwrap().is_none());
-    let e = api_err(api.create(&PostParams { dry_run: true, ..Default::default() }, &cm("Bad_Name", json!({}))).await.unwrap_err());
+    let e = api_err(
+        api.create(
+            &PostParams {
+                dry_run: true,
+                ..Default::default()
+            },
+            &cm("Bad_Name", json!({})),
+        )
+        .await
+        .unwrap_err(),
+    );
     assert_eq!(e.code, 422);
-    api.create(&PostParams::default(), &cm("real", json!({}))).await.unwrap();
-    let pp = PatchParams { dry_run: true, ..Default::default() };
-    let p = api.patch("real", &pp, &Patch::Merge(json!({"data": {"k": "changed"}}))).await.unwrap();
+    api.create(&PostParams::default(), &cm("real", json!({})))
+        .await
+        .unwrap();
+    let pp = PatchParams {
+        dry_run: true,
+        ..Default::default()
+    };
+    let p = api
+        .patch(
+            "real",
+            &pp,
+            &Patch::Merge(json!({"data": {"k": "changed"}})),
+        )
+        .await
+        .unwrap();
     assert_eq!(p.data.unwrap()["k"], "changed");
     assert_eq!(api.get("real").await.unwrap().data.unwrap()["k"], "v");
-    api.delete("real", &DeleteParams { dry_run: true, ..Default::default() }).await.unwrap();
+    api.delete(
+        "real",
+        &DeleteParams {
+            dry_run: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert!(api.get_opt("real").await.unwrap().is_some());
 }
 
@@ -136,8 +292,21 @@ async fn immutable_statefulset_fields_are_422() {
     let c = start().await;
     let ns = namespace(&c.client, "immutable").await;
     let api: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
-    api.create(&PostParams::default(), &serde_json::from_value(sts_json("im", 0, "OrderedReady")).unwrap()).await.unwrap();
-    let e = api_err(api.patch("im", &PatchParams::default(), &Patch::Merge(json!({"spec": {"serviceName": "other"}}))).await.unwrap_err());
+    api.create(
+        &PostParams::default(),
+        &serde_json::from_value(sts_json("im", 0, "OrderedReady")).unwrap(),
+    )
+    .await
+    .unwrap();
+    let e = api_err(
+        api.patch(
+            "im",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"serviceName": "other"}})),
+        )
+        .await
+        .unwrap_err(),
+    );
     assert_eq!((e.code, e.reason.as_str()), (422, "Invalid"));
     assert_eq!(
         e.message,
@@ -146,13 +315,38 @@ async fn immutable_statefulset_fields_are_422() {
     // Selector must match template labels.
     let mut bad = sts_json("mismatch", 1, "OrderedReady");
     bad["spec"]["selector"] = json!({"matchLabels": {"app": "x"}});
-    let e = api_err(api.create(&PostParams::default(), &serde_json::from_value(bad).unwrap()).await.unwrap_err());
+    let e = api_err(
+        api.create(
+            &PostParams::default(),
+            &serde_json::from_value(bad).unwrap(),
+        )
+        .await
+        .unwrap_err(),
+    );
     assert_eq!(e.code, 422);
-    assert!(e.message.contains("spec.template.metadata.labels: Invalid value") && e.message.contains("`selector` does not match template `labels`"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("spec.template.metadata.labels: Invalid value")
+            && e.message
+                .contains("`selector` does not match template `labels`"),
+        "{}",
+        e.message
+    );
     // Namespace must exist.
     let other: Api<StatefulSet> = Api::namespaced(c.client.clone(), "no-such-ns");
-    let e = api_err(other.create(&PostParams::default(), &serde_json::from_value(sts_json("x", 1, "Parallel")).unwrap()).await.unwrap_err());
-    assert_eq!((e.code, e.message.as_str()), (404, "namespaces \"no-such-ns\" not found"));
+    let e = api_err(
+        other
+            .create(
+                &PostParams::default(),
+                &serde_json::from_value(sts_json("x", 1, "Parallel")).unwrap(),
+            )
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (404, "namespaces \"no-such-ns\" not found")
+    );
 }
 
 #[tokio::test]
@@ -160,34 +354,84 @@ async fn viewer_is_read_only_in_default() {
     let c = start().await;
     let ns = namespace(&c.client, "rbac").await;
     let admin: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
-    admin.create(&PostParams::default(), &serde_json::from_value(sts_json("x", 0, "Parallel")).unwrap()).await.unwrap();
+    admin
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(sts_json("x", 0, "Parallel")).unwrap(),
+        )
+        .await
+        .unwrap();
     let viewer = client_for(&c.kubeconfig, Some("ordinal-sim-viewer")).await;
     if c.sim.is_none() {
         return; // the viewer user only exists in the simulator's kubeconfig
     }
     let v: Api<StatefulSet> = Api::namespaced(viewer.clone(), &ns);
-    let e = api_err(v.patch("x", &PatchParams::default(), &Patch::Merge(json!({"spec": {"replicas": 1}}))).await.unwrap_err());
+    let e = api_err(
+        v.patch(
+            "x",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 1}})),
+        )
+        .await
+        .unwrap_err(),
+    );
     assert_eq!(e.code, 403);
     assert_eq!(e.message, format!("statefulsets.apps \"x\" is forbidden: User \"viewer\" cannot patch resource \"statefulsets\" in API group \"apps\" in the namespace \"{ns}\""));
     let e = api_err(v.list(&ListParams::default()).await.unwrap_err());
     assert_eq!(e.code, 403);
     let d: Api<Pod> = Api::namespaced(viewer.clone(), "default");
-    d.list(&ListParams::default()).await.expect("viewer may list pods in default");
-    let e = api_err(d.delete("anything", &DeleteParams::default()).await.unwrap_err());
+    d.list(&ListParams::default())
+        .await
+        .expect("viewer may list pods in default");
+    let e = api_err(
+        d.delete("anything", &DeleteParams::default())
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(e.code, 403);
     // SelfSubjectAccessReview answers with the same rules.
     let ssar = |verb: &str, ns: &str| -> SelfSubjectAccessReview {
         serde_json::from_value(json!({"spec": {"resourceAttributes": {"verb": verb, "group": "apps", "resource": "statefulsets", "namespace": ns}}})).unwrap()
     };
     let reviews: Api<SelfSubjectAccessReview> = Api::all(viewer.clone());
-    assert!(!reviews.create(&PostParams::default(), &ssar("patch", &ns)).await.unwrap().status.unwrap().allowed);
-    assert!(reviews.create(&PostParams::default(), &ssar("list", "default")).await.unwrap().status.unwrap().allowed);
+    assert!(
+        !reviews
+            .create(&PostParams::default(), &ssar("patch", &ns))
+            .await
+            .unwrap()
+            .status
+            .unwrap()
+            .allowed
+    );
+    assert!(
+        reviews
+            .create(&PostParams::default(), &ssar("list", "default"))
+            .await
+            .unwrap()
+            .status
+            .unwrap()
+            .allowed
+    );
     let admin_reviews: Api<SelfSubjectAccessReview> = Api::all(c.client.clone());
-    assert!(admin_reviews.create(&PostParams::default(), &ssar("patch", &ns)).await.unwrap().status.unwrap().allowed);
+    assert!(
+        admin_reviews
+            .create(&PostParams::default(), &ssar("patch", &ns))
+            .await
+            .unwrap()
+            .status
+            .unwrap()
+            .allowed
+    );
     // exec credential plugin user is admin.
     let exec = client_for(&c.kubeconfig, Some("ordinal-sim-exec")).await;
     let e: Api<StatefulSet> = Api::namespaced(exec, &ns);
-    e.patch("x", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"labels": {"via": "exec"}}}))).await.expect("exec user is admin");
+    e.patch(
+        "x",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"labels": {"via": "exec"}}})),
+    )
+    .await
+    .expect("exec user is admin");
 }
 
 #[tokio::test]
@@ -201,18 +445,45 @@ async fn label_selectors_field_selectors_and_pagination() {
         if i == 0 {
             l["special"] = json!("yes");
         }
-        api.create(&PostParams::default(), &cm(&format!("c{i}"), l)).await.unwrap();
+        api.create(&PostParams::default(), &cm(&format!("c{i}"), l))
+            .await
+            .unwrap();
     }
-    let names = |items: Vec<ConfigMap>| -> Vec<String> { items.into_iter().filter_map(|c| c.metadata.name).collect() };
+    let names = |items: Vec<ConfigMap>| -> Vec<String> {
+        items.into_iter().filter_map(|c| c.metadata.name).collect()
+    };
     let q = |s: &str| ListParams::default().labels(s);
-    assert_eq!(names(api.list(&q("tier=db")).await.unwrap().items), ["c0", "c2", "c4", "c6"]);
-    assert_eq!(names(api.list(&q("tier==web,idx!=1")).await.unwrap().items), ["c3", "c5"]);
-    assert_eq!(names(api.list(&q("idx in (1,2)")).await.unwrap().items), ["c1", "c2"]);
-    assert_eq!(names(api.list(&q("tier=db,idx notin (0,2)")).await.unwrap().items), ["c4", "c6"]);
+    assert_eq!(
+        names(api.list(&q("tier=db")).await.unwrap().items),
+        ["c0", "c2", "c4", "c6"]
+    );
+    assert_eq!(
+        names(api.list(&q("tier==web,idx!=1")).await.unwrap().items),
+        ["c3", "c5"]
+    );
+    assert_eq!(
+        names(api.list(&q("idx in (1,2)")).await.unwrap().items),
+        ["c1", "c2"]
+    );
+    assert_eq!(
+        names(api.list(&q("tier=db,idx notin (0,2)")).await.unwrap().items),
+        ["c4", "c6"]
+    );
     assert_eq!(names(api.list(&q("special")).await.unwrap().items), ["c0"]);
     assert_eq!(api.list(&q("!special")).await.unwrap().items.len(), 6);
-    assert_eq!(names(api.list(&ListParams::default().fields("metadata.name=c3")).await.unwrap().items), ["c3"]);
-    assert_eq!(api_err(api.list(&q("idx in 1")).await.unwrap_err()).code, 400);
+    assert_eq!(
+        names(
+            api.list(&ListParams::default().fields("metadata.name=c3"))
+                .await
+                .unwrap()
+                .items
+        ),
+        ["c3"]
+    );
+    assert_eq!(
+        api_err(api.list(&q("idx in 1")).await.unwrap_err()).code,
+        400
+    );
     // Pagination with limit + continue.
     let mut all = Vec::new();
     let mut lp = ListParams::default().limit(3);
@@ -242,11 +513,22 @@ async fn watch_resume_and_410_gone() {
     let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
     let list = api.list(&ListParams::default()).await.unwrap();
     let rv0 = list.metadata.resource_version.unwrap();
-    api.create(&PostParams::default(), &cm("w1", json!({"a": "b"}))).await.unwrap();
-    api.patch("w1", &PatchParams::default(), &Patch::Merge(json!({"data": {"k": "2"}}))).await.unwrap();
+    api.create(&PostParams::default(), &cm("w1", json!({"a": "b"})))
+        .await
+        .unwrap();
+    api.patch(
+        "w1",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"k": "2"}})),
+    )
+    .await
+    .unwrap();
     api.delete("w1", &DeleteParams::default()).await.unwrap();
     // Resume from rv0: the three events are replayed in order.
-    let stream = api.watch(&WatchParams::default().timeout(2), &rv0).await.unwrap();
+    let stream = api
+        .watch(&WatchParams::default().timeout(2), &rv0)
+        .await
+        .unwrap();
     let evs: Vec<WatchEvent<ConfigMap>> = stream.take(3).try_collect().await.unwrap();
     let kinds: Vec<&str> = evs
         .iter()
@@ -262,12 +544,20 @@ async fn watch_resume_and_410_gone() {
     // Label-filtered watch sees only matching objects.
     let Some(sim) = &c.sim else { return }; // compaction is simulator-only
     sim.faults().compact();
-    let mut stream = api.watch(&WatchParams::default().timeout(2), &rv0).await.unwrap().boxed();
+    let mut stream = api
+        .watch(&WatchParams::default().timeout(2), &rv0)
+        .await
+        .unwrap()
+        .boxed();
     match stream.try_next().await.unwrap() {
         Some(WatchEvent::Error(e)) => {
             assert_eq!(e.code, 410);
             assert_eq!(e.reason, "Expired");
-            assert!(e.message.starts_with("too old resource version"), "{}", e.message);
+            assert!(
+                e.message.starts_with("too old resource version"),
+                "{}",
+                e.message
+            );
         }
         other => panic!("expected 410 ERROR event, got {other:?}"),
     }
@@ -277,11 +567,15 @@ async fn watch_resume_and_410_gone() {
     let api2 = api.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        api2.create(&PostParams::default(), &cm("after", json!({}))).await.unwrap();
+        api2.create(&PostParams::default(), &cm("after", json!({})))
+            .await
+            .unwrap();
     });
     let got = tokio::time::timeout(Duration::from_secs(10), async {
         while let Some(ev) = w.try_next().await.unwrap() {
-            if let kube::runtime::watcher::Event::Apply(o) | kube::runtime::watcher::Event::InitApply(o) = ev {
+            if let kube::runtime::watcher::Event::Apply(o)
+            | kube::runtime::watcher::Event::InitApply(o) = ev
+            {
                 if o.metadata.name.as_deref() == Some("after") {
                     return true;
                 }
@@ -299,12 +593,31 @@ async fn watch_label_filter_and_bookmarks() {
     let c = start().await;
     let ns = namespace(&c.client, "wfilter").await;
     let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
-    let rv = api.list(&ListParams::default()).await.unwrap().metadata.resource_version.unwrap();
-    let stream = api.watch(&WatchParams::default().labels("pick=me").timeout(3), &rv).await.unwrap();
-    api.create(&PostParams::default(), &cm("skip", json!({"pick": "no"}))).await.unwrap();
-    api.create(&PostParams::default(), &cm("take", json!({"pick": "me"}))).await.unwrap();
+    let rv = api
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap();
+    let stream = api
+        .watch(&WatchParams::default().labels("pick=me").timeout(3), &rv)
+        .await
+        .unwrap();
+    api.create(&PostParams::default(), &cm("skip", json!({"pick": "no"})))
+        .await
+        .unwrap();
+    api.create(&PostParams::default(), &cm("take", json!({"pick": "me"})))
+        .await
+        .unwrap();
     // Relabel "take" so it leaves the selection → DELETED for this watcher.
-    api.patch("take", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"labels": {"pick": "no"}}}))).await.unwrap();
+    api.patch(
+        "take",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"labels": {"pick": "no"}}})),
+    )
+    .await
+    .unwrap();
     let evs: Vec<WatchEvent<ConfigMap>> = stream.try_collect().await.unwrap();
     let non_bm: Vec<String> = evs
         .iter()
@@ -317,7 +630,10 @@ async fn watch_label_filter_and_bookmarks() {
         .collect();
     assert_eq!(non_bm, ["+take", "-take"]);
     if c.sim.is_some() {
-        assert!(evs.iter().any(|e| matches!(e, WatchEvent::Bookmark(_))), "bookmarks requested");
+        assert!(
+            evs.iter().any(|e| matches!(e, WatchEvent::Bookmark(_))),
+            "bookmarks requested"
+        );
     }
 }
 
@@ -328,23 +644,60 @@ async fn delete_with_propagation_policies() {
     let sts: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
     let pods: Api<Pod> = Api::namespaced(c.client.clone(), &ns);
     for n in ["fg", "orphan"] {
-        sts.create(&PostParams::default(), &serde_json::from_value(sts_json(n, 2, "Parallel")).unwrap()).await.unwrap();
+        sts.create(
+            &PostParams::default(),
+            &serde_json::from_value(sts_json(n, 2, "Parallel")).unwrap(),
+        )
+        .await
+        .unwrap();
     }
     for n in ["fg", "orphan"] {
-        eventually(Duration::from_secs(20), || async { (sts.get(n).await.ok()?.status?.ready_replicas == Some(2)).then_some(()) }).await.expect("ready");
+        eventually(Duration::from_secs(20), || async {
+            (sts.get(n).await.ok()?.status?.ready_replicas == Some(2)).then_some(())
+        })
+        .await
+        .expect("ready");
     }
     sts.delete("orphan", &DeleteParams::orphan()).await.unwrap();
-    eventually(Duration::from_secs(10), || async { sts.get_opt("orphan").await.ok()?.is_none().then_some(()) }).await.expect("orphan sts deleted");
-    let left = pods.list(&ListParams::default().labels("app=orphan")).await.unwrap().items;
+    eventually(Duration::from_secs(10), || async {
+        sts.get_opt("orphan").await.ok()?.is_none().then_some(())
+    })
+    .await
+    .expect("orphan sts deleted");
+    let left = pods
+        .list(&ListParams::default().labels("app=orphan"))
+        .await
+        .unwrap()
+        .items;
     assert_eq!(left.len(), 2, "orphaned pods survive");
-    assert!(left.iter().all(|p| p.metadata.owner_references.as_ref().map(|r| r.is_empty()).unwrap_or(true)));
+    assert!(left.iter().all(|p| p
+        .metadata
+        .owner_references
+        .as_ref()
+        .map(|r| r.is_empty())
+        .unwrap_or(true)));
     let r = sts.delete("fg", &DeleteParams::foreground()).await.unwrap();
     if let either::Either::Left(s) = r {
         assert!(s.metadata.deletion_timestamp.is_some());
-        assert!(s.metadata.finalizers.unwrap_or_default().contains(&"foregroundDeletion".to_string()));
+        assert!(s
+            .metadata
+            .finalizers
+            .unwrap_or_default()
+            .contains(&"foregroundDeletion".to_string()));
     }
-    eventually(Duration::from_secs(10), || async { sts.get_opt("fg").await.ok()?.is_none().then_some(()) }).await.expect("foreground sts deleted");
-    assert!(pods.list(&ListParams::default().labels("app=fg")).await.unwrap().items.is_empty(), "dependents gone before owner");
+    eventually(Duration::from_secs(10), || async {
+        sts.get_opt("fg").await.ok()?.is_none().then_some(())
+    })
+    .await
+    .expect("foreground sts deleted");
+    assert!(
+        pods.list(&ListParams::default().labels("app=fg"))
+            .await
+            .unwrap()
+            .items
+            .is_empty(),
+        "dependents gone before owner"
+    );
 }
 
 #[tokio::test]
@@ -353,9 +706,23 @@ async fn delete_collection_by_label() {
     let ns = namespace(&c.client, "delcol").await;
     let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
     for (n, t) in [("a", "x"), ("b", "x"), ("c", "y")] {
-        api.create(&PostParams::default(), &cm(n, json!({"t": t}))).await.unwrap();
+        api.create(&PostParams::default(), &cm(n, json!({"t": t})))
+            .await
+            .unwrap();
     }
-    api.delete_collection(&DeleteParams::default(), &ListParams::default().labels("t=x")).await.unwrap();
-    let left: Vec<String> = api.list(&ListParams::default()).await.unwrap().items.into_iter().filter_map(|c| c.metadata.name).collect();
+    api.delete_collection(
+        &DeleteParams::default(),
+        &ListParams::default().labels("t=x"),
+    )
+    .await
+    .unwrap();
+    let left: Vec<String> = api
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter_map(|c| c.metadata.name)
+        .collect();
     assert_eq!(left, ["c"]);
 }

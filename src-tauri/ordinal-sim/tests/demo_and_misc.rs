@@ -19,12 +19,33 @@ async fn demo_seed_has_the_promised_scenarios() {
     }
     let c = common::start_with(ordinal_sim::Seed::Demo, Duration::from_millis(100)).await;
     let sts = |ns: &str| -> Api<StatefulSet> { Api::namespaced(c.client.clone(), ns) };
-    let pg = eventually(Duration::from_secs(20), || async { let s = sts("db").get("postgres").await.ok()?; (s.status.as_ref()?.ready_replicas == Some(3)).then_some(s) }).await.expect("postgres ready");
-    assert_eq!(pg.spec.unwrap().pod_management_policy.as_deref(), Some("OrderedReady"));
+    let pg = eventually(Duration::from_secs(20), || async {
+        let s = sts("db").get("postgres").await.ok()?;
+        (s.status.as_ref()?.ready_replicas == Some(3)).then_some(s)
+    })
+    .await
+    .expect("postgres ready");
+    assert_eq!(
+        pg.spec.unwrap().pod_management_policy.as_deref(),
+        Some("OrderedReady")
+    );
     let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(c.client.clone(), "db");
-    assert_eq!(pvcs.get("data-postgres-0").await.unwrap().status.unwrap().phase.as_deref(), Some("Bound"));
+    assert_eq!(
+        pvcs.get("data-postgres-0")
+            .await
+            .unwrap()
+            .status
+            .unwrap()
+            .phase
+            .as_deref(),
+        Some("Bound")
+    );
     // Pending PVC (unknown storage class).
-    let mongo = eventually(Duration::from_secs(10), || async { pvcs.get("data-mongo-0").await.ok() }).await.unwrap();
+    let mongo = eventually(Duration::from_secs(10), || async {
+        pvcs.get("data-mongo-0").await.ok()
+    })
+    .await
+    .unwrap();
     assert_eq!(mongo.status.unwrap().phase.as_deref(), Some("Pending"));
     // Missing headless service.
     let svcs: Api<Service> = Api::namespaced(c.client.clone(), "cache");
@@ -33,17 +54,34 @@ async fn demo_seed_has_the_promised_scenarios() {
     // Stopped.
     let wa = sts("staging").get("web-archive").await.unwrap();
     assert_eq!(wa.spec.as_ref().unwrap().replicas, Some(0));
-    assert_eq!(wa.metadata.annotations.unwrap()["ordinal.dev/replicas-before-stop"], "3");
+    assert_eq!(
+        wa.metadata.annotations.unwrap()["ordinal.dev/replicas-before-stop"],
+        "3"
+    );
     // Stuck rollout: rabbitmq's new revision crash-loops and the rollout does not finish.
     let stuck = eventually(Duration::from_secs(30), || async {
         let pods: Api<Pod> = Api::namespaced(c.client.clone(), "messaging");
         let p = pods.get("rabbitmq-2").await.ok()?;
-        let w = p.status?.container_statuses?.first()?.state.clone()?.waiting?;
+        let w = p
+            .status?
+            .container_statuses?
+            .first()?
+            .state
+            .clone()?
+            .waiting?;
         (w.reason.as_deref() == Some("CrashLoopBackOff")).then_some(())
     })
     .await;
-    assert!(stuck.is_some(), "rabbitmq-2 crash-loops on the new revision");
-    let r = sts("messaging").get("rabbitmq").await.unwrap().status.unwrap();
+    assert!(
+        stuck.is_some(),
+        "rabbitmq-2 crash-loops on the new revision"
+    );
+    let r = sts("messaging")
+        .get("rabbitmq")
+        .await
+        .unwrap()
+        .status
+        .unwrap();
     assert_ne!(r.current_revision, r.update_revision);
     // Partitioned rollout: 2 of 4 updated.
     let es = eventually(Duration::from_secs(30), || async {
@@ -57,7 +95,14 @@ async fn demo_seed_has_the_promised_scenarios() {
     assert_eq!(pdb.status.unwrap().disruptions_allowed, 1);
     // events.k8s.io/v1 mirrors the controller's events.
     let ev1: Api<EventV1> = Api::namespaced(c.client.clone(), "db");
-    assert!(ev1.list(&ListParams::default()).await.unwrap().items.iter().any(|e| e.note.as_deref() == Some("create Pod postgres-0 in StatefulSet postgres successful")));
+    assert!(ev1
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .any(|e| e.note.as_deref()
+            == Some("create Pod postgres-0 in StatefulSet postgres successful")));
 }
 
 #[tokio::test]
@@ -65,25 +110,43 @@ async fn eviction_respects_pod_disruption_budgets() {
     let c = start().await;
     let ns = namespace(&c.client, "evict").await;
     let sts: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
-    sts.create(&PostParams::default(), &serde_json::from_value(sts_json("q", 2, "Parallel")).unwrap()).await.unwrap();
+    sts.create(
+        &PostParams::default(),
+        &serde_json::from_value(sts_json("q", 2, "Parallel")).unwrap(),
+    )
+    .await
+    .unwrap();
     let pdbs: Api<PodDisruptionBudget> = Api::namespaced(c.client.clone(), &ns);
     pdbs.create(&PostParams::default(), &serde_json::from_value(json!({"metadata": {"name": "q"}, "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "q"}}}})).unwrap()).await.unwrap();
-    eventually(Duration::from_secs(20), || async { let p = pdbs.get("q").await.ok()?; (p.status?.current_healthy == 2).then_some(()) }).await.expect("pdb status");
+    eventually(Duration::from_secs(20), || async {
+        let p = pdbs.get("q").await.ok()?;
+        (p.status?.current_healthy == 2).then_some(())
+    })
+    .await
+    .expect("pdb status");
     let no_retry = common::client_without_retry(&c.kubeconfig).await;
     let pods: Api<Pod> = Api::namespaced(no_retry, &ns);
     let t = std::time::Instant::now();
-    let err = pods.evict("q-0", &EvictParams::default()).await.unwrap_err();
+    let err = pods
+        .evict("q-0", &EvictParams::default())
+        .await
+        .unwrap_err();
     match err {
         kube::Error::Api(s) => {
             assert_eq!(s.code, 429);
-            assert_eq!(s.message, "Cannot evict pod as it would violate the pod's disruption budget.");
+            assert_eq!(
+                s.message,
+                "Cannot evict pod as it would violate the pod's disruption budget."
+            );
             assert!(t.elapsed() < Duration::from_secs(5));
         }
         other => panic!("{other:?}"),
     }
     pdbs.delete("q", &DeleteParams::default()).await.unwrap();
     let _ = Eviction::default();
-    pods.evict("q-0", &EvictParams::default()).await.expect("eviction allowed without a PDB");
+    pods.evict("q-0", &EvictParams::default())
+        .await
+        .expect("eviction allowed without a PDB");
 }
 
 #[tokio::test]
@@ -92,7 +155,12 @@ async fn streaming_list_watcher_and_logs() {
     let ns = namespace(&c.client, "stream").await;
     let cms: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
     for i in 0..3 {
-        cms.create(&PostParams::default(), &serde_json::from_value(json!({"metadata": {"name": format!("s{i}")}})).unwrap()).await.unwrap();
+        cms.create(
+            &PostParams::default(),
+            &serde_json::from_value(json!({"metadata": {"name": format!("s{i}")}})).unwrap(),
+        )
+        .await
+        .unwrap();
     }
     let cfg = kube::runtime::watcher::Config::default().streaming_lists();
     let mut w = Box::pin(kube::runtime::watcher(cms.clone(), cfg));
@@ -114,12 +182,39 @@ async fn streaming_list_watcher_and_logs() {
     assert_eq!(init, ["s0", "s1", "s2"]);
     // Logs.
     let sts: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
-    sts.create(&PostParams::default(), &serde_json::from_value(sts_json("l", 1, "Parallel")).unwrap()).await.unwrap();
+    sts.create(
+        &PostParams::default(),
+        &serde_json::from_value(sts_json("l", 1, "Parallel")).unwrap(),
+    )
+    .await
+    .unwrap();
     let pods: Api<Pod> = Api::namespaced(c.client.clone(), &ns);
-    eventually(Duration::from_secs(10), || async { (pods.get("l-0").await.ok()?.status?.phase.as_deref() == Some("Running")).then_some(()) }).await.unwrap();
-    let text = pods.logs("l-0", &LogParams { tail_lines: Some(5), ..Default::default() }).await.unwrap();
+    eventually(Duration::from_secs(10), || async {
+        (pods.get("l-0").await.ok()?.status?.phase.as_deref() == Some("Running")).then_some(())
+    })
+    .await
+    .unwrap();
+    let text = pods
+        .logs(
+            "l-0",
+            &LogParams {
+                tail_lines: Some(5),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(text.lines().count(), 5, "{text}");
-    let e = pods.logs("l-0", &LogParams { previous: true, ..Default::default() }).await.unwrap_err();
+    let e = pods
+        .logs(
+            "l-0",
+            &LogParams {
+                previous: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(e, kube::Error::Api(s) if s.code == 400));
 }
 
@@ -128,17 +223,36 @@ async fn deleting_a_namespace_removes_its_contents() {
     let c = start().await;
     let ns = namespace(&c.client, "nsdel").await;
     let sts: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
-    sts.create(&PostParams::default(), &serde_json::from_value(sts_json("z", 2, "Parallel")).unwrap()).await.unwrap();
+    sts.create(
+        &PostParams::default(),
+        &serde_json::from_value(sts_json("z", 2, "Parallel")).unwrap(),
+    )
+    .await
+    .unwrap();
     let nss: Api<Namespace> = Api::all(c.client.clone());
-    eventually(Duration::from_secs(20), || async { (sts.get("z").await.ok()?.status?.ready_replicas == Some(2)).then_some(()) }).await.unwrap();
+    eventually(Duration::from_secs(20), || async {
+        (sts.get("z").await.ok()?.status?.ready_replicas == Some(2)).then_some(())
+    })
+    .await
+    .unwrap();
     nss.delete(&ns, &DeleteParams::default()).await.unwrap();
     let n = nss.get(&ns).await.unwrap();
     assert_eq!(n.status.unwrap().phase.as_deref(), Some("Terminating"));
     // Creating in a terminating namespace is forbidden.
     let cms: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
-    let e = cms.create(&PostParams::default(), &serde_json::from_value(json!({"metadata": {"name": "late"}})).unwrap()).await.unwrap_err();
+    let e = cms
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(json!({"metadata": {"name": "late"}})).unwrap(),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(e, kube::Error::Api(s) if s.code == 403));
-    eventually(Duration::from_secs(20), || async { nss.get_opt(&ns).await.ok()?.is_none().then_some(()) }).await.expect("namespace gone");
+    eventually(Duration::from_secs(20), || async {
+        nss.get_opt(&ns).await.ok()?.is_none().then_some(())
+    })
+    .await
+    .expect("namespace gone");
 }
 
 #[tokio::test]
@@ -149,7 +263,12 @@ async fn headless_service_endpoints_list_pods_with_hostnames() {
     let svcs: Api<Service> = Api::namespaced(c.client.clone(), &ns);
     svcs.create(&PostParams::default(), &serde_json::from_value(json!({"metadata": {"name": "e"}, "spec": {"clusterIP": "None", "selector": {"app": "e"}, "ports": [{"name": "web", "port": 80}]}})).unwrap()).await.unwrap();
     let sts: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
-    sts.create(&PostParams::default(), &serde_json::from_value(sts_json("e", 2, "Parallel")).unwrap()).await.unwrap();
+    sts.create(
+        &PostParams::default(),
+        &serde_json::from_value(sts_json("e", 2, "Parallel")).unwrap(),
+    )
+    .await
+    .unwrap();
     let eps: Api<Endpoints> = Api::namespaced(c.client.clone(), &ns);
     let ep = eventually(Duration::from_secs(20), || async {
         let e = eps.get("e").await.ok()?;

@@ -21,11 +21,21 @@ fn code(e: kube::Error) -> u16 {
 }
 
 /// Wait until the watcher reports an object with this name.
-async fn sees(w: &mut (impl futures::Stream<Item = Result<kube::runtime::watcher::Event<ConfigMap>, kube::runtime::watcher::Error>> + Unpin), name: &str) -> bool {
+async fn sees(
+    w: &mut (impl futures::Stream<
+        Item = Result<kube::runtime::watcher::Event<ConfigMap>, kube::runtime::watcher::Error>,
+    > + Unpin),
+    name: &str,
+) -> bool {
     tokio::time::timeout(Duration::from_secs(15), async {
         loop {
             match w.try_next().await {
-                Ok(Some(kube::runtime::watcher::Event::Apply(o))) | Ok(Some(kube::runtime::watcher::Event::InitApply(o))) if o.metadata.name.as_deref() == Some(name) => return true,
+                Ok(Some(kube::runtime::watcher::Event::Apply(o)))
+                | Ok(Some(kube::runtime::watcher::Event::InitApply(o)))
+                    if o.metadata.name.as_deref() == Some(name) =>
+                {
+                    return true
+                }
                 Ok(Some(_)) => {}
                 Ok(None) => return false,
                 Err(_) => tokio::time::sleep(Duration::from_millis(50)).await, // watcher retries internally
@@ -43,22 +53,45 @@ async fn dropped_watches_and_restarts_are_survived_by_the_watcher() {
     let ns = namespace(&c.client, "drop").await;
     let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
     let mut w = Box::pin(kube::runtime::watcher(api.clone(), Default::default()));
-    api.create(&PostParams::default(), &cm("before")).await.unwrap();
+    api.create(&PostParams::default(), &cm("before"))
+        .await
+        .unwrap();
     assert!(sees(&mut w, "before").await);
     sim.faults().drop_watches();
-    api.create(&PostParams::default(), &cm("after-drop")).await.unwrap();
-    assert!(sees(&mut w, "after-drop").await, "watcher re-watched after the stream ended");
-    let rv_before: u64 = api.list(&ListParams::default()).await.unwrap().metadata.resource_version.unwrap().parse().unwrap();
+    api.create(&PostParams::default(), &cm("after-drop"))
+        .await
+        .unwrap();
+    assert!(
+        sees(&mut w, "after-drop").await,
+        "watcher re-watched after the stream ended"
+    );
+    let rv_before: u64 = api
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap()
+        .parse()
+        .unwrap();
     let port = sim.port();
-    sim.faults().restart(Duration::from_millis(200)).await.unwrap();
+    sim.faults()
+        .restart(Duration::from_millis(200))
+        .await
+        .unwrap();
     assert_eq!(sim.port(), port);
     // State and resourceVersions survive the restart.
     let list = api.list(&ListParams::default()).await.unwrap();
     assert_eq!(list.items.len(), 2);
     let rv_after: u64 = list.metadata.resource_version.unwrap().parse().unwrap();
     assert!(rv_after >= rv_before);
-    api.create(&PostParams::default(), &cm("after-restart")).await.unwrap();
-    assert!(sees(&mut w, "after-restart").await, "watcher recovered after restart");
+    api.create(&PostParams::default(), &cm("after-restart"))
+        .await
+        .unwrap();
+    assert!(
+        sees(&mut w, "after-restart").await,
+        "watcher recovered after restart"
+    );
 }
 
 #[tokio::test]
@@ -70,18 +103,35 @@ async fn injected_errors_latency_and_request_counting() {
     let f = sim.faults();
     f.reset_request_count();
     f.fail_next(2);
-    assert_eq!(code(api.list(&ListParams::default()).await.unwrap_err()), 500);
-    assert_eq!(code(api.list(&ListParams::default()).await.unwrap_err()), 500);
-    api.list(&ListParams::default()).await.expect("third request succeeds");
+    assert_eq!(
+        code(api.list(&ListParams::default()).await.unwrap_err()),
+        500
+    );
+    assert_eq!(
+        code(api.list(&ListParams::default()).await.unwrap_err()),
+        500
+    );
+    api.list(&ListParams::default())
+        .await
+        .expect("third request succeeds");
     assert_eq!(f.request_count(), 3);
     // 429 + Retry-After: kube-rs's client waits Retry-After seconds and retries by itself.
     f.reset_request_count();
     f.throttle_next(1, 1);
     let t = Instant::now();
-    let req = http::Request::get(format!("/api/v1/namespaces/{ns}/configmaps")).body(Vec::new()).unwrap();
-    let resp = c.client.send(req.map(kube::client::Body::from)).await.unwrap();
+    let req = http::Request::get(format!("/api/v1/namespaces/{ns}/configmaps"))
+        .body(Vec::new())
+        .unwrap();
+    let resp = c
+        .client
+        .send(req.map(kube::client::Body::from))
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
-    assert!(t.elapsed() >= Duration::from_millis(900), "client honoured Retry-After");
+    assert!(
+        t.elapsed() >= Duration::from_millis(900),
+        "client honoured Retry-After"
+    );
     assert_eq!(f.request_count(), 2, "one throttled request + one retry");
     f.set_latency(Duration::from_millis(300));
     let t = Instant::now();
@@ -98,7 +148,10 @@ async fn expired_tokens_get_401() {
     let api: Api<ConfigMap> = Api::namespaced(viewer, "default");
     api.list(&ListParams::default()).await.unwrap();
     sim.faults().expire_viewer_token();
-    assert_eq!(code(api.list(&ListParams::default()).await.unwrap_err()), 401);
+    assert_eq!(
+        code(api.list(&ListParams::default()).await.unwrap_err()),
+        401
+    );
     // The admin client certificate is unaffected.
     let admin: Api<ConfigMap> = Api::namespaced(c.client.clone(), "default");
     admin.list(&ListParams::default()).await.unwrap();

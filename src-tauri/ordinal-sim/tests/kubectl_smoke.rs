@@ -7,18 +7,33 @@ use std::process::Stdio;
 use std::time::Duration;
 
 fn kubectl_available() -> bool {
-    std::process::Command::new("kubectl").arg("version").arg("--client").stdout(Stdio::null()).stderr(Stdio::null()).status().map(|s| s.success()).unwrap_or(false)
+    std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
 }
 
 async fn kubectl(kc: &Path, args: &[&str]) -> (bool, String) {
     let out = tokio::time::timeout(
         Duration::from_secs(60),
-        tokio::process::Command::new("kubectl").args(args).env("KUBECONFIG", kc).kill_on_drop(true).output(),
+        tokio::process::Command::new("kubectl")
+            .args(args)
+            .env("KUBECONFIG", kc)
+            .kill_on_drop(true)
+            .output(),
     )
     .await
     .expect("kubectl finished in time")
     .expect("kubectl runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), text)
 }
 
@@ -58,27 +73,59 @@ async fn kubectl_smoke() {
 
     let (ok, out) = kubectl(&kc, &["get", "ns"]).await;
     assert!(ok, "{out}");
-    assert!(out.lines().next().unwrap().split_whitespace().collect::<Vec<_>>() == ["NAME", "STATUS", "AGE"], "{out}");
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            == ["NAME", "STATUS", "AGE"],
+        "{out}"
+    );
     assert!(out.contains(&ns), "{out}");
 
     let (ok, out) = kubectl(&kc, &["apply", "--validate=false", "-n", &ns, "-f", m]).await;
-    assert!(ok && out.contains("statefulset.apps/smoke created"), "{out}");
+    assert!(
+        ok && out.contains("statefulset.apps/smoke created"),
+        "{out}"
+    );
     let (ok, out) = kubectl(&kc, &["apply", "--validate=false", "-n", &ns, "-f", m]).await;
-    assert!(ok && out.contains("statefulset.apps/smoke unchanged"), "{out}");
-    let (ok, out) = kubectl(&kc, &["rollout", "status", "-n", &ns, "sts/smoke", "--timeout=30s"]).await;
+    assert!(
+        ok && out.contains("statefulset.apps/smoke unchanged"),
+        "{out}"
+    );
+    let (ok, out) = kubectl(
+        &kc,
+        &["rollout", "status", "-n", &ns, "sts/smoke", "--timeout=30s"],
+    )
+    .await;
     assert!(ok && out.contains("roll out complete"), "{out}");
 
     let (ok, out) = kubectl(&kc, &["get", "sts", "-n", &ns]).await;
     assert!(ok, "{out}");
-    let row: Vec<&str> = out.lines().nth(1).unwrap_or("").split_whitespace().collect();
+    let row: Vec<&str> = out
+        .lines()
+        .nth(1)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
     assert_eq!(&row[..2], ["smoke", "2/2"], "{out}");
     let (ok, out) = kubectl(&kc, &["get", "pods", "-n", &ns, "-o", "wide"]).await;
-    assert!(ok && out.contains("smoke-0") && out.contains("Running") && out.contains("1/1"), "{out}");
+    assert!(
+        ok && out.contains("smoke-0") && out.contains("Running") && out.contains("1/1"),
+        "{out}"
+    );
 
     let (ok, out) = kubectl(&kc, &["describe", "sts", "smoke", "-n", &ns]).await;
     assert!(ok, "{out}");
-    assert!(out.contains("Pods Status:") && out.contains("2 Running"), "{out}");
-    assert!(out.contains("create Pod smoke-0 in StatefulSet smoke successful"), "{out}");
+    assert!(
+        out.contains("Pods Status:") && out.contains("2 Running"),
+        "{out}"
+    );
+    assert!(
+        out.contains("create Pod smoke-0 in StatefulSet smoke successful"),
+        "{out}"
+    );
 
     // get -w: the stream prints the current pods, then keeps running until the timeout.
     let child = tokio::process::Command::new("kubectl")
@@ -94,17 +141,36 @@ async fn kubectl_smoke() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let pid = child.id().unwrap();
     // End only the child we started, by its pid.
-    let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
+    let _ = std::process::Command::new("kill")
+        .arg(pid.to_string())
+        .status();
     let w = child.wait_with_output().await.unwrap();
     let wout = String::from_utf8_lossy(&w.stdout);
-    assert!(wout.contains("smoke-0") && wout.contains("smoke-2"), "watch output: {wout}");
+    assert!(
+        wout.contains("smoke-0") && wout.contains("smoke-2"),
+        "watch output: {wout}"
+    );
 
-    let (ok, out) = kubectl(&kc, &["rollout", "status", "-n", &ns, "sts/smoke", "--timeout=30s"]).await;
+    let (ok, out) = kubectl(
+        &kc,
+        &["rollout", "status", "-n", &ns, "sts/smoke", "--timeout=30s"],
+    )
+    .await;
     assert!(ok, "{out}");
     let (ok, out) = kubectl(&kc, &["rollout", "restart", "-n", &ns, "sts/smoke"]).await;
-    assert!(ok && out.contains("statefulset.apps/smoke restarted"), "{out}");
-    let (ok, out) = kubectl(&kc, &["rollout", "status", "-n", &ns, "sts/smoke", "--timeout=60s"]).await;
-    assert!(ok && out.contains("roll out complete: 3 new pods have been updated"), "{out}");
+    assert!(
+        ok && out.contains("statefulset.apps/smoke restarted"),
+        "{out}"
+    );
+    let (ok, out) = kubectl(
+        &kc,
+        &["rollout", "status", "-n", &ns, "sts/smoke", "--timeout=60s"],
+    )
+    .await;
+    assert!(
+        ok && out.contains("roll out complete: 3 new pods have been updated"),
+        "{out}"
+    );
 
     let (ok, out) = kubectl(&kc, &["logs", "-n", &ns, "smoke-0", "--tail=2"]).await;
     assert!(ok && out.lines().count() == 2, "{out}");
@@ -113,14 +179,46 @@ async fn kubectl_smoke() {
     assert!(ok && out.trim() == "yes", "{out}");
     if c.sim.is_some() {
         // The viewer user exists only in the simulator's kubeconfig.
-        let (_, out) = kubectl(&kc, &["--context", "ordinal-sim-viewer", "auth", "can-i", "patch", "statefulsets", "-n", &ns]).await;
+        let (_, out) = kubectl(
+            &kc,
+            &[
+                "--context",
+                "ordinal-sim-viewer",
+                "auth",
+                "can-i",
+                "patch",
+                "statefulsets",
+                "-n",
+                &ns,
+            ],
+        )
+        .await;
         assert_eq!(out.trim(), "no");
-        let (ok, out) = kubectl(&kc, &["--context", "ordinal-sim-viewer", "delete", "sts", "smoke", "-n", &ns]).await;
-        assert!(!ok && out.contains("is forbidden: User \"viewer\" cannot delete resource \"statefulsets\""), "{out}");
+        let (ok, out) = kubectl(
+            &kc,
+            &[
+                "--context",
+                "ordinal-sim-viewer",
+                "delete",
+                "sts",
+                "smoke",
+                "-n",
+                &ns,
+            ],
+        )
+        .await;
+        assert!(
+            !ok && out
+                .contains("is forbidden: User \"viewer\" cannot delete resource \"statefulsets\""),
+            "{out}"
+        );
     }
 
     let (ok, out) = kubectl(&kc, &["delete", "sts", "smoke", "-n", &ns]).await;
-    assert!(ok && out.contains("statefulset.apps \"smoke\" deleted"), "{out}");
+    assert!(
+        ok && out.contains("statefulset.apps \"smoke\" deleted"),
+        "{out}"
+    );
     let (ok, out) = kubectl(&kc, &["get", "sts", "-n", &ns]).await;
     assert!(ok && out.contains("No resources found"), "{out}");
 }

@@ -12,7 +12,12 @@ use ordinal_sim::{Seed, SimConfig, Simulator};
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
 }
@@ -23,13 +28,26 @@ async fn scale_seed_50k_pods() {
         return; // seeds are simulator-only
     }
     let t = Instant::now();
-    let sim = Simulator::start(SimConfig { seed: Seed::benchmark(), ready_delay: Duration::ZERO, ..Default::default() }).await.unwrap();
+    let sim = Simulator::start(SimConfig {
+        seed: Seed::benchmark(),
+        ready_delay: Duration::ZERO,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let startup = t.elapsed();
     assert_eq!(sim.count("pods"), 50_000);
     assert_eq!(sim.count("statefulsets"), 10_000);
     let rss = rss_mb();
-    eprintln!("scale seed startup {:.2}s, rss {:.0} MB", startup.as_secs_f64(), rss);
-    assert!(startup < Duration::from_secs(10), "startup took {startup:?}");
+    eprintln!(
+        "scale seed startup {:.2}s, rss {:.0} MB",
+        startup.as_secs_f64(),
+        rss
+    );
+    assert!(
+        startup < Duration::from_secs(10),
+        "startup took {startup:?}"
+    );
     assert!(rss < 500.0, "rss {rss} MB");
     let client = common::client_for(&sim.kubeconfig_yaml(), None).await;
     // The controllers have nothing to do: everything is already Running/Ready.
@@ -52,5 +70,12 @@ async fn scale_seed_50k_pods() {
     eprintln!("listed {n} pods in {:.2}s", t.elapsed().as_secs_f64());
     assert_eq!(n, 50_000);
     let sel: Api<Pod> = Api::namespaced(client, "scale-042");
-    assert_eq!(sel.list(&ListParams::default().labels("app=app-00042")).await.unwrap().items.len(), 5);
+    assert_eq!(
+        sel.list(&ListParams::default().labels("app=app-00042"))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        5
+    );
 }

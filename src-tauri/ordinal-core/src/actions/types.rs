@@ -38,7 +38,10 @@ pub enum Action {
     /// Scale to an explicit count.
     Scale { replicas: i32 },
     /// Delete; `confirm` must equal [`DELETE_CONFIRMATION`].
-    Delete { propagation: Propagation, confirm: String },
+    Delete {
+        propagation: Propagation,
+        confirm: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -57,17 +60,34 @@ pub enum ItemState {
     Queued,
     Running,
     /// Applied. `from`/`to` are replica counts where the action scaled.
-    Done { from: Option<i32>, to: Option<i32> },
+    Done {
+        from: Option<i32>,
+        to: Option<i32>,
+    },
     /// Nothing to do (e.g. Start on a running set).
-    Unchanged { reason_key: String },
-    Failed { error: IpcError },
+    Unchanged {
+        reason_key: String,
+    },
+    Failed {
+        error: IpcError,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ActionEvent {
     /// One item changed state.
-    Item { index: u32, target: ObjectRef, state: ItemState },
+    Item {
+        index: u32,
+        target: ObjectRef,
+        state: ItemState,
+    },
     /// Every item has finished. `undo` is true when the batch can be undone (Stop/Start/Scale).
-    Finished { batch_id: String, succeeded: u32, unchanged: u32, failed: u32, undo: bool },
+    Finished {
+        batch_id: String,
+        succeeded: u32,
+        unchanged: u32,
+        failed: u32,
+        undo: bool,
+    },
 }

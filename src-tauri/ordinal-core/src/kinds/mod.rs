@@ -52,7 +52,11 @@ pub enum Cell {
         v: i64,
     },
     /// Progress like updated/desired with an optional i18n key for a note.
-    Progress { done: i32, total: i32, key: Option<String> },
+    Progress {
+        done: i32,
+        total: i32,
+        key: Option<String>,
+    },
     /// Nothing to show.
     Empty,
 }
@@ -68,7 +72,10 @@ impl Cell {
         Cell::Status {
             tone,
             key: key.to_string(),
-            params: params.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            params: params
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
         }
     }
 }
@@ -190,7 +197,13 @@ pub fn registry() -> Vec<KindInfo> {
 }
 
 pub(crate) fn col(id: &str, align: Align, width: u32) -> ColumnDef {
-    ColumnDef { id: id.to_string(), title_key: format!("col.{id}"), align, width, multi_scope_only: false }
+    ColumnDef {
+        id: id.to_string(),
+        title_key: format!("col.{id}"),
+        align,
+        width,
+        multi_scope_only: false,
+    }
 }
 
 /// The row skeleton every kind shares: key, names, uid, resourceVersion, and the name/namespace/age
@@ -208,7 +221,11 @@ pub(crate) fn base_row(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Ob
     if let Some(ns) = &namespace {
         cells.insert("namespace".into(), Cell::mono(ns));
     }
-    let created = meta.creation_timestamp.as_ref().map(|t| t.0.as_second()).unwrap_or(0);
+    let created = meta
+        .creation_timestamp
+        .as_ref()
+        .map(|t| t.0.as_second())
+        .unwrap_or(0);
     cells.insert("age".into(), Cell::Age { v: created });
     // older first when sorting by age ascending means "largest age"; sort by -created
     sort.insert("age".into(), SortKey::Num(-(created as f64)));

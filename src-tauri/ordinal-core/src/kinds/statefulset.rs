@@ -63,7 +63,14 @@ impl KindSpec for StatefulSets {
         } else if desired == 0 && current > 0 {
             (Tone::Progressing, "status.stopping")
         } else if desired == 0 {
-            (Tone::Stopped, if stopped_from.is_some() { "status.stoppedWas" } else { "status.stopped" })
+            (
+                Tone::Stopped,
+                if stopped_from.is_some() {
+                    "status.stoppedWas"
+                } else {
+                    "status.stopped"
+                },
+            )
         } else if ready >= desired && current == desired && is_rolled_out(sts) {
             (Tone::Ok, "status.podsReady")
         } else {
@@ -82,10 +89,16 @@ impl KindSpec for StatefulSets {
             ),
         );
         // sort by readiness ratio, stopped last
-        let ratio = if desired == 0 { -1.0 } else { f64::from(ready) / f64::from(desired) };
+        let ratio = if desired == 0 {
+            -1.0
+        } else {
+            f64::from(ready) / f64::from(desired)
+        };
         row.sort.insert("status".into(), SortKey::Num(ratio));
 
-        let update_revision = status.and_then(|s| s.update_revision.clone()).unwrap_or_default();
+        let update_revision = status
+            .and_then(|s| s.update_revision.clone())
+            .unwrap_or_default();
         let partition = spec
             .and_then(|s| s.update_strategy.as_ref())
             .and_then(|u| u.rolling_update.as_ref())
@@ -102,8 +115,18 @@ impl KindSpec for StatefulSets {
         } else {
             None
         };
-        row.cells.insert("update".into(), Cell::Progress { done: updated, total: desired, key: note });
-        row.sort.insert("update".into(), SortKey::Num(f64::from(updated) - f64::from(desired)));
+        row.cells.insert(
+            "update".into(),
+            Cell::Progress {
+                done: updated,
+                total: desired,
+                key: note,
+            },
+        );
+        row.sort.insert(
+            "update".into(),
+            SortKey::Num(f64::from(updated) - f64::from(desired)),
+        );
 
         let labels: Vec<String> = sts
             .metadata
@@ -112,16 +135,25 @@ impl KindSpec for StatefulSets {
             .flatten()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        row.sort.insert("labels".into(), SortKey::Text(labels.join(",")));
+        row.sort
+            .insert("labels".into(), SortKey::Text(labels.join(",")));
         row.cells.insert("labels".into(), Cell::Chips { v: labels });
 
-        let selector = spec.map(|s| selector_string(&s.selector)).unwrap_or_default();
+        let selector = spec
+            .map(|s| selector_string(&s.selector))
+            .unwrap_or_default();
         row.cells.insert("selector".into(), Cell::mono(selector));
 
-        let service = spec.and_then(|s| s.service_name.clone()).unwrap_or_default();
+        let service = spec
+            .and_then(|s| s.service_name.clone())
+            .unwrap_or_default();
         row.cells.insert(
             "service".into(),
-            if service.is_empty() { Cell::Empty } else { Cell::mono(service) },
+            if service.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::mono(service)
+            },
         );
 
         let templates = spec
@@ -129,22 +161,35 @@ impl KindSpec for StatefulSets {
             .map(|t| t.len() as i32)
             .unwrap_or(0);
         let claims = templates * desired.max(stopped_from.unwrap_or(0));
-        row.cells.insert("storage".into(), if templates == 0 { Cell::Empty } else { Cell::Count { v: claims } });
-        row.sort.insert("storage".into(), SortKey::Num(f64::from(claims)));
+        row.cells.insert(
+            "storage".into(),
+            if templates == 0 {
+                Cell::Empty
+            } else {
+                Cell::Count { v: claims }
+            },
+        );
+        row.sort
+            .insert("storage".into(), SortKey::Num(f64::from(claims)));
 
         row.facts.insert("replicas".into(), i64::from(desired));
         row.facts.insert("readyReplicas".into(), i64::from(ready));
-        row.facts.insert("stoppedFrom".into(), i64::from(stopped_from.unwrap_or(0)));
-        row.facts.insert("claimTemplates".into(), i64::from(templates));
+        row.facts
+            .insert("stoppedFrom".into(), i64::from(stopped_from.unwrap_or(0)));
+        row.facts
+            .insert("claimTemplates".into(), i64::from(templates));
         row.facts.insert("partition".into(), i64::from(partition));
-        row.cells.insert("revision".into(), Cell::mono(update_revision));
+        row.cells
+            .insert("revision".into(), Cell::mono(update_revision));
         row
     }
 }
 
 /// True when the controller has observed the latest spec and every pod runs the update revision.
 pub fn is_rolled_out(sts: &StatefulSet) -> bool {
-    let Some(status) = sts.status.as_ref() else { return false };
+    let Some(status) = sts.status.as_ref() else {
+        return false;
+    };
     let generation = sts.metadata.generation.unwrap_or(0);
     let observed = status.observed_generation.unwrap_or(0);
     let desired = sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
@@ -154,7 +199,9 @@ pub fn is_rolled_out(sts: &StatefulSet) -> bool {
 }
 
 /// A label selector as `kubectl` prints it: `a=b,c in (d,e)`.
-pub fn selector_string(sel: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector) -> String {
+pub fn selector_string(
+    sel: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+) -> String {
     let mut parts: Vec<String> = sel
         .match_labels
         .iter()
@@ -185,7 +232,12 @@ mod tests {
 
     fn status_of(row: &Row) -> (Tone, String, String, String) {
         match &row.cells["status"] {
-            Cell::Status { tone, key, params } => (*tone, key.clone(), params["ready"].clone(), params["desired"].clone()),
+            Cell::Status { tone, key, params } => (
+                *tone,
+                key.clone(),
+                params["ready"].clone(),
+                params["desired"].clone(),
+            ),
             other => panic!("{other:?}"),
         }
     }
@@ -200,7 +252,10 @@ mod tests {
                        "currentRevision": "postgres-abc", "updateRevision": "postgres-abc"}
         })));
         assert_eq!(row.key, "db/postgres");
-        assert_eq!(status_of(&row), (Tone::Ok, "status.podsReady".into(), "3".into(), "3".into()));
+        assert_eq!(
+            status_of(&row),
+            (Tone::Ok, "status.podsReady".into(), "3".into(), "3".into())
+        );
         assert_eq!(row.cells["selector"], Cell::mono("app=postgres"));
         assert_eq!(row.cells["storage"], Cell::Count { v: 3 });
         assert_eq!(row.facts["replicas"], 3);
@@ -216,7 +271,14 @@ mod tests {
                        "currentRevision": "kafka-1", "updateRevision": "kafka-2"}
         })));
         assert_eq!(status_of(&row).0, Tone::Progressing);
-        assert_eq!(row.cells["update"], Cell::Progress { done: 1, total: 3, key: Some("update.partitioned".into()) });
+        assert_eq!(
+            row.cells["update"],
+            Cell::Progress {
+                done: 1,
+                total: 3,
+                key: Some("update.partitioned".into())
+            }
+        );
     }
 
     #[test]
@@ -226,16 +288,31 @@ mod tests {
             "spec": {"replicas": 0, "serviceName": "redis", "selector": {}, "template": {}},
             "status": {"replicas": 0}
         })));
-        let Cell::Status { tone, key, params } = &row.cells["status"] else { panic!() };
-        assert_eq!((*tone, key.as_str(), params["was"].as_str()), (Tone::Stopped, "status.stoppedWas", "6"));
+        let Cell::Status { tone, key, params } = &row.cells["status"] else {
+            panic!()
+        };
+        assert_eq!(
+            (*tone, key.as_str(), params["was"].as_str()),
+            (Tone::Stopped, "status.stoppedWas", "6")
+        );
         assert_eq!(row.facts["stoppedFrom"], 6);
     }
 
     #[test]
     fn info_describes_the_kind() {
         let info = StatefulSets::info();
-        assert_eq!((info.kind.as_str(), info.api_version.as_str(), info.namespaced), ("StatefulSet", "apps/v1", true));
-        assert!(info.columns.iter().any(|c| c.id == "status" && c.title_key == "col.status"));
+        assert_eq!(
+            (
+                info.kind.as_str(),
+                info.api_version.as_str(),
+                info.namespaced
+            ),
+            ("StatefulSet", "apps/v1", true)
+        );
+        assert!(info
+            .columns
+            .iter()
+            .any(|c| c.id == "status" && c.title_key == "col.status"));
         assert!(info.capabilities.contains(&Capability::Stop));
     }
 }

@@ -78,7 +78,10 @@ mod tests {
     #[test]
     fn layout_under_the_data_dir() {
         let d = AppDirs::new("/tmp/ordinal-data");
-        assert_eq!(d.managed_dir(), PathBuf::from("/tmp/ordinal-data/kubeconfigs"));
+        assert_eq!(
+            d.managed_dir(),
+            PathBuf::from("/tmp/ordinal-data/kubeconfigs")
+        );
         assert_eq!(d.backups_dir(), PathBuf::from("/tmp/ordinal-data/backups"));
     }
 }

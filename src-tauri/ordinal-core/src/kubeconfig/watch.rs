@@ -103,7 +103,11 @@ fn interesting_dirs(sources: &Sources) -> BTreeSet<PathBuf> {
     dirs
 }
 
-fn update_watches(w: &mut notify::RecommendedWatcher, watched: &mut BTreeSet<PathBuf>, want: &BTreeSet<PathBuf>) {
+fn update_watches(
+    w: &mut notify::RecommendedWatcher,
+    watched: &mut BTreeSet<PathBuf>,
+    want: &BTreeSet<PathBuf>,
+) {
     for gone in watched.difference(want).cloned().collect::<Vec<_>>() {
         let _ = w.unwatch(&gone);
         watched.remove(&gone);
@@ -125,7 +129,10 @@ fn is_relevant(ev: &notify::Event, sources: &Sources) -> bool {
     let files: Vec<PathBuf> = sources.files().into_iter().map(|(f, _)| f).collect();
     ev.paths.iter().any(|p| {
         files.iter().any(|f| f == p || f.starts_with(p))
-            || sources.managed_dir.as_ref().is_some_and(|m| p.starts_with(m) || m.starts_with(p))
+            || sources
+                .managed_dir
+                .as_ref()
+                .is_some_and(|m| p.starts_with(m) || m.starts_with(p))
     })
 }
 
@@ -147,15 +154,39 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("config");
         std::fs::write(&file, config(&["a"])).unwrap();
-        let sources = Sources { kubeconfig_env: Some(file.clone().into_os_string()), home: None, managed_dir: None };
+        let sources = Sources {
+            kubeconfig_env: Some(file.clone().into_os_string()),
+            home: None,
+            managed_dir: None,
+        };
         let mut stream = Box::pin(contexts(sources));
-        let first = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.unwrap().unwrap();
-        assert_eq!(first.contexts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["a"]);
+        let first = tokio::time::timeout(Duration::from_secs(5), stream.next())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            first
+                .contexts
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["a"]
+        );
 
         // an editor-style replace (write temp + rename) is seen
         crate::fsutil::atomic_write(&file, config(&["a", "b"]).as_bytes(), 0o600).unwrap();
-        let second = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.expect("update after change").unwrap();
-        assert_eq!(second.contexts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        let second = tokio::time::timeout(Duration::from_secs(5), stream.next())
+            .await
+            .expect("update after change")
+            .unwrap();
+        assert_eq!(
+            second
+                .contexts
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
 
         // a file that appears later (listed in KUBECONFIG but missing at start) is picked up too
         let late = dir.path().join("late");
@@ -165,9 +196,19 @@ mod tests {
             managed_dir: None,
         };
         let mut stream = Box::pin(contexts(sources));
-        let _ = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.unwrap().unwrap();
+        let _ = tokio::time::timeout(Duration::from_secs(5), stream.next())
+            .await
+            .unwrap()
+            .unwrap();
         std::fs::write(&late, config(&["z"])).unwrap();
-        let after = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.expect("late file").unwrap();
-        assert!(after.contexts.iter().any(|c| c.name == "z"), "{:?}", after.contexts);
+        let after = tokio::time::timeout(Duration::from_secs(5), stream.next())
+            .await
+            .expect("late file")
+            .unwrap();
+        assert!(
+            after.contexts.iter().any(|c| c.name == "z"),
+            "{:?}",
+            after.contexts
+        );
     }
 }

@@ -19,13 +19,20 @@ pub struct Cluster {
 }
 
 pub fn real_kubeconfig() -> Option<String> {
-    std::env::var("ORDINAL_TEST_KUBECONFIG").ok().and_then(|p| std::fs::read_to_string(p).ok())
+    std::env::var("ORDINAL_TEST_KUBECONFIG")
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok())
 }
 
 pub async fn client_for(kubeconfig: &str, context: Option<&str>) -> Client {
     let kc = Kubeconfig::from_yaml(kubeconfig).expect("kubeconfig parses");
-    let opts = KubeConfigOptions { context: context.map(String::from), ..Default::default() };
-    let cfg = Config::from_custom_kubeconfig(kc, &opts).await.expect("kubeconfig is usable");
+    let opts = KubeConfigOptions {
+        context: context.map(String::from),
+        ..Default::default()
+    };
+    let cfg = Config::from_custom_kubeconfig(kc, &opts)
+        .await
+        .expect("kubeconfig is usable");
     Client::try_from(cfg).expect("client")
 }
 
@@ -33,7 +40,9 @@ pub async fn client_for(kubeconfig: &str, context: Option<&str>) -> Client {
 /// e.g. an eviction is refused by a PodDisruptionBudget).
 pub async fn client_without_retry(kubeconfig: &str) -> Client {
     let kc = Kubeconfig::from_yaml(kubeconfig).expect("kubeconfig parses");
-    let mut cfg = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.expect("kubeconfig is usable");
+    let mut cfg = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .expect("kubeconfig is usable");
     cfg.default_retry = false;
     Client::try_from(cfg).expect("client")
 }
@@ -41,14 +50,27 @@ pub async fn client_without_retry(kubeconfig: &str) -> Client {
 pub async fn start_with(seed: Seed, ready_delay: Duration) -> Cluster {
     if let Some(kc) = real_kubeconfig() {
         let client = client_for(&kc, None).await;
-        return Cluster { client, kubeconfig: kc, sim: None };
+        return Cluster {
+            client,
+            kubeconfig: kc,
+            sim: None,
+        };
     }
-    let sim = Simulator::start(SimConfig { seed, ready_delay, bookmark_interval: Duration::from_millis(500), ..Default::default() })
-        .await
-        .expect("simulator starts");
+    let sim = Simulator::start(SimConfig {
+        seed,
+        ready_delay,
+        bookmark_interval: Duration::from_millis(500),
+        ..Default::default()
+    })
+    .await
+    .expect("simulator starts");
     let kc = sim.kubeconfig_yaml();
     let client = client_for(&kc, None).await;
-    Cluster { client, kubeconfig: kc, sim: Some(sim) }
+    Cluster {
+        client,
+        kubeconfig: kc,
+        sim: Some(sim),
+    }
 }
 
 pub async fn start() -> Cluster {
@@ -59,14 +81,20 @@ pub async fn start() -> Cluster {
 pub async fn namespace(c: &Client, prefix: &str) -> String {
     let name = format!("{prefix}-{}", &uuid_like()[..8]);
     let api: Api<Namespace> = Api::all(c.clone());
-    let ns: Namespace = serde_json::from_value(serde_json::json!({"metadata": {"name": name}})).unwrap();
-    api.create(&PostParams::default(), &ns).await.expect("namespace created");
+    let ns: Namespace =
+        serde_json::from_value(serde_json::json!({"metadata": {"name": name}})).unwrap();
+    api.create(&PostParams::default(), &ns)
+        .await
+        .expect("namespace created");
     name
 }
 
 pub fn uuid_like() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let n = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let n = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     let mut h: u64 = 0xcbf29ce484222325 ^ (n as u64) ^ ((std::process::id() as u64) << 32);
     let mut out = String::new();
     for _ in 0..4 {
