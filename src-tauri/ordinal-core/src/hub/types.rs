@@ -7,7 +7,9 @@ use crate::error::IpcError;
 use crate::kinds::Row;
 
 /// Which namespaces a watch covers: empty means all namespaces.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize, TS)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize, TS,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Scope {
     pub namespaces: Vec<String>,
@@ -18,7 +20,9 @@ impl Scope {
         Self::default()
     }
     pub fn namespace(ns: &str) -> Self {
-        Self { namespaces: vec![ns.to_string()] }
+        Self {
+            namespaces: vec![ns.to_string()],
+        }
     }
     /// Sorted and deduplicated, so equal scopes share one watch.
     pub fn normalized(mut self) -> Self {
@@ -54,7 +58,10 @@ pub enum RowsEvent {
     /// The complete set of rows (initial sync, or after a relist).
     Reset { rows: Vec<Row> },
     /// Rows added or changed (by key), and keys removed.
-    Delta { upserts: Vec<Row>, deletes: Vec<String> },
+    Delta {
+        upserts: Vec<Row>,
+        deletes: Vec<String>,
+    },
     /// The watch's health changed.
     State { state: WatchState },
 }
