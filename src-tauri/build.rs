@@ -7,6 +7,14 @@ const COMMANDS: &[&str] = &[
     "set_settings",
     "list_contexts",
     "watch_contexts",
+    "list_kinds",
+    "connect",
+    "disconnect",
+    "watch_clusters",
+    "watch_rows",
+    "run_action",
+    "undo_batch",
+    "watch_detail",
     "unwatch",
 ];
 

@@ -1,8 +1,14 @@
-//! Every IPC command. Each one adapts a core call: arguments in, `Result<T, IpcError>` out.
+//! Every IPC command. Each one adapts one core call: arguments in, `Result<T, IpcError>` out.
 //! No logic lives here; if a command grows an `if`, that code belongs in `ordinal-core`.
 
+use futures::StreamExt;
+use ordinal_core::actions::{ActionEvent, ActionRequest};
+use ordinal_core::cluster::ClusterStatus;
 use ordinal_core::error::Classify;
-use ordinal_core::kubeconfig::{self, ContextList};
+use ordinal_core::hub::{RowsEvent, Scope};
+use ordinal_core::kinds::statefulset::StatefulSetDetail;
+use ordinal_core::kinds::{self, KindInfo};
+use ordinal_core::kubeconfig::ContextList;
 use ordinal_core::settings::Settings;
 use ordinal_core::IpcError;
 use serde::Serialize;
@@ -28,28 +34,29 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         platform: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
-        data_dir: state.dirs.data_dir.display().to_string(),
+        data_dir: state.session.dirs.data_dir.display().to_string(),
         log_dir: state.log_dir.display().to_string(),
     }
 }
 
 #[tauri::command]
 pub fn get_settings(state: State<'_, AppState>) -> Result<Settings, IpcError> {
-    state.settings.load().map_err(|e| e.to_ipc())
+    state.session.settings.load().map_err(|e| e.to_ipc())
 }
 
 #[tauri::command]
 pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings, IpcError> {
-    state.settings.save(&settings).map_err(|e| e.to_ipc())?;
+    state
+        .session
+        .settings
+        .save(&settings)
+        .map_err(|e| e.to_ipc())?;
     Ok(settings)
 }
 
 #[tauri::command]
 pub async fn list_contexts(state: State<'_, AppState>) -> Result<ContextList, IpcError> {
-    let sources = state.sources();
-    tauri::async_runtime::spawn_blocking(move || kubeconfig::load(&sources).context_list())
-        .await
-        .map_err(|e| IpcError::internal(e.to_string()))
+    Ok(state.session.context_list().await)
 }
 
 /// Streams the context list: now, and again whenever a kubeconfig file changes on disk.
@@ -59,11 +66,96 @@ pub fn watch_contexts(
     state: State<'_, AppState>,
     on_event: Channel<ContextList>,
 ) -> ResourceId {
-    streams::forward(
-        &webview,
-        on_event,
-        kubeconfig::watch::contexts(state.sources()),
-    )
+    streams::forward(&webview, on_event, state.session.watch_contexts())
+}
+
+#[tauri::command]
+pub fn list_kinds() -> Vec<KindInfo> {
+    kinds::registry()
+}
+
+#[tauri::command]
+pub async fn connect(
+    state: State<'_, AppState>,
+    context: String,
+) -> Result<ClusterStatus, IpcError> {
+    state.session.connect(&context).await
+}
+
+#[tauri::command]
+pub fn disconnect(state: State<'_, AppState>, context: String) -> bool {
+    state.session.disconnect(&context)
+}
+
+/// Streams every cluster's connection status: now, and on every change.
+#[tauri::command]
+pub fn watch_clusters(
+    webview: Webview,
+    state: State<'_, AppState>,
+    on_event: Channel<Vec<ClusterStatus>>,
+) -> ResourceId {
+    streams::forward(&webview, on_event, state.session.clusters.watch_statuses())
+}
+
+/// Streams the rows of one kind in one connected cluster (reset, deltas, watch state).
+#[tauri::command]
+pub async fn watch_rows(
+    webview: Webview,
+    state: State<'_, AppState>,
+    context: String,
+    kind: String,
+    scope: Scope,
+    on_event: Channel<RowsEvent>,
+) -> Result<ResourceId, IpcError> {
+    let rows = state.session.watch_rows(&context, &kind, scope)?;
+    Ok(streams::forward(&webview, on_event, rows))
+}
+
+/// Runs a batch action; progress and the summary arrive on the channel.
+#[tauri::command]
+pub async fn run_action(
+    webview: Webview,
+    state: State<'_, AppState>,
+    request: ActionRequest,
+    on_event: Channel<ActionEvent>,
+) -> Result<ResourceId, IpcError> {
+    let events = state.session.run_action(request)?;
+    Ok(streams::forward(&webview, on_event, events))
+}
+
+/// Streams the detail of one StatefulSet: rejects with NotFound when it does not exist.
+#[tauri::command]
+pub async fn watch_detail(
+    webview: Webview,
+    state: State<'_, AppState>,
+    context: String,
+    namespace: String,
+    name: String,
+    on_event: Channel<StatefulSetDetail>,
+) -> Result<ResourceId, IpcError> {
+    let (first, rest) = state
+        .session
+        .watch_detail(&context, &namespace, &name)
+        .await?;
+    on_event
+        .send(first)
+        .map_err(|e| IpcError::internal(e.to_string()))?;
+    Ok(streams::forward(&webview, on_event, rest))
+}
+
+/// Undoes a Stop/Start/Scale batch; returns its summary.
+#[tauri::command]
+pub async fn undo_batch(
+    state: State<'_, AppState>,
+    context: String,
+    batch_id: String,
+) -> Result<ActionEvent, IpcError> {
+    let mut events = state.session.undo_batch(&context, &batch_id)?;
+    let mut last = None;
+    while let Some(ev) = events.next().await {
+        last = Some(ev);
+    }
+    last.ok_or_else(|| IpcError::internal("undo finished without a summary"))
 }
 
 #[tauri::command]

@@ -21,6 +21,9 @@ use tauri::Manager;
 
 /// Entry point of the `ordinal` binary: a CLI subcommand when one is given, else the window.
 pub fn main() -> ExitCode {
+    // Both ring and aws-lc-rs end up in the dependency graph (kube uses ring); rustls then cannot
+    // choose by itself, so the process picks ring once, before any TLS connection.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Some(code) = cli::run(&args) {
         return code;
@@ -37,7 +40,7 @@ fn run_gui() {
             let log_dir = dirs.data_dir.join("logs");
             let guard = logging::init(&log_dir);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %dirs.data_dir.display(), "Ordinal starting");
-            app.manage(state::AppState::new(dirs, log_dir, guard));
+            app.manage(state::AppState::new(ordinal_core::session::Session::new(dirs), log_dir, guard));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -46,6 +49,14 @@ fn run_gui() {
             commands::set_settings,
             commands::list_contexts,
             commands::watch_contexts,
+            commands::list_kinds,
+            commands::connect,
+            commands::disconnect,
+            commands::watch_clusters,
+            commands::watch_rows,
+            commands::run_action,
+            commands::undo_batch,
+            commands::watch_detail,
             commands::unwatch,
         ])
         .run(tauri::generate_context!())

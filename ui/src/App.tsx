@@ -1,6 +1,7 @@
 import { I18nProvider } from "./i18n";
 import { Shell } from "./shell/Shell";
 import { AppInfoProvider } from "./state/appInfo";
+import { ClustersProvider } from "./state/clusters";
 import { ContextsProvider } from "./state/contexts";
 import { useDocumentAttributes, useResolvedLocale, useResolvedTheme } from "./state/environment";
 import { SettingsProvider, useSettings } from "./state/settings";
@@ -23,7 +24,9 @@ function Localised() {
     <I18nProvider locale={locale}>
       <AppInfoProvider>
         <ContextsProvider>
-          <Shell />
+          <ClustersProvider>
+            <Shell />
+          </ClustersProvider>
         </ContextsProvider>
       </AppInfoProvider>
     </I18nProvider>

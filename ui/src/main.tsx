@@ -8,6 +8,7 @@ import "./styles/tokens.css";
 import "./styles/base.css";
 import "./styles/shell.css";
 import "./styles/components.css";
+import "./styles/statefulsets.css";
 
 // Paint the first frame in the last known theme and language (or the OS's); the settings the
 // backend returns confirm or correct both a moment later.

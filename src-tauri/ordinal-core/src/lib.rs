@@ -6,8 +6,10 @@
 //! - [`sensitive`]: `Sensitive<T>`, a secret that never prints.
 //! - [`kubeconfig`]: kubeconfig loading, kubectl-exact merging, offline edits with backups.
 //! - [`secrets`]: the OS keyring behind a small store trait.
+//! - [`session`]: the app's core state in one value; every IPC command is one call on it.
 //! - [`settings`]: Ordinal's own settings (language, theme), stored as JSON in the data dir.
 //! - [`cluster`]: connections to clusters (one kube-rs client each), status, the demo cluster.
+//! - [`demo`]: the built-in demo cluster (the simulator, in-process).
 //! - [`hub`]: the watch hub: shared watches per (cluster, kind, scope) kept as compact rows.
 //! - [`kinds`]: the resource-kind registry (columns, rows, capabilities); StatefulSet first.
 //! - [`actions`]: batch actions on a selection, with progress, journal and undo.
@@ -15,6 +17,7 @@
 
 pub mod actions;
 pub mod cluster;
+pub mod demo;
 pub mod error;
 pub mod fsutil;
 pub mod hub;
@@ -22,6 +25,7 @@ pub mod kinds;
 pub mod kubeconfig;
 pub mod secrets;
 pub mod sensitive;
+pub mod session;
 pub mod settings;
 
 pub use error::{ErrorCode, IpcError};

@@ -114,6 +114,9 @@ pub struct Simulator {
 impl Simulator {
     /// Bind 127.0.0.1 and serve on the current tokio runtime.
     pub async fn start(cfg: SimConfig) -> Result<Simulator, SimError> {
+        // Clients in the same process (tests, the app's demo cluster) need a process-wide rustls
+        // provider when several are linked; pick ring, as the server itself uses. No-op if set.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let pki = Arc::new(tls::Pki::generate()?);
         let acceptor = TlsAcceptor::from(pki.server_config()?);
         let listener = server::bind(cfg.port).await?;

@@ -11,6 +11,8 @@ use kube::api::{Api, ListParams};
 
 #[tokio::test]
 async fn binary_serves_and_writes_kubeconfig() {
+    // the server runs in another process: this process's client needs its own rustls provider
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kc.yaml");
     let mut child = Command::new(env!("CARGO_BIN_EXE_ordinal-sim"))

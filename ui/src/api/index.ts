@@ -6,11 +6,19 @@
 // when the app runs outside Tauri) into that shape, so callers only ever see `IpcError`.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
+import type { ActionEvent } from "./gen/ActionEvent";
+import type { ActionRequest } from "./gen/ActionRequest";
 import type { AppInfo } from "./gen/AppInfo";
+import type { ClusterStatus } from "./gen/ClusterStatus";
 import type { ContextList } from "./gen/ContextList";
 import type { ErrorCode } from "./gen/ErrorCode";
 import type { IpcError } from "./gen/IpcError";
+import type { ItemState } from "./gen/ItemState";
+import type { KindInfo } from "./gen/KindInfo";
+import type { RowsEvent } from "./gen/RowsEvent";
+import type { Scope } from "./gen/Scope";
 import type { Settings } from "./gen/Settings";
+import type { StatefulSetDetail } from "./gen/StatefulSetDetail";
 
 export type { AppInfo } from "./gen/AppInfo";
 export type { AuthKind } from "./gen/AuthKind";
@@ -173,4 +181,112 @@ export async function subscribe<T>(
     });
     return stopped;
   };
+}
+
+// ---- clusters, kinds, rows, actions, detail ------------------------------------------------
+
+
+export type { Action } from "./gen/Action";
+export type { ActionEvent } from "./gen/ActionEvent";
+export type { ActionRequest } from "./gen/ActionRequest";
+export type { Capability } from "./gen/Capability";
+export type { Cell } from "./gen/Cell";
+export type { ClaimView } from "./gen/ClaimView";
+export type { ClusterStatus } from "./gen/ClusterStatus";
+export type { ColumnDef } from "./gen/ColumnDef";
+export type { ConditionView } from "./gen/ConditionView";
+export type { ConnState } from "./gen/ConnState";
+export type { EventView } from "./gen/EventView";
+export type { Finding } from "./gen/Finding";
+export type { ItemState } from "./gen/ItemState";
+export type { KindInfo } from "./gen/KindInfo";
+export type { ObjectRef } from "./gen/ObjectRef";
+export type { OrdinalView } from "./gen/OrdinalView";
+export type { PdbSummary } from "./gen/PdbSummary";
+export type { PodView } from "./gen/PodView";
+export type { Propagation } from "./gen/Propagation";
+export type { Protection } from "./gen/Protection";
+export type { Row } from "./gen/Row";
+export type { RowsEvent } from "./gen/RowsEvent";
+export type { Scope } from "./gen/Scope";
+export type { Severity } from "./gen/Severity";
+export type { SortKey } from "./gen/SortKey";
+export type { StatefulSetDetail } from "./gen/StatefulSetDetail";
+export type { StatusView } from "./gen/StatusView";
+export type { Tone } from "./gen/Tone";
+export type { WatchState } from "./gen/WatchState";
+
+/** The context name of the built-in demo cluster. */
+export const DEMO_CONTEXT = "ordinal:demo";
+
+export function listKinds(): Promise<KindInfo[]> {
+  return call<KindInfo[]>("list_kinds");
+}
+
+export function connect(context: string): Promise<ClusterStatus> {
+  return call<ClusterStatus>("connect", { context });
+}
+
+/** Drops the connection (and its watches); resolves with whether one existed. */
+export function disconnect(context: string): Promise<boolean> {
+  return call<boolean>("disconnect", { context });
+}
+
+/** Streams every context's connection status (the whole list, on every change). */
+export function watchClusters(onEvent: (statuses: ClusterStatus[]) => void): Promise<Unsubscribe> {
+  return subscribe<ClusterStatus[]>("watch_clusters", {}, onEvent);
+}
+
+/** Streams a kind's rows: `state` / `reset` / `delta` events. */
+export function watchRows(
+  context: string,
+  kind: string,
+  scope: Scope,
+  onEvent: (event: RowsEvent) => void,
+): Promise<Unsubscribe> {
+  return subscribe<RowsEvent>("watch_rows", { context, kind, scope }, onEvent);
+}
+
+/** Streams one StatefulSet's whole detail view model, again on every change. */
+export function watchDetail(
+  context: string,
+  namespace: string,
+  name: string,
+  onEvent: (detail: StatefulSetDetail) => void,
+): Promise<Unsubscribe> {
+  return subscribe<StatefulSetDetail>("watch_detail", { context, namespace, name }, onEvent);
+}
+
+/** An `ActionEvent` with the field names normalised (the Rust side may send either casing). */
+export type BatchEvent =
+  | { type: "item"; index: number; target: ActionRequest["targets"][number]; state: BatchItemState }
+  | { type: "finished"; batchId: string; succeeded: number; unchanged: number; failed: number; undo: boolean };
+
+export type BatchItemState =
+  | Exclude<ItemState, { state: "unchanged" }>
+  | { state: "unchanged"; reasonKey: string };
+
+function normaliseActionEvent(event: ActionEvent): BatchEvent {
+  const raw = event as unknown as Record<string, unknown>;
+  if (event.type === "finished") {
+    const batchId = (raw.batchId ?? raw.batch_id ?? "") as string;
+    return { type: "finished", batchId, succeeded: event.succeeded, unchanged: event.unchanged, failed: event.failed, undo: event.undo };
+  }
+  const state = event.state as unknown as Record<string, unknown>;
+  const normalised: BatchItemState =
+    event.state.state === "unchanged"
+      ? { state: "unchanged", reasonKey: (state.reasonKey ?? state.reason_key ?? "") as string }
+      : event.state;
+  return { type: "item", index: event.index, target: event.target, state: normalised };
+}
+
+/** Runs an action on a batch of objects; progress arrives as events. */
+export function runAction(request: ActionRequest, onEvent: (event: BatchEvent) => void): Promise<Unsubscribe> {
+  return subscribe<ActionEvent>("run_action", { request }, (e) => onEvent(normaliseActionEvent(e)));
+}
+
+/** Undoes a Stop/Start/Scale batch; resolves with the undo's own summary (if the backend sends one). */
+export async function undoBatch(context: string, batchId: string): Promise<BatchEvent | null> {
+  const result = await call<ActionEvent | null>("undo_batch", { context, batchId });
+  return result && typeof result === "object" && "type" in result ? normaliseActionEvent(result) : null;
 }

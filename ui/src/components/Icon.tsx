@@ -17,9 +17,93 @@ export type IconName =
   | "empty"
   | "file"
   | "close"
-  | "cluster";
+  | "cluster"
+  | "ok"
+  | "progressing"
+  | "stopped"
+  | "terminating"
+  | "neutral"
+  | "play"
+  | "restart"
+  | "trash"
+  | "copy"
+  | "plus"
+  | "minus"
+  | "lock"
+  | "info"
+  | "chevron"
+  | "sortAsc"
+  | "sortDesc"
+  | "undo";
 
 const paths: Record<IconName, ReactNode> = {
+  ok: (
+    <>
+      <circle cx="8" cy="8" r="6" />
+      <path d="m5.3 8.2 1.9 1.9 3.6-3.9" />
+    </>
+  ),
+  progressing: (
+    <>
+      <path d="M8 2a6 6 0 1 1-6 6" />
+      <path d="M8 5v3l2 1.5" />
+    </>
+  ),
+  stopped: (
+    <>
+      <circle cx="8" cy="8" r="6" />
+      <rect x="5.8" y="5.8" width="4.4" height="4.4" rx=".6" />
+    </>
+  ),
+  terminating: (
+    <>
+      <circle cx="8" cy="8" r="6" strokeDasharray="2.4 1.8" />
+      <path d="m6 6 4 4M10 6l-4 4" />
+    </>
+  ),
+  neutral: <circle cx="8" cy="8" r="2.6" />,
+  play: <path d="M5 3.2v9.6L12.5 8Z" />,
+  restart: (
+    <>
+      <path d="M3 8a5 5 0 1 0 1.5-3.6" />
+      <path d="M3 2.5v3h3" />
+    </>
+  ),
+  trash: (
+    <>
+      <path d="M2.8 4.2h10.4M6.2 4.2V2.6h3.6v1.6M4.2 4.2l.7 9.2h6.2l.7-9.2" />
+      <path d="M6.8 6.8v4.2M9.2 6.8v4.2" />
+    </>
+  ),
+  copy: (
+    <>
+      <rect x="5.2" y="5.2" width="8" height="8.6" rx="1.2" />
+      <path d="M3 10.8V3.2A1 1 0 0 1 4 2.2h6" />
+    </>
+  ),
+  plus: <path d="M8 3v10M3 8h10" />,
+  minus: <path d="M3 8h10" />,
+  lock: (
+    <>
+      <rect x="3" y="7" width="10" height="7" rx="1.2" />
+      <path d="M5.2 7V5a2.8 2.8 0 0 1 5.6 0v2" />
+    </>
+  ),
+  info: (
+    <>
+      <circle cx="8" cy="8" r="6" />
+      <path d="M8 7.2v3.8M8 5h.01" />
+    </>
+  ),
+  chevron: <path d="m6 3.5 4.5 4.5L6 12.5" />,
+  sortAsc: <path d="M4.5 10 8 6l3.5 4" />,
+  sortDesc: <path d="M4.5 6 8 10l3.5-4" />,
+  undo: (
+    <>
+      <path d="M3.5 6.5h6.2a3.3 3.3 0 0 1 0 6.6H6" />
+      <path d="M6 3.8 3.3 6.5 6 9.2" />
+    </>
+  ),
   logo: (
     <>
       <rect x="1.5" y="1.5" width="13" height="13" rx="3" fill="var(--accent)" stroke="none" />

@@ -58,3 +58,25 @@ export function useT(): Translate {
 export function useLocale(): Locale {
   return useContext(I18nContext).locale;
 }
+
+/** True when `key` is in the catalogue. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
+/**
+ * A translator for keys that arrive as data from the backend (status keys, doctor findings).
+ * An unknown key is shown as written, so nothing is silently hidden.
+ */
+export type TranslateData = (key: string, params?: Record<string, string | number>) => string;
+
+export function useTx(): TranslateData {
+  const locale = useLocale();
+  return useMemo<TranslateData>(
+    () => (key, params) => {
+      if (!isMessageKey(key)) return key;
+      return interpolate(catalogues[locale][key] ?? en[key], params);
+    },
+    [locale],
+  );
+}

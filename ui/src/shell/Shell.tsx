@@ -2,6 +2,7 @@ import { useCallback, useRef, useState } from "react";
 import { ContextsPage } from "../pages/ContextsPage";
 import { SettingsPage } from "../pages/SettingsPage";
 import { StatefulSetsPage } from "../pages/StatefulSetsPage";
+import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
 import { useGlobalShortcuts } from "./keyboard";
 import { ShortcutsOverlay } from "./ShortcutsOverlay";
@@ -11,6 +12,7 @@ import type { Route } from "./types";
 
 export function Shell() {
   const { list } = useContexts();
+  const { statuses } = useClusters();
   const [route, setRoute] = useState<Route>("statefulsets");
   const [chosen, setChosen] = useState<string | null>(null);
   // The namespace filter, per context ("" = all namespaces).
@@ -69,10 +71,11 @@ export function Shell() {
           query={query}
           onQuery={setQuery}
           onShowShortcuts={() => setHelpOpen(true)}
+          status={selected ? statuses[selected.name] : undefined}
         />
         <main className="page" id="main">
           {route === "statefulsets" ? (
-            <StatefulSetsPage context={selected} namespace={namespace} />
+            <StatefulSetsPage context={selected} namespace={namespace} query={query} />
           ) : route === "contexts" ? (
             <ContextsPage query={query} selected={selected} onSelectContext={selectContext} />
           ) : (

@@ -6,6 +6,10 @@ const SHORTCUTS = [
   { keys: ["/"], label: "shortcuts.search" },
   { keys: ["?"], label: "shortcuts.help" },
   { keys: ["Esc"], label: "shortcuts.escape" },
+  { keys: ["↑", "↓", "j", "k"], label: "shortcuts.move" },
+  { keys: ["Space"], label: "shortcuts.select" },
+  { keys: ["Enter"], label: "shortcuts.open" },
+  { keys: ["Esc"], label: "shortcuts.back" },
 ] as const;
 
 export function ShortcutsOverlay({ onClose }: { onClose: () => void }) {

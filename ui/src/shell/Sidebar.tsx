@@ -3,6 +3,7 @@ import type { ContextSummary } from "../api";
 import { AuthBadge } from "../components/AuthBadge";
 import { Icon } from "../components/Icon";
 import { useT } from "../i18n";
+import { contextLabel } from "../lib/context";
 import { useAppInfo } from "../state/appInfo";
 import { useContexts } from "../state/contexts";
 import type { Route } from "./types";
@@ -86,7 +87,7 @@ export function Sidebar({ route, selected, onNavigate, onSelectContext }: Props)
                       </span>
                     ) : null}
                   </span>
-                  <span className="ctx-item__name mono">{c.name}</span>
+                  <span className="ctx-item__name mono">{contextLabel(c.name, t)}</span>
                   {c.current ? <span className="sr-only">{t("sidebar.current")}</span> : null}
                   {count > 0 ? (
                     <span className="badge badge--warn" title={t("sidebar.problems", { count })}>

@@ -1,7 +1,9 @@
 import { forwardRef } from "react";
-import type { ContextSummary } from "../api";
+import type { ClusterStatus, ContextSummary } from "../api";
 import { Icon } from "../components/Icon";
 import { useT } from "../i18n";
+import { contextLabel } from "../lib/context";
+import { ConnectionChip } from "./ConnectionChip";
 
 type Props = {
   contexts: ContextSummary[];
@@ -12,10 +14,12 @@ type Props = {
   query: string;
   onQuery: (q: string) => void;
   onShowShortcuts: () => void;
+  /** The selected context's connection status, if known. */
+  status?: ClusterStatus;
 };
 
 export const TopBar = forwardRef<HTMLInputElement, Props>(function TopBar(
-  { contexts, selected, onSelectContext, namespace, onNamespace, query, onQuery, onShowShortcuts },
+  { contexts, selected, onSelectContext, namespace, onNamespace, query, onQuery, onShowShortcuts, status },
   searchRef,
 ) {
   const t = useT();
@@ -35,7 +39,7 @@ export const TopBar = forwardRef<HTMLInputElement, Props>(function TopBar(
           {contexts.length === 0 ? <option value="">{t("topbar.noClusters")}</option> : null}
           {contexts.map((c) => (
             <option key={c.name} value={c.name}>
-              {c.name}
+              {contextLabel(c.name, t)}
             </option>
           ))}
         </select>
@@ -68,6 +72,8 @@ export const TopBar = forwardRef<HTMLInputElement, Props>(function TopBar(
           ))}
         </datalist>
       </label>
+
+      {selected ? <ConnectionChip status={status} /> : null}
 
       <div className="search">
         <Icon name="search" className="search__icon" />

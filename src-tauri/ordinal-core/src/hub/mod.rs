@@ -1,6 +1,185 @@
 //! The watch hub: one shared watch per (cluster, kind, namespace scope), reference-counted,
 //! kept as compact rows, and fanned out to subscribers as coalesced batches.
+//!
+//! - One [`Hub`] per connected cluster (owned by [`crate::cluster::Clusters`], shut down on
+//!   disconnect).
+//! - [`Hub::subscribe`] shares one kube-runtime watcher per (kind id, normalized scope). A scope
+//!   with several namespaces runs one watcher per namespace inside the same shared watch (so a
+//!   user with namespace-only RBAC can watch them); an empty scope watches all namespaces.
+//! - Rows are computed once per object ([`crate::kinds::KindSpec::row`]) and kept in a map by
+//!   key; changes are buffered and flushed at most every 16 ms, skipping rows whose content
+//!   (everything but `resourceVersion`) did not change.
 
+mod error;
+mod subscription;
 pub mod types;
+mod watch;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+
+use futures::Stream;
+use kube::Resource;
+
+pub use error::HubError;
 pub use types::*;
+
+use crate::kinds::KindSpec;
+use subscription::{SharedWatch, SubGuard};
+
+/// How `Api`s are made for a resource scope: namespaced kinds can be watched per namespace,
+/// cluster-scoped kinds only as a whole.
+pub trait ScopeApi {
+    fn api<K>(client: kube::Client, namespace: Option<&str>) -> kube::Api<K>
+    where
+        K: Resource<Scope = Self, DynamicType = ()>;
+}
+
+impl ScopeApi for k8s_openapi::NamespaceResourceScope {
+    fn api<K>(client: kube::Client, namespace: Option<&str>) -> kube::Api<K>
+    where
+        K: Resource<Scope = Self, DynamicType = ()>,
+    {
+        match namespace {
+            Some(ns) => kube::Api::namespaced(client, ns),
+            None => kube::Api::all(client),
+        }
+    }
+}
+
+impl ScopeApi for k8s_openapi::ClusterResourceScope {
+    fn api<K>(client: kube::Client, _namespace: Option<&str>) -> kube::Api<K>
+    where
+        K: Resource<Scope = Self, DynamicType = ()>,
+    {
+        kube::Api::all(client)
+    }
+}
+
+type WatchKey = (&'static str, Scope);
+
+struct Entry {
+    shared: Arc<SharedWatch>,
+    subscribers: usize,
+    task: tokio::task::JoinHandle<()>,
+}
+
+pub(crate) struct HubInner {
+    client: kube::Client,
+    watches: Mutex<Option<HashMap<WatchKey, Entry>>>,
+}
+
+impl HubInner {
+    /// One subscriber of `key` went away; the last one stops the watch.
+    pub(crate) fn release(&self, key: &WatchKey) {
+        let mut guard = self.watches.lock().unwrap();
+        let Some(watches) = guard.as_mut() else {
+            return;
+        };
+        let last = match watches.get_mut(key) {
+            Some(e) => {
+                e.subscribers -= 1;
+                e.subscribers == 0
+            }
+            None => false,
+        };
+        if last {
+            if let Some(e) = watches.remove(key) {
+                stop(e);
+            }
+        }
+    }
+
+    fn shutdown(&self) {
+        let taken = self.watches.lock().unwrap().take();
+        for (_, e) in taken.into_iter().flatten() {
+            stop(e);
+        }
+    }
+}
+
+impl Drop for HubInner {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn stop(e: Entry) {
+    e.task.abort();
+    e.shared.close();
+}
+
+/// The watch hub of one cluster. A cheap handle: clones share the same watches.
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<HubInner>,
+}
+
+impl Hub {
+    /// A hub over `client`. Must be created inside a tokio runtime's context when subscribed to.
+    pub fn new(client: kube::Client) -> Self {
+        Self {
+            inner: Arc::new(HubInner {
+                client,
+                watches: Mutex::new(Some(HashMap::new())),
+            }),
+        }
+    }
+
+    /// Rows of kind `K` in `scope`: first the current state (`State{syncing}` while listing, or
+    /// a `Reset` of the current rows once synced), then deltas and state changes. The stream ends
+    /// when the hub shuts down (disconnect). Dropping the stream unsubscribes; the watch stops
+    /// with its last subscriber.
+    pub fn subscribe<K>(&self, scope: Scope) -> impl Stream<Item = RowsEvent> + Send + 'static
+    where
+        K: KindSpec,
+        <K::K as Resource>::Scope: ScopeApi,
+    {
+        let scope = if K::NAMESPACED {
+            scope.normalized()
+        } else {
+            Scope::all()
+        };
+        let key: WatchKey = (K::ID, scope.clone());
+        let mut guard = self.inner.watches.lock().unwrap();
+        let Some(watches) = guard.as_mut() else {
+            return subscription::closed();
+        };
+        let entry = watches.entry(key.clone()).or_insert_with(|| {
+            let shared = Arc::new(SharedWatch::new());
+            let task = tokio::spawn(watch::run::<K>(
+                self.inner.client.clone(),
+                scope,
+                shared.clone(),
+            ));
+            Entry {
+                shared,
+                subscribers: 0,
+                task,
+            }
+        });
+        entry.subscribers += 1;
+        let shared = entry.shared.clone();
+        drop(guard);
+        let guard = SubGuard {
+            hub: Arc::downgrade(&self.inner) as Weak<HubInner>,
+            key,
+        };
+        subscription::stream(shared, guard)
+    }
+
+    /// How many shared watches run (for tests and diagnostics).
+    pub fn active_watches(&self) -> usize {
+        self.inner
+            .watches
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map_or(0, HashMap::len)
+    }
+
+    /// Stop every watch; subscribers' streams end. Later subscriptions end at once.
+    pub fn shutdown(&self) {
+        self.inner.shutdown();
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod detail;
 pub mod statefulset;
+pub mod statefulset_detail;
 
 use std::collections::BTreeMap;
 

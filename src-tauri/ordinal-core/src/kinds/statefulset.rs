@@ -21,7 +21,7 @@ impl KindSpec for StatefulSets {
         vec![
             col("name", Align::Start, 220),
             ns,
-            col("status", Align::Start, 150),
+            col("status", Align::Start, 176),
             col("update", Align::Start, 130),
             col("labels", Align::Start, 220),
             col("selector", Align::Start, 180),

@@ -2,4 +2,4 @@
 import type { ItemState } from "./ItemState";
 import type { ObjectRef } from "./ObjectRef";
 
-export type ActionEvent = { "type": "item", index: number, target: ObjectRef, state: ItemState, } | { "type": "finished", batch_id: string, succeeded: number, unchanged: number, failed: number, undo: boolean, };
+export type ActionEvent = { "type": "item", index: number, target: ObjectRef, state: ItemState, } | { "type": "finished", batchId: string, succeeded: number, unchanged: number, failed: number, undo: boolean, };

@@ -1,0 +1,352 @@
+//! The task behind one shared watch: kube-runtime watchers (one per namespace of the scope),
+//! rows by key, coalesced publishing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures::StreamExt;
+use kube::runtime::watcher::{self, Event};
+use kube::Resource;
+use tokio::time::Instant;
+
+use super::subscription::SharedWatch;
+use super::{HubError, RowsEvent, Scope, ScopeApi, WatchState};
+use crate::kinds::{KindSpec, Row};
+
+/// At most one message per frame.
+const FLUSH_EVERY: Duration = Duration::from_millis(16);
+/// Initial lists are paginated.
+const PAGE_SIZE: u32 = 500;
+
+/// Backoff after consecutive failures: 0.5 s doubling to 30 s, with ±25 % jitter.
+fn backoff(attempt: u32) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let base = 500u64
+        .saturating_mul(1 << attempt.saturating_sub(1).min(6))
+        .min(30_000);
+    let rnd = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let jitter = (rnd % (base / 2 + 1)) as i64 - (base / 4) as i64;
+    Duration::from_millis((base as i64 + jitter).max(100) as u64)
+}
+
+/// A kube-runtime watcher that, after any error, waits (exponential backoff with jitter) and
+/// starts over with a fresh paginated list. Every recovery is therefore a relist: the hub then
+/// sends a `Reset` and `Live`, and knows the watch is healthy again even when nothing changes.
+/// A watch stream that merely ends (e.g. the server closed it) is resumed by the watcher itself.
+fn relisting_watcher<T>(
+    api: kube::Api<T>,
+    cfg: watcher::Config,
+) -> impl futures::Stream<Item = Result<Event<T>, watcher::Error>> + Send
+where
+    T: Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
+{
+    type Inner<T> = futures::stream::BoxStream<'static, Result<Event<T>, watcher::Error>>;
+    let state: (Option<Inner<T>>, u32) = (None, 0);
+    futures::stream::unfold(state, move |(mut inner, mut failures)| {
+        let (api, cfg) = (api.clone(), cfg.clone());
+        async move {
+            loop {
+                let stream = match inner.as_mut() {
+                    Some(s) => s,
+                    None => {
+                        if failures > 0 {
+                            tokio::time::sleep(backoff(failures)).await;
+                        }
+                        inner.insert(watcher::watcher(api.clone(), cfg.clone()).boxed())
+                    }
+                };
+                match stream.next().await {
+                    Some(Ok(ev)) => {
+                        if matches!(ev, Event::InitDone) {
+                            failures = 0;
+                        }
+                        return Some((Ok(ev), (inner, failures)));
+                    }
+                    Some(Err(e)) => {
+                        failures += 1;
+                        return Some((Err(e), (None, failures)));
+                    }
+                    None => inner = None,
+                }
+            }
+        }
+    })
+}
+
+/// Per-watcher bookkeeping (one per namespace of the scope, or one for all namespaces).
+#[derive(Default)]
+struct Part {
+    /// Rows of the list in progress (between `Init` and `InitDone`).
+    listing: Option<BTreeMap<String, Row>>,
+    /// Has completed at least one list.
+    synced: bool,
+    /// Keys this watcher owns in the merged rows.
+    keys: BTreeSet<String>,
+    /// Consecutive errors.
+    attempt: u32,
+}
+
+struct Task {
+    shared: Arc<SharedWatch>,
+    parts: Vec<Part>,
+    /// Current rows as the watch knows them (ahead of the snapshot until the next flush).
+    rows: BTreeMap<String, Row>,
+    /// Keys changed since the last flush.
+    dirty: BTreeSet<String>,
+    /// A Reset is due (first sync, or a relist finished).
+    reset_due: bool,
+    /// The state to publish at the next flush, if it changed.
+    state: WatchState,
+    state_dirty: bool,
+    /// When the current outage started (Unix ms).
+    since: Option<i64>,
+}
+
+pub(crate) async fn run<K>(client: kube::Client, scope: Scope, shared: Arc<SharedWatch>)
+where
+    K: KindSpec,
+    <K::K as Resource>::Scope: ScopeApi,
+{
+    let namespaces: Vec<Option<String>> = if scope.namespaces.is_empty() {
+        vec![None]
+    } else {
+        scope.namespaces.iter().cloned().map(Some).collect()
+    };
+    let cfg = watcher::Config::default().page_size(PAGE_SIZE);
+    let streams = namespaces.iter().enumerate().map(|(i, ns)| {
+        let api =
+            <<K::K as Resource>::Scope as ScopeApi>::api::<K::K>(client.clone(), ns.as_deref());
+        relisting_watcher(api, cfg.clone())
+            .map(move |ev| (i, ev))
+            .boxed()
+    });
+    let mut events = futures::stream::select_all(streams);
+    let mut task = Task {
+        shared,
+        parts: namespaces.iter().map(|_| Part::default()).collect(),
+        rows: BTreeMap::new(),
+        dirty: BTreeSet::new(),
+        reset_due: false,
+        state: WatchState::Syncing { loaded: 0 },
+        state_dirty: false,
+        since: None,
+    };
+    let mut last_flush = Instant::now() - FLUSH_EVERY;
+    let mut flush_at: Option<Instant> = None;
+    loop {
+        tokio::select! {
+            ev = events.next() => {
+                let Some((i, ev)) = ev else { break };
+                let urgent = task.handle::<K>(i, ev);
+                if urgent || task.pending() {
+                    flush_at.get_or_insert(last_flush + FLUSH_EVERY);
+                }
+            }
+            _ = sleep_until(flush_at) => {
+                task.flush();
+                last_flush = Instant::now();
+                flush_at = None;
+            }
+        }
+    }
+    task.flush();
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => futures::future::pending().await,
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Same content, ignoring `resourceVersion` (which changes on every write).
+fn same_content(a: &Row, b: &Row) -> bool {
+    a.key == b.key
+        && a.uid == b.uid
+        && a.name == b.name
+        && a.namespace == b.namespace
+        && a.cells == b.cells
+        && a.sort == b.sort
+        && a.facts == b.facts
+}
+
+impl Task {
+    fn pending(&self) -> bool {
+        self.reset_due || self.state_dirty || !self.dirty.is_empty()
+    }
+
+    fn all_synced(&self) -> bool {
+        self.parts.iter().all(|p| p.synced)
+    }
+
+    fn set_state(&mut self, state: WatchState) {
+        if self.state != state {
+            self.state = state;
+            self.state_dirty = true;
+        }
+    }
+
+    /// Apply one watcher event. Returns true when something must be published.
+    fn handle<K: KindSpec>(&mut self, i: usize, ev: Result<Event<K::K>, watcher::Error>) -> bool {
+        let ev = match ev {
+            Ok(ev) => ev,
+            Err(e) => {
+                let part = &mut self.parts[i];
+                part.attempt += 1;
+                let attempt = part.attempt;
+                let error = HubError::from_watcher(&e);
+                tracing::debug!(kind = K::ID, attempt, error = %error, "watch error; retrying with backoff");
+                let since = *self.since.get_or_insert_with(now_ms);
+                self.set_state(WatchState::Reconnecting {
+                    since,
+                    attempt,
+                    error: error.ipc(),
+                });
+                return true;
+            }
+        };
+        match ev {
+            Event::Init => {
+                self.parts[i].listing = Some(BTreeMap::new());
+                if !self.all_synced() || !matches!(self.state, WatchState::Reconnecting { .. }) {
+                    self.set_state(WatchState::Syncing {
+                        loaded: self.loaded(),
+                    });
+                }
+            }
+            Event::InitApply(obj) => {
+                let row = K::row(&obj);
+                if let Some(l) = self.parts[i].listing.as_mut() {
+                    l.insert(row.key.clone(), row);
+                }
+                if !self.all_synced() {
+                    self.set_state(WatchState::Syncing {
+                        loaded: self.loaded(),
+                    });
+                }
+            }
+            Event::InitDone => {
+                let listed = self.parts[i].listing.take().unwrap_or_default();
+                let old = std::mem::take(&mut self.parts[i].keys);
+                for k in &old {
+                    self.rows.remove(k);
+                }
+                self.parts[i].keys = listed.keys().cloned().collect();
+                self.rows.extend(listed);
+                self.parts[i].synced = true;
+                self.parts[i].attempt = 0;
+                if self.all_synced() {
+                    // A Reset carries everything; no delta is needed for what it covers.
+                    self.reset_due = true;
+                    self.dirty.clear();
+                    if self.parts.iter().all(|p| p.attempt == 0) {
+                        self.since = None;
+                        self.set_state(WatchState::Live);
+                    }
+                }
+            }
+            Event::Apply(obj) => {
+                let row = K::row(&obj);
+                self.parts[i].keys.insert(row.key.clone());
+                self.dirty.insert(row.key.clone());
+                self.rows.insert(row.key.clone(), row);
+            }
+            Event::Delete(obj) => {
+                let row = K::row(&obj);
+                self.parts[i].keys.remove(&row.key);
+                self.rows.remove(&row.key);
+                self.dirty.insert(row.key);
+            }
+        }
+        self.pending()
+    }
+
+    fn loaded(&self) -> u32 {
+        let listing: usize = self
+            .parts
+            .iter()
+            .filter_map(|p| p.listing.as_ref())
+            .map(BTreeMap::len)
+            .sum();
+        let synced: usize = self
+            .parts
+            .iter()
+            .filter(|p| p.synced && p.listing.is_none())
+            .map(|p| p.keys.len())
+            .sum();
+        (listing + synced) as u32
+    }
+
+    /// Publish what changed since the last flush: at most one Reset or Delta, and the state.
+    fn flush(&mut self) {
+        let mut snap = self.shared.snap.lock().unwrap();
+        if self.reset_due {
+            self.reset_due = false;
+            snap.rows = self.rows.clone();
+            snap.synced = true;
+            snap.send(RowsEvent::Reset {
+                rows: snap.rows.values().cloned().collect(),
+            });
+        } else if snap.synced && !self.dirty.is_empty() {
+            let mut upserts = Vec::new();
+            let mut deletes = Vec::new();
+            for key in std::mem::take(&mut self.dirty) {
+                match self.rows.get(&key) {
+                    Some(row) => {
+                        let changed = snap
+                            .rows
+                            .get(&key)
+                            .is_none_or(|old| !same_content(old, row));
+                        snap.rows.insert(key, row.clone());
+                        if changed {
+                            upserts.push(row.clone());
+                        }
+                    }
+                    None => {
+                        if snap.rows.remove(&key).is_some() {
+                            deletes.push(key);
+                        }
+                    }
+                }
+            }
+            if !upserts.is_empty() || !deletes.is_empty() {
+                snap.send(RowsEvent::Delta { upserts, deletes });
+            }
+        }
+        self.dirty.clear();
+        if self.state_dirty {
+            self.state_dirty = false;
+            snap.state = self.state.clone();
+            snap.send(RowsEvent::State {
+                state: self.state.clone(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_is_capped() {
+        for _ in 0..50 {
+            let first = backoff(1).as_millis();
+            assert!((375..=625).contains(&first), "{first}");
+            let later = backoff(4).as_millis();
+            assert!((3000..=5000).contains(&later), "{later}");
+            let capped = backoff(40).as_millis();
+            assert!((22_500..=37_500).contains(&capped), "{capped}");
+        }
+    }
+}

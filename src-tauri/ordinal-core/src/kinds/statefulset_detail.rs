@@ -1,0 +1,731 @@
+//! The live StatefulSet detail: reflectors over the set, its pods, claims, Service, PDBs and
+//! events; on any change (at most every 100 ms) the whole [`StatefulSetDetail`] is rebuilt from
+//! the caches and sent if it differs. Pure building is in [`build`], testable without a cluster.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use kube::runtime::{reflector, watcher, WatchStreamExt};
+use kube::Api;
+use tokio::sync::mpsc;
+
+use super::detail::{ConditionView, EventView, Finding, Severity, StatusView};
+use super::statefulset::*;
+use super::Tone;
+use crate::error::{ErrorCode, IpcError};
+
+/// Restarts above which a waiting pod counts as crash-looping.
+const CRASH_LOOP_RESTARTS: i32 = 3;
+/// A pod not Ready for longer than this makes the rollout "stuck".
+const STUCK_AFTER_SECS: i64 = 300;
+const MAX_EVENTS: usize = 100;
+
+/// Everything the detail is built from.
+#[derive(Default)]
+pub struct Inputs {
+    pub sts: Option<StatefulSet>,
+    pub pods: Vec<Pod>,
+    pub claims: Vec<PersistentVolumeClaim>,
+    pub service: Option<Service>,
+    pub pdbs: Vec<PodDisruptionBudget>,
+    pub events: Vec<Event>,
+    pub now: i64,
+}
+
+/// Streams the detail of one StatefulSet. Ends with an `Err(NotFound)` when it is deleted.
+pub fn watch(
+    client: kube::Client,
+    context: String,
+    namespace: String,
+    name: String,
+) -> impl Stream<Item = Result<StatefulSetDetail, IpcError>> + Send + 'static {
+    let (tx, rx) = mpsc::channel(4);
+    let start = Some(run(client, context, namespace, name, tx));
+    futures::stream::unfold((rx, start), |(mut rx, start)| async move {
+        if let Some(t) = start {
+            tokio::spawn(t);
+        }
+        rx.recv().await.map(|ev| (ev, (rx, None)))
+    })
+}
+
+async fn run(
+    client: kube::Client,
+    context: String,
+    ns: String,
+    name: String,
+    tx: mpsc::Sender<Result<StatefulSetDetail, IpcError>>,
+) {
+    let by_name = watcher::Config::default().fields(&format!("metadata.name={name}"));
+    let (sts_r, sts_w) = reflector::store::<StatefulSet>();
+    let (pod_r, pod_w) = reflector::store::<Pod>();
+    let (pvc_r, pvc_w) = reflector::store::<PersistentVolumeClaim>();
+    let (svc_r, svc_w) = reflector::store::<Service>();
+    let (pdb_r, pdb_w) = reflector::store::<PodDisruptionBudget>();
+    let (ev_r, ev_w) = reflector::store::<Event>();
+    let api = |c: &kube::Client| c.clone();
+    // Pods and claims of a StatefulSet are found by name (`<sts>-<ordinal>` / `<tpl>-<sts>-<ordinal>`),
+    // not by selector, so a pod whose labels were edited still shows; the namespace watch is shared.
+    let streams = vec![
+        reflector(
+            sts_w,
+            watcher(Api::<StatefulSet>::namespaced(api(&client), &ns), by_name),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+        reflector(
+            pod_w,
+            watcher(
+                Api::<Pod>::namespaced(api(&client), &ns),
+                Default::default(),
+            ),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+        reflector(
+            pvc_w,
+            watcher(
+                Api::<PersistentVolumeClaim>::namespaced(api(&client), &ns),
+                Default::default(),
+            ),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+        reflector(
+            svc_w,
+            watcher(
+                Api::<Service>::namespaced(api(&client), &ns),
+                Default::default(),
+            ),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+        reflector(
+            pdb_w,
+            watcher(
+                Api::<PodDisruptionBudget>::namespaced(api(&client), &ns),
+                Default::default(),
+            ),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+        reflector(
+            ev_w,
+            watcher(
+                Api::<Event>::namespaced(api(&client), &ns),
+                Default::default(),
+            ),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+    ];
+    let mut changes = futures::stream::select_all(streams);
+    let mut last: Option<StatefulSetDetail> = None;
+    let mut seen = false;
+    loop {
+        tokio::select! {
+            _ = tx.closed() => return,
+            next = changes.next() => if next.is_none() { return },
+        }
+        // fold a burst of events into one rebuild
+        let deadline = tokio::time::sleep(Duration::from_millis(100));
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                _ = &mut deadline => break,
+                next = changes.next() => if next.is_none() { return },
+            }
+        }
+        // the StatefulSet's own list must be complete before "absent" means "deleted"
+        if futures::FutureExt::now_or_never(sts_r.wait_until_ready()).is_none() {
+            continue;
+        }
+        let sts = sts_r.state().into_iter().next().map(|s| (*s).clone());
+        if sts.is_none() {
+            let what = if seen {
+                "no longer exists"
+            } else {
+                "does not exist"
+            };
+            let _ = tx
+                .send(Err(IpcError::new(
+                    ErrorCode::NotFound,
+                    format!("statefulset {ns}/{name} {what}"),
+                )))
+                .await;
+            return;
+        }
+        seen = true;
+        let inputs = Inputs {
+            sts,
+            pods: pod_r.state().iter().map(|p| (**p).clone()).collect(),
+            claims: pvc_r.state().iter().map(|p| (**p).clone()).collect(),
+            service: None,
+            pdbs: pdb_r.state().iter().map(|p| (**p).clone()).collect(),
+            events: ev_r.state().iter().map(|p| (**p).clone()).collect(),
+            now: k8s_openapi::jiff::Timestamp::now().as_second(),
+        };
+        let svc_name = inputs
+            .sts
+            .as_ref()
+            .and_then(|s| s.spec.as_ref())
+            .and_then(|s| s.service_name.clone())
+            .unwrap_or_default();
+        let inputs = Inputs {
+            service: svc_r
+                .state()
+                .iter()
+                .find(|s| s.metadata.name.as_deref() == Some(&svc_name))
+                .map(|s| (**s).clone()),
+            ..inputs
+        };
+        let Some(detail) = build(&context, &inputs) else {
+            continue;
+        };
+        if last.as_ref() != Some(&detail) {
+            last = Some(detail.clone());
+            if tx.send(Ok(detail)).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn ts(t: &Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>) -> i64 {
+    t.as_ref().map(|t| t.0.as_second()).unwrap_or(0)
+}
+
+fn sv<const N: usize>(tone: Tone, key: &str, params: [(&str, String); N]) -> StatusView {
+    StatusView {
+        tone,
+        key: key.into(),
+        params: params
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    }
+}
+
+fn finding<const N: usize>(severity: Severity, key: &str, params: [(&str, String); N]) -> Finding {
+    Finding {
+        severity,
+        key: key.into(),
+        params: params
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    }
+}
+
+fn int_or_string(
+    v: &Option<k8s_openapi::apimachinery::pkg::util::intstr::IntOrString>,
+) -> Option<String> {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    v.as_ref().map(|v| match v {
+        IntOrString::Int(i) => i.to_string(),
+        IntOrString::String(s) => s.clone(),
+    })
+}
+
+fn labels_match(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// One pod's view: phase, readiness, tone and status key, restarts, revision.
+fn pod_view(pod: &Pod, update_revision: &str, now: i64) -> (PodView, Option<Finding>) {
+    let status = pod.status.clone().unwrap_or_default();
+    let phase = status.phase.clone().unwrap_or_else(|| "Unknown".into());
+    let ready = status
+        .conditions
+        .iter()
+        .flatten()
+        .any(|c| c.type_ == "Ready" && c.status == "True");
+    let restarts: i32 = status
+        .container_statuses
+        .iter()
+        .flatten()
+        .map(|c| c.restart_count)
+        .sum();
+    let crash = status.container_statuses.iter().flatten().any(|c| {
+        c.state
+            .as_ref()
+            .and_then(|s| s.waiting.as_ref())
+            .and_then(|w| w.reason.as_deref())
+            == Some("CrashLoopBackOff")
+    });
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let terminating = pod.metadata.deletion_timestamp.is_some();
+    let revision = pod
+        .metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get("controller-revision-hash"))
+        .cloned()
+        .unwrap_or_default();
+    let created = ts(&pod.metadata.creation_timestamp);
+    let status_view = if terminating {
+        sv(Tone::Terminating, "status.terminating", [])
+    } else if crash {
+        sv(
+            Tone::Failed,
+            "status.crashLoop",
+            [("restarts", restarts.to_string())],
+        )
+    } else if ready {
+        sv(Tone::Ok, "status.ready", [])
+    } else if phase == "Running" {
+        sv(Tone::Progressing, "status.notReady", [])
+    } else if phase == "Pending" {
+        sv(Tone::Progressing, "status.pending", [])
+    } else if phase == "Failed" {
+        sv(Tone::Failed, "status.failed", [])
+    } else if phase == "Succeeded" {
+        sv(Tone::Neutral, "status.succeeded", [])
+    } else {
+        sv(Tone::Warning, "status.unknown", [])
+    };
+    let problem = if crash || restarts > CRASH_LOOP_RESTARTS && !ready {
+        Some(finding(
+            Severity::Error,
+            "doctor.crashLoop",
+            [("pod", name.clone()), ("restarts", restarts.to_string())],
+        ))
+    } else if !ready && !terminating && created > 0 && now - created > STUCK_AFTER_SECS {
+        Some(finding(
+            Severity::Warning,
+            "doctor.rolloutStuck",
+            [
+                ("pod", name.clone()),
+                ("minutes", ((now - created) / 60).to_string()),
+            ],
+        ))
+    } else {
+        None
+    };
+    let view = PodView {
+        updated: !revision.is_empty() && revision == update_revision,
+        name,
+        phase,
+        ready,
+        status: status_view,
+        restarts,
+        node: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
+        ip: status.pod_ip.clone(),
+        revision,
+        terminating,
+        created,
+    };
+    (view, problem)
+}
+
+/// Builds the detail view from cached objects (`None` without the StatefulSet).
+pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
+    let sts = inp.sts.as_ref()?;
+    let meta = &sts.metadata;
+    let ns = meta.namespace.clone().unwrap_or_default();
+    let name = meta.name.clone().unwrap_or_default();
+    let spec = sts.spec.clone().unwrap_or_default();
+    let st = sts.status.clone().unwrap_or_default();
+    let replicas = spec.replicas.unwrap_or(1);
+    let row = <StatefulSets as super::KindSpec>::row(sts);
+    let status = match row.cells.get("status") {
+        Some(super::Cell::Status { tone, key, params }) => StatusView {
+            tone: *tone,
+            key: key.clone(),
+            params: params.clone(),
+        },
+        _ => sv(Tone::Neutral, "status.unknown", []),
+    };
+    let update_revision = st.update_revision.clone().unwrap_or_default();
+    let template_labels = spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    let mut findings = Vec::new();
+
+    // governing Service
+    let svc_name = spec.service_name.clone().unwrap_or_default();
+    let service = match &inp.service {
+        Some(svc) => {
+            let sspec = svc.spec.clone().unwrap_or_default();
+            ServiceCheck {
+                name: svc_name.clone(),
+                exists: true,
+                headless: sspec.cluster_ip.as_deref() == Some("None"),
+                selects_pods: sspec
+                    .selector
+                    .as_ref()
+                    .is_some_and(|sel| labels_match(sel, &template_labels)),
+            }
+        }
+        None => ServiceCheck {
+            name: svc_name.clone(),
+            exists: false,
+            headless: false,
+            selects_pods: false,
+        },
+    };
+    if !service.exists {
+        findings.push(finding(
+            Severity::Error,
+            "doctor.serviceMissing",
+            [("service", svc_name.clone())],
+        ));
+    } else if !service.headless {
+        findings.push(finding(
+            Severity::Warning,
+            "doctor.serviceNotHeadless",
+            [("service", svc_name.clone())],
+        ));
+    } else if !service.selects_pods {
+        findings.push(finding(
+            Severity::Warning,
+            "doctor.serviceSelectorMismatch",
+            [("service", svc_name.clone())],
+        ));
+    }
+
+    // rollout
+    let strategy = spec.update_strategy.clone().unwrap_or_default();
+    let strategy_type = strategy
+        .type_
+        .clone()
+        .unwrap_or_else(|| "RollingUpdate".into());
+    let partition = strategy
+        .rolling_update
+        .as_ref()
+        .and_then(|r| r.partition)
+        .unwrap_or(0);
+    let max_unavailable = strategy
+        .rolling_update
+        .as_ref()
+        .and_then(|r| int_or_string(&r.max_unavailable));
+    if strategy_type == "RollingUpdate" && partition > 0 && partition >= replicas && replicas > 0 {
+        findings.push(finding(
+            Severity::Warning,
+            "doctor.partitionBlocks",
+            [
+                ("partition", partition.to_string()),
+                ("replicas", replicas.to_string()),
+            ],
+        ));
+    }
+
+    // ordinals, pods, claims
+    let templates: Vec<ClaimTemplateView> = spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .map(|t| {
+            let s = t.spec.clone().unwrap_or_default();
+            ClaimTemplateView {
+                name: t.metadata.name.clone().unwrap_or_default(),
+                storage_class: s.storage_class_name.clone(),
+                size: s
+                    .resources
+                    .as_ref()
+                    .and_then(|r| r.requests.as_ref())
+                    .and_then(|r| r.get("storage"))
+                    .map(|q| q.0.clone()),
+                access_modes: s.access_modes.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let ordinal_of =
+        |n: &str, prefix: &str| n.strip_prefix(prefix).and_then(|r| r.parse::<i32>().ok());
+    let pod_prefix = format!("{name}-");
+    let pods: BTreeMap<i32, &Pod> = inp
+        .pods
+        .iter()
+        .filter_map(|p| {
+            p.metadata
+                .name
+                .as_deref()
+                .and_then(|n| ordinal_of(n, &pod_prefix))
+                .map(|o| (o, p))
+        })
+        .collect();
+    let mut claims_by_ordinal: BTreeMap<i32, Vec<ClaimView>> = BTreeMap::new();
+    for tpl in &templates {
+        let prefix = format!("{}-{name}-", tpl.name);
+        for c in &inp.claims {
+            let Some(o) = c
+                .metadata
+                .name
+                .as_deref()
+                .and_then(|n| ordinal_of(n, &prefix))
+            else {
+                continue;
+            };
+            let cs = c.status.clone().unwrap_or_default();
+            let cspec = c.spec.clone().unwrap_or_default();
+            let phase = cs.phase.clone().unwrap_or_else(|| "Pending".into());
+            if phase == "Pending" {
+                findings.push(finding(
+                    Severity::Error,
+                    "doctor.pvcPending",
+                    [
+                        ("claim", c.metadata.name.clone().unwrap_or_default()),
+                        (
+                            "storageClass",
+                            cspec.storage_class_name.clone().unwrap_or_default(),
+                        ),
+                    ],
+                ));
+            }
+            claims_by_ordinal.entry(o).or_default().push(ClaimView {
+                name: c.metadata.name.clone().unwrap_or_default(),
+                template: tpl.name.clone(),
+                phase,
+                capacity: cs
+                    .capacity
+                    .as_ref()
+                    .and_then(|c| c.get("storage"))
+                    .map(|q| q.0.clone()),
+                storage_class: cspec.storage_class_name.clone(),
+                volume: cspec.volume_name.clone(),
+            });
+        }
+    }
+    let top = pods
+        .keys()
+        .chain(claims_by_ordinal.keys())
+        .copied()
+        .max()
+        .map_or(replicas, |m| (m + 1).max(replicas));
+    let orphaned = claims_by_ordinal
+        .keys()
+        .filter(|o| **o >= replicas && !pods.contains_key(o))
+        .count();
+    if orphaned > 0 && replicas > 0 {
+        findings.push(finding(
+            Severity::Info,
+            "doctor.orphanedClaims",
+            [("count", orphaned.to_string())],
+        ));
+    }
+    let mut ordinals = Vec::new();
+    for o in 0..top {
+        let pod_name = format!("{name}-{o}");
+        let pod = pods.get(&o).map(|p| {
+            let (view, problem) = pod_view(p, &update_revision, inp.now);
+            findings.extend(problem);
+            view
+        });
+        ordinals.push(OrdinalView {
+            ordinal: o,
+            pod,
+            dns_name: format!("{pod_name}.{svc_name}.{ns}.svc.cluster.local"),
+            claims: claims_by_ordinal.remove(&o).unwrap_or_default(),
+            desired: o < replicas,
+        });
+    }
+
+    // rollout status: what it waits on
+    let updated = st.updated_replicas.unwrap_or(0);
+    let ready = st.ready_replicas.unwrap_or(0);
+    let pending_ordinals: Vec<i32> = if strategy_type == "OnDelete" {
+        ordinals
+            .iter()
+            .filter(|o| o.desired && o.pod.as_ref().is_some_and(|p| !p.updated))
+            .map(|o| o.ordinal)
+            .collect()
+    } else {
+        ordinals
+            .iter()
+            .rev()
+            .filter(|o| {
+                o.desired && o.ordinal >= partition && o.pod.as_ref().is_none_or(|p| !p.updated)
+            })
+            .map(|o| o.ordinal)
+            .collect()
+    };
+    let waiting = ordinals
+        .iter()
+        .find(|o| o.desired && o.pod.as_ref().is_some_and(|p| !p.ready));
+    let rollout_status = if is_rolled_out(sts) && ready >= replicas {
+        sv(Tone::Ok, "rollout.complete", [])
+    } else if let Some(w) = waiting {
+        sv(
+            Tone::Progressing,
+            "rollout.waitingReady",
+            [(
+                "pod",
+                w.pod.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            )],
+        )
+    } else {
+        sv(
+            Tone::Progressing,
+            "status.podsReady",
+            [
+                ("ready", ready.to_string()),
+                ("desired", replicas.to_string()),
+            ],
+        )
+    };
+
+    // PDB covering the pods
+    let pdb = inp.pdbs.iter().find(|p| {
+        p.spec
+            .as_ref()
+            .and_then(|s| s.selector.as_ref())
+            .and_then(|s| s.match_labels.as_ref())
+            .is_some_and(|ml| labels_match(ml, &template_labels))
+    });
+    let pdb = pdb.map(|p| {
+        let s = p.spec.clone().unwrap_or_default();
+        let stt = p.status.clone().unwrap_or_default();
+        PdbSummary {
+            name: p.metadata.name.clone().unwrap_or_default(),
+            min_available: int_or_string(&s.min_available),
+            max_unavailable: int_or_string(&s.max_unavailable),
+            disruptions_allowed: stt.disruptions_allowed,
+            current_healthy: stt.current_healthy,
+            desired_healthy: stt.desired_healthy,
+            expected_pods: stt.expected_pods,
+        }
+    });
+    if let Some(p) = &pdb {
+        let blocks = p.max_unavailable.as_deref() == Some("0")
+            || p.max_unavailable.as_deref() == Some("0%")
+            || p.min_available
+                .as_deref()
+                .and_then(|m| m.parse::<i32>().ok())
+                .is_some_and(|m| m >= replicas && replicas > 0)
+            || p.min_available.as_deref() == Some("100%");
+        if blocks {
+            findings.push(finding(
+                Severity::Warning,
+                "doctor.pdbBlocks",
+                [("pdb", p.name.clone())],
+            ));
+        }
+    }
+
+    // events about the set and its pods, newest first
+    let mut events: Vec<EventView> = inp
+        .events
+        .iter()
+        .filter(|e| {
+            let n = e.involved_object.name.as_deref().unwrap_or("");
+            n == name
+                || n.strip_prefix(&pod_prefix)
+                    .is_some_and(|r| r.parse::<i32>().is_ok())
+        })
+        .map(|e| EventView {
+            uid: e.metadata.uid.clone().unwrap_or_default(),
+            type_: e.type_.clone().unwrap_or_else(|| "Normal".into()),
+            reason: e.reason.clone().unwrap_or_default(),
+            message: e.message.clone().unwrap_or_default(),
+            object: format!(
+                "{}/{}",
+                e.involved_object.kind.as_deref().unwrap_or(""),
+                e.involved_object.name.as_deref().unwrap_or("")
+            ),
+            count: e.count.unwrap_or(1),
+            last_seen: e
+                .last_timestamp
+                .as_ref()
+                .map(|t| t.0.as_second())
+                .or_else(|| e.event_time.as_ref().map(|t| t.0.as_second()))
+                .unwrap_or_else(|| ts(&e.metadata.creation_timestamp)),
+        })
+        .collect();
+    events.sort_by(|a, b| {
+        b.last_seen
+            .cmp(&a.last_seen)
+            .then_with(|| a.uid.cmp(&b.uid))
+    });
+    events.truncate(MAX_EVENTS);
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
+    findings.dedup();
+
+    let retention = spec
+        .persistent_volume_claim_retention_policy
+        .clone()
+        .unwrap_or_default();
+    Some(StatefulSetDetail {
+        context: context.to_string(),
+        namespace: ns,
+        name: name.clone(),
+        uid: meta.uid.clone().unwrap_or_default(),
+        resource_version: meta.resource_version.clone().unwrap_or_default(),
+        created: ts(&meta.creation_timestamp),
+        status,
+        labels: meta.labels.clone().unwrap_or_default(),
+        annotations: meta.annotations.clone().unwrap_or_default(),
+        selector: selector_string(&spec.selector),
+        node_selector: spec
+            .template
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_selector.clone())
+            .unwrap_or_default(),
+        service,
+        rollout: RolloutView {
+            pod_management_policy: spec
+                .pod_management_policy
+                .clone()
+                .unwrap_or_else(|| "OrderedReady".into()),
+            strategy: strategy_type,
+            partition,
+            max_unavailable,
+            current_revision: st.current_revision.clone(),
+            update_revision: st.update_revision.clone(),
+            replicas,
+            ready,
+            updated,
+            current: st.current_replicas.unwrap_or(0),
+            available: st.available_replicas.unwrap_or(0),
+            generation: meta.generation.unwrap_or(0) as i32,
+            observed_generation: st.observed_generation.unwrap_or(0) as i32,
+            status: rollout_status,
+            pending_ordinals,
+        },
+        retention_when_deleted: retention.when_deleted.unwrap_or_else(|| "Retain".into()),
+        retention_when_scaled: retention.when_scaled.unwrap_or_else(|| "Retain".into()),
+        min_ready_seconds: spec.min_ready_seconds.unwrap_or(0),
+        conditions: st
+            .conditions
+            .iter()
+            .flatten()
+            .map(|c| ConditionView {
+                type_: c.type_.clone(),
+                status: c.status.clone(),
+                reason: c.reason.clone(),
+                message: c.message.clone(),
+                last_transition: c.last_transition_time.as_ref().map(|t| t.0.as_second()),
+            })
+            .collect(),
+        owner: meta
+            .owner_references
+            .as_ref()
+            .and_then(|o| o.first())
+            .map(|o| format!("{}/{}", o.kind, o.name)),
+        pdb,
+        hpa: None,
+        claim_templates: templates,
+        ordinals,
+        events,
+        findings,
+        stopped_from: row
+            .facts
+            .get("stoppedFrom")
+            .copied()
+            .filter(|n| *n > 0)
+            .map(|n| n as i32),
+    })
+}

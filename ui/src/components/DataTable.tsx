@@ -1,0 +1,301 @@
+// A generic, virtualised table driven by a kind's column definitions. Only the rows inside the
+// viewport (plus a little overscan) are in the DOM; rows have a fixed height. Selection and the
+// focused row are held by key, so live updates never move them, and the scroll container is
+// never re-created, so they never move the scroll position either.
+import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import type { ColumnDef, Row } from "../api";
+import { useT, useTx } from "../i18n";
+import { Icon } from "./Icon";
+import { CellView } from "./Status";
+
+export const ROW_HEIGHT = 28;
+const OVERSCAN = 8;
+/** Used before layout (and in jsdom, which has no layout). */
+const FALLBACK_VIEWPORT = 600;
+
+export type SortState = { column: string; dir: "asc" | "desc" } | null;
+
+type Props = {
+  columns: ColumnDef[];
+  rows: Row[];
+  selected: ReadonlySet<string>;
+  onSelectedChange: (next: Set<string>) => void;
+  focusedKey: string | null;
+  onFocusKey: (key: string) => void;
+  sort: SortState;
+  onSort: (column: string) => void;
+  onOpen: (row: Row) => void;
+  /** The column whose cell opens the row (rendered as a link). */
+  nameColumn?: string;
+  testId?: string;
+  rowTestId?: string;
+  label: string;
+  /** A kind badge shown before the name (e.g. `SS`). */
+  badge?: string;
+};
+
+export function DataTable({
+  columns,
+  rows,
+  selected,
+  onSelectedChange,
+  focusedKey,
+  onFocusKey,
+  sort,
+  onSort,
+  onOpen,
+  nameColumn = "name",
+  testId,
+  rowTestId,
+  label,
+  badge,
+}: Props) {
+  const t = useT();
+  const tx = useTx();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => setViewport(el.clientHeight > 0 ? el.clientHeight : FALLBACK_VIEWPORT);
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const total = rows.length;
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(total, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const visible = rows.slice(first, last);
+  const focusedIndex = focusedKey === null ? -1 : rows.findIndex((r) => r.key === focusedKey);
+
+  const template = `32px ${columns.map((c, i) => (i === columns.length - 1 ? `minmax(${c.width}px, 1fr)` : `${c.width}px`)).join(" ")}`;
+  const allSelected = total > 0 && rows.every((r) => selected.has(r.key));
+  const someSelected = !allSelected && rows.some((r) => selected.has(r.key));
+  const headerBox = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (headerBox.current) headerBox.current.indeterminate = someSelected;
+  }, [someSelected]);
+
+  const toggle = (key: string) => {
+    const next = new Set(selected);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    onSelectedChange(next);
+  };
+
+  const toggleAll = () => {
+    const next = new Set(selected);
+    if (allSelected) rows.forEach((r) => next.delete(r.key));
+    else rows.forEach((r) => next.add(r.key));
+    onSelectedChange(next);
+  };
+
+  const reveal = (index: number) => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const header = ROW_HEIGHT;
+    const top = index * ROW_HEIGHT;
+    const view = (el.clientHeight || viewport) - header;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + view) el.scrollTop = top + ROW_HEIGHT - view;
+    setScrollTop(el.scrollTop);
+  };
+
+  const moveTo = (index: number) => {
+    if (total === 0) return;
+    const i = Math.max(0, Math.min(total - 1, index));
+    onFocusKey(rows[i]!.key);
+    reveal(i);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
+    const page = Math.max(1, Math.floor(viewport / ROW_HEIGHT) - 1);
+    switch (e.key) {
+      case "ArrowDown":
+      case "j":
+        moveTo(focusedIndex + 1);
+        break;
+      case "ArrowUp":
+      case "k":
+        moveTo(focusedIndex < 0 ? 0 : focusedIndex - 1);
+        break;
+      case "PageDown":
+        moveTo(focusedIndex + page);
+        break;
+      case "PageUp":
+        moveTo(focusedIndex - page);
+        break;
+      case "Home":
+        moveTo(0);
+        break;
+      case "End":
+        moveTo(total - 1);
+        break;
+      case " ":
+        if (focusedIndex >= 0) toggle(rows[focusedIndex]!.key);
+        break;
+      case "Enter":
+        if (focusedIndex >= 0) onOpen(rows[focusedIndex]!);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  return (
+    <div
+      ref={scrollRef}
+      className="vtable"
+      role="grid"
+      aria-label={label}
+      aria-rowcount={total + 1}
+      aria-multiselectable="true"
+      aria-activedescendant={focusedIndex >= 0 ? rowDomId(rows[focusedIndex]!.key) : undefined}
+      tabIndex={0}
+      data-testid={testId}
+      data-total={total}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onKeyDown={onKeyDown}
+    >
+      <div className="vtable__head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+        <span className="vtable__cell vtable__check" role="columnheader">
+          <input
+            ref={headerBox}
+            type="checkbox"
+            checked={allSelected}
+            onChange={toggleAll}
+            aria-label={t("table.selectAll")}
+            data-testid="select-all"
+          />
+        </span>
+        {columns.map((c) => {
+          const active = sort?.column === c.id;
+          return (
+            <span
+              key={c.id}
+              role="columnheader"
+              className={`vtable__cell${c.align === "end" ? " vtable__cell--end" : ""}`}
+              aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}
+            >
+              <button type="button" className="vtable__sort" onClick={() => onSort(c.id)} data-testid={`sort-${c.id}`}>
+                <span className="vtable__title">{tx(c.titleKey)}</span>
+                {active ? <Icon name={sort.dir === "asc" ? "sortAsc" : "sortDesc"} size={12} /> : null}
+              </button>
+            </span>
+          );
+        })}
+      </div>
+      <div className="vtable__body" role="rowgroup" style={{ height: total * ROW_HEIGHT }}>
+        {visible.map((row, i) => (
+          <TableRow
+            key={row.key}
+            row={row}
+            index={first + i}
+            columns={columns}
+            template={template}
+            selected={selected.has(row.key)}
+            focused={row.key === focusedKey}
+            nameColumn={nameColumn}
+            testId={rowTestId}
+            onToggle={toggle}
+            onOpen={onOpen}
+            onFocusKey={onFocusKey}
+            selectLabel={t("table.selectRow", { name: row.name })}
+            badge={badge}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function rowDomId(key: string) {
+  return `row-${key.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
+}
+
+const TableRow = memo(function TableRow({
+  row,
+  index,
+  columns,
+  template,
+  selected,
+  focused,
+  nameColumn,
+  testId,
+  onToggle,
+  onOpen,
+  onFocusKey,
+  selectLabel,
+  badge,
+}: {
+  badge?: string;
+  row: Row;
+  index: number;
+  columns: ColumnDef[];
+  template: string;
+  selected: boolean;
+  focused: boolean;
+  nameColumn: string;
+  testId?: string;
+  onToggle: (key: string) => void;
+  onOpen: (row: Row) => void;
+  onFocusKey: (key: string) => void;
+  selectLabel: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const previous = useRef(row);
+  // Changed cells flash briefly (CSS animation; nothing moves, nothing re-mounts).
+  useLayoutEffect(() => {
+    const before = previous.current;
+    previous.current = row;
+    if (before === row || !ref.current) return;
+    for (const c of columns) {
+      if (JSON.stringify(before.cells[c.id]) === JSON.stringify(row.cells[c.id])) continue;
+      const el = [...ref.current.querySelectorAll<HTMLElement>("[data-col]")].find((e) => e.dataset.col === c.id);
+      if (!el) continue;
+      el.classList.remove("is-changed");
+      void el.offsetWidth;
+      el.classList.add("is-changed");
+    }
+  }, [row, columns]);
+  return (
+    <div
+      ref={ref}
+      id={rowDomId(row.key)}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={`vtable__row${selected ? " is-selected" : ""}${focused ? " is-focused" : ""}`}
+      style={{ top: index * ROW_HEIGHT, gridTemplateColumns: template }}
+      data-testid={testId}
+      data-key={row.key}
+      data-selected={selected ? "true" : "false"}
+      onMouseDown={() => onFocusKey(row.key)}
+    >
+      <span className="vtable__cell vtable__check" role="gridcell">
+        <input type="checkbox" tabIndex={-1} checked={selected} onChange={() => onToggle(row.key)} aria-label={selectLabel} />
+      </span>
+      {columns.map((c) => (
+        <span key={c.id} role="gridcell" className={`vtable__cell${c.align === "end" ? " vtable__cell--end" : ""}`} data-col={c.id}>
+          {c.id === nameColumn ? (
+            <>
+              {badge ? <span className="badge badge--kind" aria-hidden="true">{badge}</span> : null}
+              <button type="button" tabIndex={-1} className="link mono cell-text" onClick={() => onOpen(row)} data-testid="row-name">
+                {row.name}
+              </button>
+            </>
+          ) : (
+            <CellView cell={row.cells[c.id]} testId={c.id === "status" ? "row-status" : undefined} />
+          )}
+        </span>
+      ))}
+    </div>
+  );
+});

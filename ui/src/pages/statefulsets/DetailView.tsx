@@ -1,0 +1,502 @@
+import { useEffect, useState, type ReactNode } from "react";
+import { watchDetail, type ClusterStatus, type IpcError, type OrdinalView, type StatefulSetDetail, type Unsubscribe } from "../../api";
+import { Icon } from "../../components/Icon";
+import { EmptyState, ErrorState, LoadingState } from "../../components/States";
+import { Age, Chips, Status, ToneIcon } from "../../components/Status";
+import { useT, useTx } from "../../i18n";
+import { useBatch } from "../../state/batch";
+import { BatchProgress } from "./BatchProgress";
+
+type Tab = "details" | "pods" | "events";
+const TABS: Tab[] = ["details", "pods", "events"];
+
+export function useDetail(context: string, namespace: string, name: string) {
+  const [detail, setDetail] = useState<StatefulSetDetail | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    setDetail(null);
+    setError(null);
+    let cancelled = false;
+    let unsubscribe: Unsubscribe | null = null;
+    watchDetail(context, namespace, name, (d) => {
+      if (!cancelled) setDetail(d);
+    }).then(
+      (unsub) => {
+        if (cancelled) void unsub();
+        else unsubscribe = unsub;
+      },
+      (e: IpcError) => {
+        if (!cancelled) setError(e);
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (unsubscribe) void unsubscribe();
+    };
+  }, [context, namespace, name, attempt]);
+  return { detail, error, retry: () => setAttempt((n) => n + 1) };
+}
+
+export function DetailView({
+  status,
+  namespace,
+  name,
+  detailState,
+}: {
+  status: ClusterStatus;
+  namespace: string;
+  name: string;
+  detailState: ReturnType<typeof useDetail>;
+}) {
+  const t = useT();
+  const [tab, setTab] = useState<Tab>("details");
+  const { detail, error, retry } = detailState;
+  const scaler = useBatch(status.context, "statefulsets");
+  const sb = scaler.batch;
+  const scaleForbidden =
+    sb !== null && (sb.error?.code === "Forbidden" || sb.items.some((i) => i.state.state === "failed" && i.state.error.code === "Forbidden"));
+
+  if (error) {
+    return error.code === "Forbidden" ? (
+      <EmptyState icon="lock" title={t("sts.forbidden.title")}>
+        <p>{error.message}</p>
+      </EmptyState>
+    ) : error.code === "NotFound" ? (
+      <EmptyState icon="empty" title={t("detail.gone.title")}>
+        <p>{t("detail.gone.body", { name, namespace })}</p>
+      </EmptyState>
+    ) : (
+      <ErrorState error={error} onRetry={retry} />
+    );
+  }
+  if (!detail) return <LoadingState />;
+
+  const tabPanels: Record<Tab, ReactNode> = {
+    details: (
+      <DetailsTab
+        detail={detail}
+        status={status}
+        scaleForbidden={scaleForbidden}
+        onScale={(replicas) => scaler.run({ type: "scale", replicas }, [{ namespace, name }])}
+      />
+    ),
+    pods: <PodsTab ordinals={detail.ordinals} />,
+    events: <EventsTab detail={detail} />,
+  };
+
+  return (
+    <div className="detail" data-testid="sts-detail">
+      <div className="tabs" role="tablist" aria-label={t("detail.tabs")}>
+        {TABS.map((id) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            id={`tab-${id}`}
+            aria-selected={tab === id}
+            aria-controls={`panel-${id}`}
+            tabIndex={tab === id ? 0 : -1}
+            className={`tabs__tab${tab === id ? " is-active" : ""}`}
+            data-testid={`detail-tab-${id}`}
+            onClick={() => setTab(id)}
+            onKeyDown={(e) => {
+              const i = TABS.indexOf(id);
+              if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+                e.preventDefault();
+                const next = TABS[(i + (e.key === "ArrowRight" ? 1 : TABS.length - 1)) % TABS.length]!;
+                setTab(next);
+                document.getElementById(`tab-${next}`)?.focus();
+              }
+            }}
+          >
+            {t(`detail.tab.${id}`)}
+            {id === "pods" ? <span className="tabs__count num">{detail.ordinals.filter((o) => o.pod).length}</span> : null}
+            {id === "events" && detail.events.some((e) => e.type === "Warning") ? <Icon name="warning" className="status--warning" /> : null}
+          </button>
+        ))}
+      </div>
+      {scaler.batch ? <BatchProgress batch={scaler.batch} onRetryFailed={scaler.retryFailed} onUndo={() => void scaler.undo()} onDismiss={scaler.dismiss} readOnly={status.protection === "readOnly"} /> : null}
+      <div className="tabs__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tabPanels[tab]}
+      </div>
+    </div>
+  );
+}
+
+// ---- details ---------------------------------------------------------------------------------
+
+function counts(detail: StatefulSetDetail) {
+  let ready = 0;
+  let notReady = 0;
+  let terminating = 0;
+  for (const o of detail.ordinals) {
+    if (!o.pod) continue;
+    if (o.pod.terminating) terminating++;
+    else if (o.pod.ready) ready++;
+    else notReady++;
+  }
+  return { ready, notReady, terminating };
+}
+
+export function PodRing({ ready, notReady, terminating, desired }: { ready: number; notReady: number; terminating: number; desired: number }) {
+  const t = useT();
+  const total = Math.max(ready + notReady + terminating, desired, 1);
+  const r = 34;
+  const c = 2 * Math.PI * r;
+  const parts = [
+    { n: ready, cls: "ring--ok" },
+    { n: notReady, cls: "ring--warning" },
+    { n: terminating, cls: "ring--terminating" },
+  ];
+  let offset = 0;
+  return (
+    <figure className="ring" data-testid="pod-ring" data-ready={ready} data-not-ready={notReady} data-terminating={terminating}>
+      <svg viewBox="0 0 84 84" width="84" height="84" role="img" aria-label={t("ring.label", { ready, desired })}>
+        <circle cx="42" cy="42" r={r} className="ring__track" />
+        {parts.map((p) => {
+          const len = (p.n / total) * c;
+          const el = p.n > 0 ? <circle key={p.cls} cx="42" cy="42" r={r} className={`ring__seg ${p.cls}`} strokeDasharray={`${len} ${c - len}`} strokeDashoffset={-offset} /> : null;
+          offset += len;
+          return el;
+        })}
+        <text x="42" y="40" textAnchor="middle" className="ring__num">
+          {ready}
+        </text>
+        <text x="42" y="55" textAnchor="middle" className="ring__sub">
+          {t("ring.of", { desired })}
+        </text>
+      </svg>
+      <figcaption className="ring__legend">
+        <span className="status status--ok"><ToneIcon tone="ok" />{t("ring.ready", { count: ready })}</span>
+        <span className="status status--warning"><ToneIcon tone="warning" />{t("ring.notReady", { count: notReady })}</span>
+        <span className="status status--terminating"><ToneIcon tone="terminating" />{t("ring.terminating", { count: terminating })}</span>
+      </figcaption>
+    </figure>
+  );
+}
+
+function Prop({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+function DetailsTab({
+  detail,
+  status,
+  scaleForbidden,
+  onScale,
+}: {
+  detail: StatefulSetDetail;
+  status: ClusterStatus;
+  scaleForbidden: boolean;
+  onScale: (replicas: number) => void;
+}) {
+  const t = useT();
+  const tx = useTx();
+  const ro = detail.rollout;
+  const c = counts(detail);
+  const scaleBlocked =
+    status.protection === "readOnly"
+      ? t("batch.disabled.readOnly")
+      : detail.hpa
+        ? t("detail.scale.hpa", { hpa: detail.hpa })
+        : scaleForbidden
+          ? t("batch.disabled.forbidden")
+          : null;
+  const labels = Object.entries(detail.labels).map(([k, v]) => `${k}=${v}`);
+  const annotations = Object.entries(detail.annotations);
+  const svc = detail.service;
+  const svcOk = svc.exists && svc.headless && svc.selectsPods;
+
+  return (
+    <div className="detail__grid">
+      <section className="panel detail__ring">
+        <PodRing ready={c.ready} notReady={c.notReady} terminating={c.terminating} desired={ro.replicas} />
+        <div className="scale" title={scaleBlocked ?? undefined}>
+          <button type="button" className="btn btn--icon" disabled={!!scaleBlocked || ro.replicas <= 0} onClick={() => onScale(ro.replicas - 1)} aria-label={t("detail.scale.down")} data-testid="scale-down">
+            <Icon name="minus" />
+          </button>
+          <span className="num scale__value" data-testid="replicas">{t("detail.replicas", { count: ro.replicas })}</span>
+          <button type="button" className="btn btn--icon" disabled={!!scaleBlocked} onClick={() => onScale(ro.replicas + 1)} aria-label={t("detail.scale.up")} data-testid="scale-up">
+            <Icon name="plus" />
+          </button>
+        </div>
+        <Status status={detail.status} />
+        {detail.stoppedFrom !== null ? <span className="faint">{t("status.stoppedWas", { was: detail.stoppedFrom })}</span> : null}
+      </section>
+
+      {detail.findings.length > 0 ? (
+        <section className="panel detail__findings" data-testid="findings">
+          <h2 className="panel__title">{t("detail.findings")}</h2>
+          <ul className="findings">
+            {detail.findings.map((f, i) => (
+              <li key={i} className={`finding finding--${f.severity}`} data-severity={f.severity}>
+                <Icon name={f.severity === "error" ? "error" : f.severity === "warning" ? "warning" : "info"} className="status__icon" />
+                <span>{tx(f.key, f.params)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section className="panel">
+        <h2 className="panel__title">{t("detail.overview")}</h2>
+        <dl className="props props--wrap">
+          <Prop label={t("detail.name")}><span className="mono">{detail.name}</span></Prop>
+          <Prop label={t("detail.namespace")}><span className="mono">{detail.namespace}</span></Prop>
+          <Prop label={t("detail.created")}><Age at={detail.created} /></Prop>
+          <Prop label={t("detail.labels")}>{labels.length ? <Chips chips={labels} max={labels.length} /> : t("common.none")}</Prop>
+          <Prop label={t("detail.annotations")}>
+            {annotations.length ? (
+              <ul className="kv">
+                {annotations.map(([k, v]) => (
+                  <li key={k} className="mono" title={v}>
+                    <span className="faint">{k}</span>={v}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              t("common.none")
+            )}
+          </Prop>
+          <Prop label={t("detail.selector")}><span className="mono">{detail.selector || t("common.none")}</span></Prop>
+          <Prop label={t("detail.service")}>
+            <span className="mono">{svc.name}</span>{" "}
+            {svcOk ? (
+              <span className="status status--ok" data-testid="service-check"><ToneIcon tone="ok" />{t("detail.service.ok")}</span>
+            ) : (
+              <span className="status status--warning" data-testid="service-check">
+                <ToneIcon tone="warning" />
+                {!svc.exists ? t("detail.service.missing") : !svc.headless ? t("detail.service.notHeadless") : t("detail.service.noMatch")}
+              </span>
+            )}
+          </Prop>
+          {detail.owner ? <Prop label={t("detail.owner")}><span className="mono">{detail.owner}</span></Prop> : null}
+        </dl>
+      </section>
+
+      <section className="panel">
+        <h2 className="panel__title">{t("detail.rollout")}</h2>
+        <dl className="props props--wrap">
+          <Prop label={t("detail.podManagement")}><span className="mono">{ro.podManagementPolicy}</span></Prop>
+          <Prop label={t("detail.strategy")}>
+            <span className="mono">{ro.strategy}</span>
+            {ro.strategy === "RollingUpdate" ? <span className="faint"> · {t("detail.partition", { partition: ro.partition })}</span> : null}
+            {ro.maxUnavailable ? <span className="faint"> · {t("detail.maxUnavailable", { value: ro.maxUnavailable })}</span> : null}
+          </Prop>
+          <Prop label={t("detail.rolloutStatus")}><Status status={ro.status} /></Prop>
+          <Prop label={t("detail.revisions")}>
+            <span className="mono">{ro.currentRevision ?? t("common.none")}</span>
+            {ro.updateRevision && ro.updateRevision !== ro.currentRevision ? <span className="mono"> → {ro.updateRevision}</span> : null}
+          </Prop>
+          <Prop label={t("detail.replicaCounts")}>
+            <span className="num">{t("detail.replicaCounts.value", { ready: ro.ready, updated: ro.updated, current: ro.current, available: ro.available, replicas: ro.replicas })}</span>
+          </Prop>
+          <Prop label={t("detail.retention")}>
+            {t("detail.retention.value", { whenDeleted: detail.retentionWhenDeleted, whenScaled: detail.retentionWhenScaled })}
+          </Prop>
+          <Prop label={t("detail.pdb")}>
+            {detail.pdb ? (
+              <span>
+                <span className="mono">{detail.pdb.name}</span> ·{" "}
+                {detail.pdb.maxUnavailable !== null
+                  ? t("detail.pdb.maxUnavailable", { max: detail.pdb.maxUnavailable, total: detail.pdb.expectedPods })
+                  : t("detail.pdb.minAvailable", { min: detail.pdb.minAvailable ?? "?", total: detail.pdb.expectedPods })}{" "}
+                <span className="faint">· {t("detail.pdb.allowed", { count: detail.pdb.disruptionsAllowed })}</span>
+              </span>
+            ) : (
+              t("detail.pdb.none")
+            )}
+          </Prop>
+          {detail.claimTemplates.length > 0 ? (
+            <Prop label={t("detail.claimTemplates")}>
+              {detail.claimTemplates.map((c) => (
+                <div key={c.name} className="mono">
+                  {c.name} · {c.size ?? "?"} · {c.storageClass ?? t("common.none")} · {c.accessModes.join(",")}
+                </div>
+              ))}
+            </Prop>
+          ) : null}
+        </dl>
+      </section>
+
+      {detail.conditions.length > 0 ? (
+        <section className="panel">
+          <h2 className="panel__title">{t("detail.conditions")}</h2>
+          <table className="table table--compact">
+            <tbody>
+              {detail.conditions.map((c) => (
+                <tr key={c.type}>
+                  <td className="mono">{c.type}</td>
+                  <td>{c.status}</td>
+                  <td>{c.reason ?? ""}</td>
+                  <td>{c.message ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+// ---- pods ------------------------------------------------------------------------------------
+
+function CopyButton({ text }: { text: string }) {
+  const t = useT();
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="btn btn--icon btn--tiny"
+      aria-label={copied ? t("common.copied") : t("common.copy")}
+      title={copied ? t("common.copied") : t("common.copy")}
+      onClick={() => {
+        void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => {});
+      }}
+    >
+      <Icon name={copied ? "ok" : "copy"} size={14} />
+    </button>
+  );
+}
+
+function PodsTab({ ordinals }: { ordinals: OrdinalView[] }) {
+  const t = useT();
+  if (ordinals.length === 0) {
+    return (
+      <EmptyState icon="statefulset" title={t("pods.none.title")}>
+        <p>{t("pods.none.body")}</p>
+      </EmptyState>
+    );
+  }
+  const sorted = [...ordinals].sort((a, b) => a.ordinal - b.ordinal);
+  return (
+    <div className="table-wrap">
+      <table className="table table--pods">
+        <thead>
+          <tr>
+            <th className="num">#</th>
+            <th>{t("pods.col.name")}</th>
+            <th>{t("pods.col.status")}</th>
+            <th className="num">{t("pods.col.restarts")}</th>
+            <th>{t("pods.col.node")}</th>
+            <th>{t("pods.col.ip")}</th>
+            <th>{t("pods.col.revision")}</th>
+            <th>{t("pods.col.dns")}</th>
+            <th>{t("pods.col.claims")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((o) => {
+            const p = o.pod;
+            return (
+              <tr key={o.ordinal} data-testid="ordinal-row" data-ordinal={o.ordinal} data-missing={p ? undefined : "true"} className={p ? undefined : "is-missing"}>
+                <td className="num">{o.ordinal}</td>
+                <td className="mono">{p ? p.name : <span className="faint">{t("pods.missing.name")}</span>}</td>
+                <td>
+                  {p ? (
+                    <Status status={p.status} />
+                  ) : (
+                    <span className={`status status--${o.desired ? "warning" : "neutral"}`}>
+                      <ToneIcon tone={o.desired ? "warning" : "neutral"} />
+                      {o.desired ? t("pods.missing") : t("pods.notDesired")}
+                    </span>
+                  )}
+                </td>
+                <td className="num">{p ? p.restarts : ""}</td>
+                <td className="mono">{p?.node ?? ""}</td>
+                <td className="mono">{p?.ip ?? ""}</td>
+                <td>
+                  {p ? (
+                    <span className="cell-flex">
+                      <span className="mono">{p.revision}</span>
+                      <span className={`badge${p.updated ? " badge--ok" : ""}`}>{p.updated ? t("pods.updated") : t("pods.current")}</span>
+                    </span>
+                  ) : null}
+                </td>
+                <td>
+                  <span className="cell-flex">
+                    <span className="mono dns" data-testid="dns-name" title={o.dnsName}>{o.dnsName}</span>
+                    <CopyButton text={o.dnsName} />
+                  </span>
+                </td>
+                <td>
+                  {o.claims.length === 0
+                    ? ""
+                    : o.claims.map((c) => (
+                        <div key={c.name} className="claim" data-testid="claim">
+                          <span className="mono">{c.name}</span>{" "}
+                          <span className={`status status--${c.phase === "Bound" ? "ok" : c.phase === "Pending" ? "progressing" : "warning"}`}>
+                            <ToneIcon tone={c.phase === "Bound" ? "ok" : c.phase === "Pending" ? "progressing" : "warning"} />
+                            {c.phase}
+                          </span>{" "}
+                          <span className="faint mono">
+                            {[c.capacity, c.storageClass, c.volume].filter(Boolean).join(" · ")}
+                          </span>
+                        </div>
+                      ))}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+// ---- events ----------------------------------------------------------------------------------
+
+function EventsTab({ detail }: { detail: StatefulSetDetail }) {
+  const t = useT();
+  if (detail.events.length === 0) {
+    return (
+      <EmptyState icon="empty" title={t("events.none.title")}>
+        <p>{t("events.none.body")}</p>
+      </EmptyState>
+    );
+  }
+  const events = [...detail.events].sort((a, b) => b.lastSeen - a.lastSeen);
+  return (
+    <div className="table-wrap">
+      <table className="table table--events">
+        <thead>
+          <tr>
+            <th>{t("events.col.type")}</th>
+            <th>{t("events.col.reason")}</th>
+            <th>{t("events.col.object")}</th>
+            <th>{t("events.col.message")}</th>
+            <th className="num">{t("events.col.count")}</th>
+            <th>{t("events.col.lastSeen")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => {
+            const warn = e.type === "Warning";
+            return (
+              <tr key={e.uid} data-testid="event-row" data-type={e.type} className={warn ? "is-warning" : undefined}>
+                <td>
+                  <span className={`status status--${warn ? "warning" : "neutral"}`}>
+                    <ToneIcon tone={warn ? "warning" : "neutral"} />
+                    {warn ? t("events.warning") : t("events.normal")}
+                  </span>
+                </td>
+                <td>{e.reason}</td>
+                <td className="mono">{e.object}</td>
+                <td className="events__message">{e.message}</td>
+                <td className="num">{e.count}</td>
+                <td><Age at={e.lastSeen} /></td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

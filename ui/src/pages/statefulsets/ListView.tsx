@@ -1,0 +1,235 @@
+import { useEffect, useMemo, useState } from "react";
+import type { Capability, ClusterStatus, KindInfo, ObjectRef, Row } from "../../api";
+import { DataTable, type SortState } from "../../components/DataTable";
+import { Icon, type IconName } from "../../components/Icon";
+import { EmptyState, ErrorState, LoadingState } from "../../components/States";
+import { useT, useTx } from "../../i18n";
+import { filterRows, sortRows } from "../../lib/rows";
+import { parseSelector } from "../../lib/selector";
+import { useBatch } from "../../state/batch";
+import type { RowsState } from "../../state/rows";
+import { BatchProgress } from "./BatchProgress";
+import { DeleteDialog } from "./DeleteDialog";
+
+type BatchKind = "start" | "restart" | "stop" | "delete";
+const BATCH_BUTTONS: { id: BatchKind; icon: IconName; label: `action.${BatchKind}` }[] = [
+  { id: "start", icon: "play", label: "action.start" },
+  { id: "restart", icon: "restart", label: "action.restart" },
+  { id: "stop", icon: "stopped", label: "action.stop" },
+  { id: "delete", icon: "trash", label: "action.delete" },
+];
+
+export function ListView({
+  kind,
+  status,
+  rowsState,
+  multiScope,
+  query,
+  onOpen,
+}: {
+  kind: KindInfo;
+  status: ClusterStatus;
+  rowsState: RowsState & { retry: () => void };
+  multiScope: boolean;
+  query: string;
+  onOpen: (row: Row) => void;
+}) {
+  const t = useT();
+  const tx = useTx();
+  const context = status.context;
+  const [selector, setSelector] = useState("");
+  const [sort, setSort] = useState<SortState>({ column: "name", dir: "asc" });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [focusedKey, setFocusedKey] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<ObjectRef[] | null>(null);
+  const { batch, run, retryFailed, undo, dismiss } = useBatch(context, kind.id);
+
+  const parsed = useMemo(() => parseSelector(selector), [selector]);
+  const requirements = parsed.ok ? parsed.requirements : [];
+  const columns = useMemo(() => kind.columns.filter((c) => !c.multiScopeOnly || multiScope), [kind.columns, multiScope]);
+  const sorted = useMemo(() => sortRows(rowsState.rows, sort), [rowsState.rows, sort]);
+  const visible = useMemo(() => filterRows(sorted, query, requirements), [sorted, query, requirements]);
+
+  // Selection is kept by key, so it survives updates and filtering; actions apply only to the
+  // selected rows the user can see (never to rows a filter hides).
+  const targets: ObjectRef[] = useMemo(
+    () => visible.filter((r) => selected.has(r.key)).map((r) => ({ namespace: r.namespace, name: r.name })),
+    [visible, selected],
+  );
+  const hiddenSelected = useMemo(
+    () => rowsState.rows.reduce((n, r) => n + (selected.has(r.key) ? 1 : 0), 0) - targets.length,
+    [rowsState.rows, selected, targets.length],
+  );
+  const readOnly = status.protection === "readOnly";
+
+  // An action RBAC refused stays disabled (with a tooltip) for this view.
+  const [forbidden, setForbidden] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    if (!batch) return;
+    const refused = batch.error?.code === "Forbidden" || batch.items.some((i) => i.state.state === "failed" && i.state.error.code === "Forbidden");
+    if (refused && !forbidden.has(batch.action.type)) setForbidden((f) => new Set(f).add(batch.action.type));
+  }, [batch, forbidden]);
+
+  const disabledReason = (id: BatchKind): string | null => {
+    if (!kind.capabilities.includes(id as Capability)) return t("batch.disabled.capability");
+    if (readOnly) return t("batch.disabled.readOnly");
+    if (forbidden.has(id)) return t("batch.disabled.forbidden");
+    if (targets.length === 0) return t("batch.disabled.noSelection");
+    return null;
+  };
+
+  const onBatch = (id: BatchKind) => {
+    if (disabledReason(id)) return;
+    if (id === "delete") setDeleting(targets);
+    else run({ type: id }, targets);
+  };
+
+  const onSort = (column: string) =>
+    setSort((s) => (s?.column === column ? { column, dir: s.dir === "asc" ? "desc" : "asc" } : { column, dir: "asc" }));
+
+  let body;
+  if (rowsState.error) {
+    body =
+      rowsState.error.code === "Forbidden" ? (
+        <EmptyState icon="lock" title={t("sts.forbidden.title")}>
+          <p>{t("sts.forbidden.body", { context })}</p>
+          <p className="mono faint">{rowsState.error.message}</p>
+        </EmptyState>
+      ) : (
+        <ErrorState error={rowsState.error} onRetry={rowsState.retry} />
+      );
+  } else if (!rowsState.loaded) {
+    const w = rowsState.watch;
+    body = <LoadingState label={w?.state === "syncing" ? t("sts.syncing", { loaded: w.loaded }) : t("sts.loading")} />;
+  } else if (rowsState.rows.length === 0) {
+    body = (
+      <EmptyState icon="statefulset" title={t("sts.none.title")}>
+        <p>{multiScope ? t("sts.none.bodyAll") : t("sts.none.body")}</p>
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <>
+        <DataTable
+          columns={columns}
+          rows={visible}
+          selected={selected}
+          onSelectedChange={setSelected}
+          focusedKey={focusedKey}
+          onFocusKey={setFocusedKey}
+          sort={sort}
+          onSort={onSort}
+          onOpen={onOpen}
+          testId="sts-table"
+          rowTestId="sts-row"
+          badge={kind.badge}
+          label={t("sts.title")}
+        />
+        {visible.length === 0 ? (
+          <p className="table__empty" data-testid="sts-no-match">
+            {t("sts.noMatch")}
+          </p>
+        ) : null}
+      </>
+    );
+  }
+
+  const w = rowsState.watch;
+  return (
+    <div className="sts-list">
+      <div className="toolbar">
+        <div className="toolbar__actions" role="toolbar" aria-label={t("batch.toolbar")}>
+          {BATCH_BUTTONS.map((b) => {
+            const reason = disabledReason(b.id);
+            return (
+              <span key={b.id} title={reason ?? undefined} className="tooltip-host">
+                <button
+                  type="button"
+                  className={`btn${b.id === "delete" ? " btn--danger-outline" : ""}`}
+                  disabled={reason !== null}
+                  aria-disabled={reason !== null}
+                  onClick={() => onBatch(b.id)}
+                  data-testid={`batch-${b.id}`}
+                >
+                  <Icon name={b.icon} />
+                  {t(b.label)}
+                </button>
+              </span>
+            );
+          })}
+          <span className="toolbar__count num" aria-live="polite">
+            {hiddenSelected > 0
+              ? t("batch.selectedHidden", { count: targets.length, hidden: hiddenSelected })
+              : targets.length > 0
+                ? t("batch.selected", { count: targets.length })
+                : null}
+          </span>
+        </div>
+        <div className="toolbar__filter">
+          <label className="field">
+            <span className="field__label">{t("sts.labelFilter")}</span>
+            <input
+              className={`control mono${parsed.ok ? "" : " control--invalid"}`}
+              data-testid="sts-filter-labels"
+              value={selector}
+              placeholder={t("sts.labelFilter.placeholder")}
+              spellCheck={false}
+              autoComplete="off"
+              autoCapitalize="off"
+              aria-invalid={!parsed.ok}
+              aria-describedby={parsed.ok ? undefined : "selector-error"}
+              onChange={(e) => setSelector(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Escape" && selector) {
+                  e.preventDefault();
+                  e.stopPropagation();
+                  setSelector("");
+                }
+              }}
+            />
+          </label>
+          {parsed.ok ? null : (
+            <span id="selector-error" className="field__error" role="alert" data-testid="sts-filter-error">
+              <Icon name="error" />
+              {tx(parsed.error.key, parsed.error.params)}
+            </span>
+          )}
+        </div>
+        <span className="toolbar__spacer" />
+        {rowsState.loaded ? (
+          <span className="toolbar__count faint num" data-testid="sts-count">
+            {visible.length === rowsState.rows.length
+              ? t("sts.count", { count: rowsState.rows.length })
+              : t("sts.countFiltered", { shown: visible.length, count: rowsState.rows.length })}
+          </span>
+        ) : null}
+        {w?.state === "reconnecting" ? (
+          <span className="status status--warning" data-testid="watch-state" title={w.error.message}>
+            <Icon name="warning" className="status__icon" />
+            {t("watch.reconnecting", { attempt: w.attempt })}
+          </span>
+        ) : w?.state === "live" ? (
+          <span className="status status--ok" data-testid="watch-state">
+            <Icon name="current" className="status__icon" />
+            {t("watch.live")}
+          </span>
+        ) : null}
+      </div>
+      {batch ? <BatchProgress batch={batch} onRetryFailed={retryFailed} onUndo={() => void undo()} onDismiss={dismiss} readOnly={readOnly} /> : null}
+      <div className="sts-list__body">{body}</div>
+      {deleting ? (
+        <DeleteDialog
+          targets={deleting}
+          context={context}
+          protection={status.protection}
+          onCancel={() => setDeleting(null)}
+          onConfirm={(propagation) => {
+            const list = deleting;
+            setDeleting(null);
+            run({ type: "delete", propagation, confirm: "confirmed" }, list);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { connect as connectCmd, watchClusters, type ClusterStatus, type IpcError, type Unsubscribe } from "../api";
+
+export type ClustersState = {
+  /** Connection status by context name (absent: never connected). */
+  statuses: Record<string, ClusterStatus>;
+  /** Why the status stream could not start, if it could not. */
+  liveError: IpcError | null;
+  /** The last `connect` failure per context (the stream usually reports it too). */
+  connectErrors: Record<string, IpcError>;
+  connect: (context: string) => Promise<void>;
+};
+
+const ClustersContext = createContext<ClustersState | null>(null);
+
+export function ClustersProvider({ children }: { children: ReactNode }) {
+  const [statuses, setStatuses] = useState<Record<string, ClusterStatus>>({});
+  const [liveError, setLiveError] = useState<IpcError | null>(null);
+  const [connectErrors, setConnectErrors] = useState<Record<string, IpcError>>({});
+
+  useEffect(() => {
+    let cancelled = false;
+    let unsubscribe: Unsubscribe | null = null;
+    watchClusters((list) => {
+      if (cancelled) return;
+      setStatuses(Object.fromEntries(list.map((s) => [s.context, s])));
+    }).then(
+      (unsub) => {
+        if (cancelled) void unsub();
+        else unsubscribe = unsub;
+      },
+      (e: IpcError) => {
+        if (!cancelled) setLiveError(e);
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (unsubscribe) void unsubscribe();
+    };
+  }, []);
+
+  const connect = useCallback(async (context: string) => {
+    setConnectErrors(({ [context]: _, ...rest }) => rest);
+    setStatuses((m) => ({
+      ...m,
+      [context]: { context, state: "connecting", serverVersion: null, latencyMs: null, message: null, protection: m[context]?.protection ?? "normal" },
+    }));
+    try {
+      const status = await connectCmd(context);
+      setStatuses((m) => ({ ...m, [context]: status }));
+    } catch (e) {
+      const err = e as IpcError;
+      setConnectErrors((m) => ({ ...m, [context]: err }));
+      setStatuses((m) => {
+        const prev = m[context];
+        if (!prev || prev.state !== "connecting") return m;
+        const state = err.code === "Unauthorized" ? "unauthorized" : err.code === "Forbidden" ? "forbidden" : err.code === "Unreachable" ? "unreachable" : "disconnected";
+        return { ...m, [context]: { ...prev, state, message: err.message } };
+      });
+    }
+  }, []);
+
+  const value = useMemo(() => ({ statuses, liveError, connectErrors, connect }), [statuses, liveError, connectErrors, connect]);
+  return <ClustersContext.Provider value={value}>{children}</ClustersContext.Provider>;
+}
+
+export function useClusters(): ClustersState {
+  const v = useContext(ClustersContext);
+  if (!v) throw new Error("useClusters outside ClustersProvider");
+  return v;
+}

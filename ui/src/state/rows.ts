@@ -1,0 +1,76 @@
+// The live rows of one watch_rows stream, applied by key: a delta replaces or removes only the
+// rows it names, so selection, focus and scroll (all held by key elsewhere) survive updates.
+import { useEffect, useState } from "react";
+import { watchRows, type IpcError, type Row, type RowsEvent, type Scope, type Unsubscribe, type WatchState } from "../api";
+
+export class RowStore {
+  private rows = new Map<string, Row>();
+  loaded = false;
+
+  apply(event: RowsEvent): boolean {
+    if (event.type === "reset") {
+      this.rows = new Map(event.rows.map((r) => [r.key, r]));
+      this.loaded = true;
+      return true;
+    }
+    if (event.type === "delta") {
+      for (const key of event.deletes) this.rows.delete(key);
+      for (const row of event.upserts) this.rows.set(row.key, row);
+      return true;
+    }
+    return false;
+  }
+
+  list(): Row[] {
+    return [...this.rows.values()];
+  }
+
+  get(key: string): Row | undefined {
+    return this.rows.get(key);
+  }
+}
+
+export type RowsState = {
+  rows: Row[];
+  /** False until the first reset. */
+  loaded: boolean;
+  watch: WatchState | null;
+  error: IpcError | null;
+};
+
+export function useRows(context: string | null, kind: string, scope: Scope, enabled: boolean): RowsState & { retry: () => void } {
+  const [state, setState] = useState<RowsState>({ rows: [], loaded: false, watch: null, error: null });
+  const [attempt, setAttempt] = useState(0);
+  const scopeKey = scope.namespaces.join(",");
+
+  useEffect(() => {
+    setState({ rows: [], loaded: false, watch: null, error: null });
+    if (!context || !enabled) return;
+    let cancelled = false;
+    let unsubscribe: Unsubscribe | null = null;
+    const store = new RowStore();
+    watchRows(context, kind, { namespaces: scopeKey ? scopeKey.split(",") : [] }, (event) => {
+      if (cancelled) return;
+      if (event.type === "state") {
+        setState((s) => ({ ...s, watch: event.state }));
+      } else if (store.apply(event)) {
+        const rows = store.list();
+        setState((s) => ({ ...s, rows, loaded: true, error: null }));
+      }
+    }).then(
+      (unsub) => {
+        if (cancelled) void unsub();
+        else unsubscribe = unsub;
+      },
+      (e: IpcError) => {
+        if (!cancelled) setState((s) => ({ ...s, error: e }));
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (unsubscribe) void unsubscribe();
+    };
+  }, [context, kind, scopeKey, enabled, attempt]);
+
+  return { ...state, retry: () => setAttempt((n) => n + 1) };
+}
