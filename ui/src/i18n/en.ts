@@ -212,6 +212,7 @@ export const en = {
   "batch.state.failed": "Failed: {code} {message}",
 
   "delete.title": "Delete {count} StatefulSets?",
+  "delete.titleOne": "Delete StatefulSet {name}?",
   "delete.context": "Cluster context",
   "delete.inNamespace": "namespace {namespace}",
   "delete.pvcNote": "PersistentVolumeClaims created from volumeClaimTemplates are kept, unless the StatefulSet's retention policy (whenDeleted: Delete) deletes them.",

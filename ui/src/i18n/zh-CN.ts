@@ -214,6 +214,7 @@ export const zhCN: Catalogue = {
   "batch.state.failed": "失败：{code} {message}",
 
   "delete.title": "删除 {count} 个 StatefulSet？",
+  "delete.titleOne": "删除 StatefulSet {name}？",
   "delete.context": "集群上下文",
   "delete.inNamespace": "命名空间 {namespace}",
   "delete.pvcNote": "由 volumeClaimTemplates 创建的存储卷声明（PVC）会保留，除非 StatefulSet 的保留策略（whenDeleted: Delete）将其删除。",

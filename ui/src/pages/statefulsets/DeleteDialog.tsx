@@ -64,7 +64,7 @@ export function DeleteDialog({
         <div className="dialog__head">
           <h2 id={titleId} className="dialog__title">
             <Icon name="trash" className="danger" />
-            {t("delete.title", { count: targets.length })}
+            {targets.length === 1 ? t("delete.titleOne", { name: targets[0]?.name ?? "" }) : t("delete.title", { count: targets.length })}
           </h2>
         </div>
         <div className={`delete__context${protection === "production" ? " delete__context--production" : ""}`} data-testid="delete-context" data-protection={protection}>

@@ -211,7 +211,7 @@ describe("Chinese", () => {
     expect(within(rowByKey("stream/kafka")).getByTestId("row-status")).toHaveTextContent("1/3 个容器组就绪");
     await user.click(within(rowByKey("db/pg")).getByRole("checkbox"));
     await user.click(screen.getByTestId("batch-delete"));
-    expect(screen.getByTestId("delete-dialog")).toHaveTextContent("删除 1 个 StatefulSet？");
+    expect(screen.getByTestId("delete-dialog")).toHaveTextContent("删除 StatefulSet pg？");
   });
 });
 
