@@ -27,6 +27,7 @@ pub mod secrets;
 pub mod sensitive;
 pub mod session;
 pub mod settings;
+mod task_stream;
 
 pub use error::{ErrorCode, IpcError};
 pub use sensitive::Sensitive;

@@ -201,16 +201,7 @@ pub fn run(
             undo,
         });
     };
-    let mut task = Some(task);
-    Ok(futures::stream::unfold(
-        (rx, task.take()),
-        |(mut rx, start)| async move {
-            if let Some(t) = start {
-                tokio::spawn(t);
-            }
-            rx.recv().await.map(|ev| (ev, (rx, None)))
-        },
-    ))
+    Ok(crate::task_stream::spawn_on_first_poll(rx, task))
 }
 
 /// Restores the replica counts a Stop/Start/Scale batch changed, for every item still at the
@@ -263,16 +254,7 @@ pub fn undo(
             undo: false,
         });
     };
-    let start = Some(task);
-    Ok(futures::stream::unfold(
-        (rx, start),
-        |(mut rx, start)| async move {
-            if let Some(t) = start {
-                tokio::spawn(t);
-            }
-            rx.recv().await.map(|ev| (ev, (rx, None)))
-        },
-    ))
+    Ok(crate::task_stream::spawn_on_first_poll(rx, task))
 }
 
 async fn undo_item(

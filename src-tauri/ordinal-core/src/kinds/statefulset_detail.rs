@@ -44,13 +44,7 @@ pub fn watch(
     name: String,
 ) -> impl Stream<Item = Result<StatefulSetDetail, IpcError>> + Send + 'static {
     let (tx, rx) = mpsc::channel(4);
-    let start = Some(run(client, context, namespace, name, tx));
-    futures::stream::unfold((rx, start), |(mut rx, start)| async move {
-        if let Some(t) = start {
-            tokio::spawn(t);
-        }
-        rx.recv().await.map(|ev| (ev, (rx, None)))
-    })
+    crate::task_stream::spawn_on_first_poll(rx, run(client, context, namespace, name, tx))
 }
 
 async fn run(

@@ -18,13 +18,7 @@ const SETTLE: Duration = Duration::from_millis(120);
 /// stops the file watcher. Nothing starts until the stream is first polled (on a tokio runtime).
 pub fn contexts(sources: Sources) -> impl Stream<Item = ContextList> + Send + 'static {
     let (tx, rx) = mpsc::channel::<ContextList>(4);
-    let start = Some(run(sources, tx));
-    futures::stream::unfold((rx, start), |(mut rx, mut start)| async move {
-        if let Some(task) = start.take() {
-            tokio::spawn(task);
-        }
-        rx.recv().await.map(|item| (item, (rx, None)))
-    })
+    crate::task_stream::spawn_on_first_poll(rx, run(sources, tx))
 }
 
 async fn run(sources: Sources, tx: mpsc::Sender<ContextList>) {
