@@ -42,7 +42,8 @@ fn sources(dir: &Path) -> Sources {
 fn child_loop(dir: &Path) -> ! {
     let mut env = EditEnv::new(dir.join("backups"));
     env.max_backups = 3;
-    let mut i = 0u64;
+    // a fresh range per child, so every round's writes are distinguishable
+    let mut i = fastrand::u64(..1 << 40);
     loop {
         let l = kc::load(&sources(dir));
         kc::set_namespace(&l, &env, "ctx-0", Some(&format!("ns-{i}"))).expect("write");
@@ -105,6 +106,15 @@ fn kill_during_raw_atomic_writes_leaves_old_or_new_file() {
     assert_eq!(seen.len(), 2, "both versions should have been observed");
 }
 
+/// The first context's namespace as the file says now (`None` while it is unreadable).
+fn current_namespace(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let v: Value = serde_saphyr::from_str(&text).ok()?;
+    v["contexts"][0]["context"]["namespace"]
+        .as_str()
+        .map(str::to_string)
+}
+
 #[test]
 fn kill_during_writes_leaves_old_or_new_file() {
     if let Some(dir) = std::env::var_os(CHILD_ENV) {
@@ -129,7 +139,18 @@ fn kill_during_writes_leaves_old_or_new_file() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(150 + fastrand::u64(0..600)));
+        // Wait for the child's first complete write (slow machines take a while to start and
+        // parse 1,500 contexts), then kill it at a random point of the writes that follow.
+        let before = current_namespace(&path);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while current_namespace(&path) == before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "round {round}: the child never wrote"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(fastrand::u64(0..400)));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
         let text = std::fs::read_to_string(&path)
