@@ -13,7 +13,7 @@ use super::journal::{Journal, JournalItem};
 use super::{
     Action, ActionEvent, ActionRequest, ItemState, ObjectRef, Propagation, DELETE_CONFIRMATION,
 };
-use crate::cluster::Protection;
+use crate::cluster::{ClusterError, Protection};
 use crate::error::{Classify, ErrorCode, IpcError};
 use crate::kinds::statefulset::REPLICAS_BEFORE_STOP;
 use crate::kinds::Capability;
@@ -403,20 +403,11 @@ pub fn kube_error(e: &kube::Error, target: &ObjectRef, action: &Action) -> IpcEr
             .unwrap_or_default(),
         target.name
     );
-    match e {
-        kube::Error::Api(status) => {
-            let code = match status.code {
-                401 => ErrorCode::Unauthorized,
-                403 => ErrorCode::Forbidden,
-                404 => ErrorCode::NotFound,
-                409 => ErrorCode::Conflict,
-                410 => ErrorCode::Expired,
-                400 | 422 => ErrorCode::Invalid,
-                _ => ErrorCode::Internal,
-            };
-            IpcError::new(code, status.message.clone())
-                .with_detail(format!("{what}: {} ({})", status.reason, status.code))
-        }
-        other => IpcError::new(ErrorCode::Unreachable, format!("cannot {what}: {other}")),
-    }
+    // the status → ErrorCode table and the next-step hint live in one place: cluster::ClusterError
+    let mut err = ClusterError::from_kube(e).to_ipc();
+    err.detail = Some(match err.detail.take() {
+        Some(reason) => format!("{what}: {reason}"),
+        None => what,
+    });
+    err
 }
