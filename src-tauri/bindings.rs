@@ -15,7 +15,9 @@ macro_rules! export {
 pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     // i64 values that cross IPC are timestamps and counts well inside JS's safe integers.
     let cfg = &Config::new().with_out_dir(dir).with_large_int("number");
-    use ordinal_core::{actions, cluster, hub, kinds, kubeconfig, settings};
+    use ordinal_core::{
+        actions, cluster, contexts, execenv, hub, kinds, kubeconfig, session, settings,
+    };
     export!(cfg;
         ordinal_core::ErrorCode,
         ordinal_core::IpcError,
@@ -31,6 +33,14 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         cluster::ClusterStatus,
         actions::ActionRequest,
         actions::ActionEvent,
+        contexts::ContextEdit,
+        contexts::ImportSource,
+        contexts::ImportRequest,
+        contexts::ImportResult,
+        kubeconfig::ImportPreview,
+        kubeconfig::EditOutcome,
+        execenv::PluginReport,
+        session::ConnectionTest,
     );
     Ok(())
 }

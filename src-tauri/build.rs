@@ -16,6 +16,12 @@ const COMMANDS: &[&str] = &[
     "undo_batch",
     "watch_detail",
     "unwatch",
+    "edit_context",
+    "undo_kubeconfig",
+    "import_preview",
+    "import_contexts",
+    "export_contexts",
+    "test_connection",
 ];
 
 fn main() {

@@ -4,11 +4,13 @@
 use futures::StreamExt;
 use ordinal_core::actions::{ActionEvent, ActionRequest};
 use ordinal_core::cluster::ClusterStatus;
+use ordinal_core::contexts::{ContextEdit, ImportRequest, ImportResult, ImportSource};
 use ordinal_core::error::Classify;
 use ordinal_core::hub::{RowsEvent, Scope};
 use ordinal_core::kinds::statefulset::StatefulSetDetail;
 use ordinal_core::kinds::{self, KindInfo};
-use ordinal_core::kubeconfig::ContextList;
+use ordinal_core::kubeconfig::{ContextList, EditOutcome, ImportPreview};
+use ordinal_core::session::ConnectionTest;
 use ordinal_core::settings::Settings;
 use ordinal_core::IpcError;
 use serde::Serialize;
@@ -46,12 +48,7 @@ pub fn get_settings(state: State<'_, AppState>) -> Result<Settings, IpcError> {
 
 #[tauri::command]
 pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings, IpcError> {
-    state
-        .session
-        .settings
-        .save(&settings)
-        .map_err(|e| e.to_ipc())?;
-    Ok(settings)
+    state.session.set_settings(settings)
 }
 
 #[tauri::command]
@@ -156,6 +153,59 @@ pub async fn undo_batch(
         last = Some(ev);
     }
     last.ok_or_else(|| IpcError::internal("undo finished without a summary"))
+}
+
+/// An offline change to a context (rename, delete, namespace, current, duplicate, secure,
+/// unsecure), refused with `Conflict` when the kubeconfig changed since `revision`.
+#[tauri::command]
+pub async fn edit_context(
+    state: State<'_, AppState>,
+    revision: Option<String>,
+    edit: ContextEdit,
+) -> Result<EditOutcome, IpcError> {
+    state.session.edit_context(revision, edit).await
+}
+
+/// Undoes the last kubeconfig write.
+#[tauri::command]
+pub async fn undo_kubeconfig(state: State<'_, AppState>) -> Result<EditOutcome, IpcError> {
+    state.session.undo_kubeconfig().await
+}
+
+/// What importing a file or pasted YAML would add, and which names clash.
+#[tauri::command]
+pub async fn import_preview(
+    state: State<'_, AppState>,
+    source: ImportSource,
+) -> Result<ImportPreview, IpcError> {
+    state.session.import_preview(source).await
+}
+
+#[tauri::command]
+pub async fn import_contexts(
+    state: State<'_, AppState>,
+    request: ImportRequest,
+) -> Result<ImportResult, IpcError> {
+    state.session.import_contexts(request).await
+}
+
+/// Writes contexts to a new self-contained file (0600); returns its path.
+#[tauri::command]
+pub async fn export_contexts(
+    state: State<'_, AppState>,
+    contexts: Vec<String>,
+    path: String,
+) -> Result<String, IpcError> {
+    state.session.export_contexts(contexts, path).await
+}
+
+/// Runs the context's exec plugin once and connects a throwaway client.
+#[tauri::command]
+pub async fn test_connection(
+    state: State<'_, AppState>,
+    context: String,
+) -> Result<ConnectionTest, IpcError> {
+    state.session.test_connection(&context).await
 }
 
 #[tauri::command]

@@ -58,6 +58,12 @@ fn run_gui() {
             commands::undo_batch,
             commands::watch_detail,
             commands::unwatch,
+            commands::edit_context,
+            commands::undo_kubeconfig,
+            commands::import_preview,
+            commands::import_contexts,
+            commands::export_contexts,
+            commands::test_connection,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Ordinal window");

@@ -99,6 +99,7 @@ pub fn summary(current: bool) -> ContextSummary {
         source_file: String::new(),
         auth_kind: AuthKind::Cert,
         secret_location: SecretLocation::None,
+        exec: None,
     }
 }
 
@@ -124,6 +125,7 @@ mod tests {
             current_context: None,
             problems: vec![],
             sources: vec![],
+            revision: String::new(),
         };
         let l = with_demo(empty);
         assert_eq!(l.current_context.as_deref(), Some(DEMO_CONTEXT));
@@ -136,6 +138,7 @@ mod tests {
             current_context: Some("prod".into()),
             problems: vec![],
             sources: vec![],
+            revision: String::new(),
         });
         assert_eq!(l.current_context.as_deref(), Some("prod"));
         assert_eq!(l.contexts.len(), 2);

@@ -6,8 +6,10 @@
 //! - [`sensitive`]: `Sensitive<T>`, a secret that never prints.
 //! - [`kubeconfig`]: kubeconfig loading, kubectl-exact merging, offline edits with backups.
 //! - [`secrets`]: the OS keyring behind a small store trait.
+//! - [`contexts`]: the Contexts page's operations: checked edits, import, export, secure, test.
+//! - [`execenv`]: exec plugins from a GUI: login-shell PATH, per-context override, preflight.
 //! - [`session`]: the app's core state in one value; every IPC command is one call on it.
-//! - [`settings`]: Ordinal's own settings (language, theme), stored as JSON in the data dir.
+//! - [`settings`]: Ordinal's own settings (language, theme, protection, exec overrides), JSON in the data dir.
 //! - [`cluster`]: connections to clusters (one kube-rs client each), status, the demo cluster.
 //! - [`demo`]: the built-in demo cluster (the simulator, in-process).
 //! - [`hub`]: the watch hub: shared watches per (cluster, kind, scope) kept as compact rows.
@@ -17,8 +19,10 @@
 
 pub mod actions;
 pub mod cluster;
+pub mod contexts;
 pub mod demo;
 pub mod error;
+pub mod execenv;
 pub mod fsutil;
 pub mod hub;
 pub mod kinds;

@@ -8,15 +8,32 @@ use std::sync::Arc;
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::actions::{self, ActionError, ActionEvent, ActionRequest, Journal, RunOptions};
-use crate::cluster::{kube_config_for, ClusterStatus, Clusters, Protection, DEMO_CONTEXT};
+use crate::cluster::{kube_config_with, ClusterStatus, Clusters, Protection, DEMO_CONTEXT};
+use crate::contexts::{ContextAdmin, ContextEdit, ImportRequest, ImportResult, ImportSource};
 use crate::demo::{self, Demo};
 use crate::error::{Classify, ErrorCode, IpcError};
+use crate::execenv::{self, ExecEnv, PluginReport};
 use crate::hub::{RowsEvent, Scope};
 use crate::kinds::statefulset::StatefulSetDetail;
 use crate::kinds::{self, KindSpec};
-use crate::kubeconfig::{self, paths::AppDirs, ContextList, Sources};
-use crate::settings::SettingsStore;
+use crate::kubeconfig::{
+    self, paths::AppDirs, ContextList, EditEnv, EditOutcome, EntryKind, ImportPreview, Loaded,
+    Sources,
+};
+use crate::secrets::{KeyringStore, SecretStore};
+use crate::settings::{Settings, SettingsStore};
+
+/// What "Test connection" found: the exec plugin's run (for exec users) and the server's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionTest {
+    pub plugin: Option<PluginReport>,
+    pub status: ClusterStatus,
+}
 
 pub struct Session {
     pub dirs: AppDirs,
@@ -27,6 +44,9 @@ pub struct Session {
     /// `$KUBECONFIG` as it was when the app started (tests and users set it per process).
     kubeconfig_env: Option<std::ffi::OsString>,
     home: Option<PathBuf>,
+    secrets: Arc<dyn SecretStore>,
+    /// The binary secured contexts run as their credential plugin.
+    ordinal_binary: PathBuf,
 }
 
 fn not_connected(context: &str) -> IpcError {
@@ -36,9 +56,26 @@ fn not_connected(context: &str) -> IpcError {
     )
 }
 
+fn joined<T>(r: Result<Result<T, IpcError>, tokio::task::JoinError>) -> Result<T, IpcError> {
+    r.map_err(|e| IpcError::internal(e.to_string()))?
+}
+
 impl Session {
+    /// A session using the OS keyring and this executable as the credential plugin.
     pub fn new(dirs: AppDirs) -> Self {
+        let binary = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("ordinal"));
+        Self::with_secrets(dirs, Arc::new(KeyringStore::new()), binary)
+    }
+
+    /// A session with another secret store (tests use an in-memory one).
+    pub fn with_secrets(
+        dirs: AppDirs,
+        secrets: Arc<dyn SecretStore>,
+        ordinal_binary: PathBuf,
+    ) -> Self {
         Self {
+            secrets,
+            ordinal_binary,
             settings: SettingsStore::new(dirs.data_dir.join("settings.json")),
             clusters: Clusters::new(),
             demo: Demo::new(dirs.data_dir.join("demo")),
@@ -61,20 +98,129 @@ impl Session {
     /// The merged contexts, with the built-in demo cluster.
     pub async fn context_list(&self) -> ContextList {
         let sources = self.sources();
-        let list = tokio::task::spawn_blocking(move || kubeconfig::load(&sources).context_list())
-            .await
-            .unwrap_or_else(|_| ContextList {
-                contexts: vec![],
-                current_context: None,
-                problems: vec![],
-                sources: vec![],
-            });
+        let settings = self.settings_or_default();
+        let list = tokio::task::spawn_blocking(move || {
+            resolve_execs(kubeconfig::load(&sources).context_list(), &settings)
+        })
+        .await
+        .unwrap_or_else(|_| ContextList {
+            contexts: vec![],
+            current_context: None,
+            problems: vec![],
+            sources: vec![],
+            revision: String::new(),
+        });
         demo::with_demo(list)
     }
 
     /// The context list now and after every change on disk.
     pub fn watch_contexts(&self) -> impl Stream<Item = ContextList> + Send + 'static {
-        kubeconfig::watch::contexts(self.sources()).map(demo::with_demo)
+        let store = self.settings.clone();
+        kubeconfig::watch::contexts(self.sources()).map(move |list| {
+            demo::with_demo(resolve_execs(list, &store.load().unwrap_or_default()))
+        })
+    }
+
+    fn settings_or_default(&self) -> Settings {
+        self.settings.load().unwrap_or_default()
+    }
+
+    /// Saves the settings and applies what changed to live connections (protection levels).
+    pub fn set_settings(&self, settings: Settings) -> Result<Settings, IpcError> {
+        self.settings.save(&settings).map_err(|e| e.to_ipc())?;
+        self.clusters.set_protections(|c| settings.protection_of(c));
+        Ok(settings)
+    }
+
+    fn admin(&self) -> ContextAdmin {
+        ContextAdmin {
+            sources: self.sources(),
+            env: EditEnv::new(self.dirs.backups_dir()),
+            store: self.secrets.clone(),
+            ordinal_binary: self.ordinal_binary.clone(),
+        }
+    }
+
+    /// An offline change to a context, refused when the files changed since `revision`.
+    pub async fn edit_context(
+        &self,
+        revision: Option<String>,
+        edit: ContextEdit,
+    ) -> Result<EditOutcome, IpcError> {
+        let admin = self.admin();
+        joined(tokio::task::spawn_blocking(move || admin.edit(revision.as_deref(), &edit)).await)
+    }
+
+    /// Undoes the last kubeconfig write.
+    pub async fn undo_kubeconfig(&self) -> Result<EditOutcome, IpcError> {
+        let admin = self.admin();
+        joined(tokio::task::spawn_blocking(move || admin.undo()).await)
+    }
+
+    pub async fn import_preview(&self, source: ImportSource) -> Result<ImportPreview, IpcError> {
+        let admin = self.admin();
+        joined(tokio::task::spawn_blocking(move || admin.import_preview(&source)).await)
+    }
+
+    pub async fn import_contexts(&self, request: ImportRequest) -> Result<ImportResult, IpcError> {
+        let admin = self.admin();
+        joined(tokio::task::spawn_blocking(move || admin.import(&request)).await)
+    }
+
+    /// Exports contexts to a new 0600 file; returns its path.
+    pub async fn export_contexts(
+        &self,
+        contexts: Vec<String>,
+        path: String,
+    ) -> Result<String, IpcError> {
+        let admin = self.admin();
+        joined(tokio::task::spawn_blocking(move || admin.export(&contexts, &path)).await)
+    }
+
+    /// The exec environment of a context: the login shell's PATH plus its override.
+    fn exec_env(&self, context: &str) -> ExecEnv {
+        ExecEnv::for_context(self.settings_or_default().exec_overrides.get(context))
+    }
+
+    async fn load(&self) -> Result<Loaded, IpcError> {
+        let sources = self.sources();
+        tokio::task::spawn_blocking(move || kubeconfig::load(&sources))
+            .await
+            .map_err(|e| IpcError::internal(e.to_string()))
+    }
+
+    /// "Test connection": runs the exec plugin once (reporting its exit code, stderr and
+    /// timing) and connects a throwaway client, without touching the app's connections.
+    pub async fn test_connection(&self, context: &str) -> Result<ConnectionTest, IpcError> {
+        let (config, plugin) = if context == DEMO_CONTEXT {
+            (self.demo.config().await.map_err(|e| e.to_ipc())?, None)
+        } else {
+            let loaded = self.load().await?;
+            let env = self.exec_env(context);
+            let user = loaded
+                .entry(EntryKind::Context, context)
+                .and_then(|c| c.get("user").and_then(|u| u.as_str()).map(str::to_string))
+                .and_then(|u| loaded.resolved(EntryKind::User, &u));
+            let plugin = match user {
+                Some(user) => {
+                    let env = env.clone();
+                    tokio::task::spawn_blocking(move || execenv::preflight(&user, &env))
+                        .await
+                        .map_err(|e| IpcError::internal(e.to_string()))?
+                }
+                None => None,
+            };
+            let config = kube_config_with(&loaded, context, Some(&env))
+                .await
+                .map_err(|e| e.to_ipc())?;
+            (config, plugin)
+        };
+        let probe = Clusters::new();
+        let status = probe
+            .connect(context, config, self.protection(context))
+            .await;
+        probe.disconnect(context);
+        Ok(ConnectionTest { plugin, status })
     }
 
     /// Connects one context (the demo cluster starts on its first connect). Failures to reach or
@@ -83,11 +229,8 @@ impl Session {
         let config = if context == DEMO_CONTEXT {
             self.demo.config().await.map_err(|e| e.to_ipc())?
         } else {
-            let sources = self.sources();
-            let loaded = tokio::task::spawn_blocking(move || kubeconfig::load(&sources))
-                .await
-                .map_err(|e| IpcError::internal(e.to_string()))?;
-            kube_config_for(&loaded, context)
+            let loaded = self.load().await?;
+            kube_config_with(&loaded, context, Some(&self.exec_env(context)))
                 .await
                 .map_err(|e| e.to_ipc())?
         };
@@ -101,9 +244,17 @@ impl Session {
         self.clusters.disconnect(context)
     }
 
-    /// Protection level of a context (settings; normal until the settings UI sets one).
-    pub fn protection(&self, _context: &str) -> Protection {
-        Protection::Normal
+    /// Protection level of a context, from Ordinal's settings (normal unless set).
+    pub fn protection(&self, context: &str) -> Protection {
+        self.settings_or_default().protection_of(context)
+    }
+
+    fn run_options(&self, context: &str) -> RunOptions {
+        let settings = self.settings_or_default();
+        RunOptions {
+            protection: settings.protection_of(context),
+            record_annotation: settings.stop_annotation,
+        }
     }
 
     /// Live rows of one kind in one cluster.
@@ -137,10 +288,7 @@ impl Session {
             .clusters
             .client(&request.context)
             .ok_or_else(|| not_connected(&request.context))?;
-        let opts = RunOptions {
-            protection: self.protection(&request.context),
-            ..Default::default()
-        };
+        let opts = self.run_options(&request.context);
         actions::run(client, self.journal.clone(), request, opts)
             .map(StreamExt::boxed)
             .map_err(|e: ActionError| e.to_ipc())
@@ -156,10 +304,7 @@ impl Session {
             .clusters
             .client(context)
             .ok_or_else(|| not_connected(context))?;
-        let opts = RunOptions {
-            protection: self.protection(context),
-            ..Default::default()
-        };
+        let opts = self.run_options(context);
         actions::undo(client, self.journal.clone(), context, batch_id, opts)
             .map(StreamExt::boxed)
             .map_err(|e| e.to_ipc())
@@ -203,4 +348,17 @@ impl Session {
     pub async fn shutdown(&self) {
         self.demo.stop().await;
     }
+}
+
+/// Fills in where each exec plugin resolves with the login shell's PATH and the overrides.
+fn resolve_execs(mut list: ContextList, settings: &Settings) -> ContextList {
+    for c in &mut list.contexts {
+        if let Some(exec) = c.exec.as_mut() {
+            let env = ExecEnv::for_context(settings.exec_overrides.get(&c.name));
+            exec.resolved = env
+                .resolve(&exec.command)
+                .map(|p| p.to_string_lossy().into_owned());
+        }
+    }
+    list
 }

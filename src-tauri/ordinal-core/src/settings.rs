@@ -1,13 +1,16 @@
-//! Ordinal's own settings (never stored in a kubeconfig): language and theme for now.
+//! Ordinal's own settings (never stored in a kubeconfig): language, theme, per-context protection
+//! levels and exec-plugin PATH/env overrides, and the safety switches of imports and batches.
 //!
 //! Stored as JSON in the app's data directory. A missing file means defaults; a corrupt file is
 //! reported (and kept aside as `settings.json.corrupt-<ts>`) instead of being silently replaced.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::cluster::Protection;
 use crate::error::{Classify, ErrorCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -32,11 +35,50 @@ pub enum Theme {
     Dark,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub language: Language,
     pub theme: Theme,
+    /// Protection level per context name; absent means normal.
+    pub protection: BTreeMap<String, Protection>,
+    /// Extra PATH entries and environment for a context's exec credential plugin.
+    pub exec_overrides: BTreeMap<String, ExecOverride>,
+    /// Imports move credentials into the OS keyring unless the user unticks it.
+    pub secure_on_import: bool,
+    /// Stop records the replica count as an annotation on the object (besides the local journal).
+    /// GitOps users turn this off so their controllers see no foreign change.
+    pub stop_annotation: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            language: Language::default(),
+            theme: Theme::default(),
+            protection: BTreeMap::new(),
+            exec_overrides: BTreeMap::new(),
+            secure_on_import: true,
+            stop_annotation: true,
+        }
+    }
+}
+
+impl Settings {
+    /// The protection level of `context` (normal unless set).
+    pub fn protection_of(&self, context: &str) -> Protection {
+        self.protection.get(context).copied().unwrap_or_default()
+    }
+}
+
+/// A context's exec plugin environment, on top of the login shell's PATH.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExecOverride {
+    /// Directories searched first, separated like PATH (`:` on Unix, `;` on Windows).
+    pub path: String,
+    /// Extra environment variables for the plugin.
+    pub env: BTreeMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,10 +169,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SettingsStore::new(dir.path().join("settings.json"));
         assert_eq!(store.load().unwrap(), Settings::default());
-        let s = Settings {
+        let mut s = Settings {
             language: Language::ZhCn,
             theme: Theme::Dark,
+            ..Settings::default()
         };
+        s.protection.insert("prod".into(), Protection::Production);
+        s.exec_overrides.insert(
+            "eks".into(),
+            ExecOverride {
+                path: "/opt/aws/bin".into(),
+                env: BTreeMap::from([("AWS_PROFILE".into(), "ops".into())]),
+            },
+        );
         store.save(&s).unwrap();
         assert_eq!(store.load().unwrap(), s);
         let raw = std::fs::read_to_string(store.path()).unwrap();
@@ -138,6 +189,19 @@ mod tests {
             raw.contains("\"zh-CN\"") && raw.contains("\"dark\""),
             "{raw}"
         );
+        assert_eq!(s.protection_of("prod"), Protection::Production);
+        assert_eq!(s.protection_of("dev"), Protection::Normal);
+    }
+
+    #[test]
+    fn an_old_file_gets_safe_defaults_for_new_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, br#"{"language":"en","theme":"light"}"#).unwrap();
+        let s = SettingsStore::new(&path).load().unwrap();
+        assert_eq!(s.language, Language::En);
+        assert!(s.secure_on_import && s.stop_annotation);
+        assert!(s.protection.is_empty());
     }
 
     #[test]

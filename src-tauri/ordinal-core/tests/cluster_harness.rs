@@ -73,8 +73,14 @@ impl TestCluster {
     }
 
     /// A connected registry with the admin context.
+    /// A registry connected to the test context whose watches stop with their last subscriber.
     pub async fn clusters(&self) -> Arc<Clusters> {
-        let clusters = Clusters::new();
+        self.clusters_with_linger(std::time::Duration::ZERO).await
+    }
+
+    /// Like [`Self::clusters`], with unwatched watches kept for `linger` (as the app does).
+    pub async fn clusters_with_linger(&self, linger: std::time::Duration) -> Arc<Clusters> {
+        let clusters = Clusters::with_watch_linger(linger);
         let st = clusters
             .connect(
                 &self.context,

@@ -283,6 +283,53 @@ async fn two_subscribers_share_one_watch_and_the_last_stops_it() {
 }
 
 #[tokio::test]
+async fn an_unwatched_watch_lingers_so_coming_back_is_instant() {
+    let c = TestCluster::empty().await;
+    let linger = Duration::from_millis(1500);
+    let clusters = c.clusters_with_linger(linger).await;
+    let client = clusters.client(&c.context).unwrap();
+    let ns = TestNamespace::new(&client, "hub-linger").await;
+    let api: Api<StatefulSet> = Api::namespaced(client.clone(), &ns.name);
+    api.create(&PostParams::default(), &sts("a", 0))
+        .await
+        .unwrap();
+    let hub = clusters.hub(&c.context).unwrap();
+    let mut s1 = Box::pin(hub.subscribe::<StatefulSets>(Scope::namespace(&ns.name)));
+    let mut v1 = View::default();
+    v1.until(&mut s1, slow(Duration::from_secs(5)), "reset", |v| v.resets == 1)
+        .await;
+    // The user switches to another cluster: the watch keeps running, and keeps up.
+    drop(s1);
+    assert_eq!(hub.active_watches(), 1, "kept while lingering");
+    api.create(&PostParams::default(), &sts("b", 0))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Coming back: the first message is the current rows at once, not a re-list.
+    let started = Instant::now();
+    let mut s2 = Box::pin(hub.subscribe::<StatefulSets>(Scope::namespace(&ns.name)));
+    let mut v2 = View::default();
+    match tokio::time::timeout(Duration::from_millis(200), s2.next()).await {
+        Ok(Some(ev @ RowsEvent::Reset { .. })) => {
+            eprintln!("resubscribe -> reset in {:?}", started.elapsed());
+            v2.apply(ev);
+            assert!(v2.rows.contains_key(&format!("{}/a", ns.name)));
+        }
+        other => panic!("expected an immediate Reset, got {other:?}"),
+    }
+    // The change made while nobody watched is there (in the Reset or right after it).
+    let b = format!("{}/b", ns.name);
+    v2.until(&mut s2, Duration::from_secs(2), "b", |v| v.rows.contains_key(&b))
+        .await;
+    drop(s2);
+    // After the linger time with nobody watching, it stops.
+    tokio::time::sleep(linger + Duration::from_millis(500)).await;
+    assert_eq!(hub.active_watches(), 0);
+    ns.delete().await;
+}
+
+#[tokio::test]
 async fn unchanged_rows_are_not_sent_again() {
     let c = TestCluster::empty().await;
     let clusters = c.clusters().await;

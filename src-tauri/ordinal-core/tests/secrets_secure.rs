@@ -140,7 +140,7 @@ fn secure_token_moves_it_to_the_store_and_credential_serves_it() {
 }
 
 #[test]
-fn secure_cert_keeps_the_certificate_inline_and_moves_the_key() {
+fn secure_cert_moves_key_and_certificate_to_the_plugin() {
     let (fx, env, store, bin) = setup();
     for ctx in ["cert", "certfile"] {
         let l = fx.load(&["kube/config"]);
@@ -148,15 +148,12 @@ fn secure_cert_keeps_the_certificate_inline_and_moves_the_key() {
         let text = std::fs::read_to_string(fx.path("kube/config")).unwrap();
         if ctx == "cert" {
             assert_eq!(occurrences(&text, &b64(KEY_PEM)), 0);
-            assert_eq!(
-                occurrences(&text, &b64(CERT_PEM)),
-                1,
-                "certificate data stays inline"
-            );
+            // kubectl refuses a certificate without its key, even with an exec plugin set.
+            assert_eq!(occurrences(&text, &b64(CERT_PEM)), 0);
         } else {
             assert!(
-                !text.contains("client.key"),
-                "the key path is gone from the entry"
+                !text.contains("client.key") && !text.contains("client.crt"),
+                "the key and certificate paths are gone from the entry"
             );
         }
         let out: Value =
@@ -165,6 +162,8 @@ fn secure_cert_keeps_the_certificate_inline_and_moves_the_key() {
         assert_eq!(out["status"]["clientCertificateData"], CERT_PEM);
         assert!(out["status"].get("token").is_none());
     }
+    // kubectl accepts the rewritten file.
+    common::assert_same_as_kubectl(&fx, &["kube/config"]);
 }
 
 #[test]

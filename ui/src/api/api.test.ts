@@ -43,8 +43,9 @@ describe("IpcError normalisation", () => {
   it("sends set_settings its argument as { settings }", async () => {
     backend.reset();
     backend.on("set_settings", (a) => a.settings);
-    await setSettings({ language: "zh-CN", theme: "dark" });
-    expect(backend.callsOf("set_settings")[0]?.args).toEqual({ settings: { language: "zh-CN", theme: "dark" } });
+    const s = { language: "zh-CN", theme: "dark", protection: { prod: "production" }, execOverrides: {}, secureOnImport: true, stopAnnotation: false } as const;
+    await setSettings(s);
+    expect(backend.callsOf("set_settings")[0]?.args).toEqual({ settings: s });
   });
 });
 

@@ -19,6 +19,13 @@ import type { RowsEvent } from "./gen/RowsEvent";
 import type { Scope } from "./gen/Scope";
 import type { Settings } from "./gen/Settings";
 import type { StatefulSetDetail } from "./gen/StatefulSetDetail";
+import type { ConnectionTest } from "./gen/ConnectionTest";
+import type { ContextEdit } from "./gen/ContextEdit";
+import type { EditOutcome } from "./gen/EditOutcome";
+import type { ImportPreview } from "./gen/ImportPreview";
+import type { ImportRequest } from "./gen/ImportRequest";
+import type { ImportResult } from "./gen/ImportResult";
+import type { ImportSource } from "./gen/ImportSource";
 
 export type { AppInfo } from "./gen/AppInfo";
 export type { AuthKind } from "./gen/AuthKind";
@@ -31,6 +38,18 @@ export type { Language } from "./gen/Language";
 export type { SecretLocation } from "./gen/SecretLocation";
 export type { Settings } from "./gen/Settings";
 export type { Theme } from "./gen/Theme";
+export type { ConnectionTest } from "./gen/ConnectionTest";
+export type { ContextEdit } from "./gen/ContextEdit";
+export type { EditOutcome } from "./gen/EditOutcome";
+export type { ExecOverride } from "./gen/ExecOverride";
+export type { ExecSummary } from "./gen/ExecSummary";
+export type { ImportItem } from "./gen/ImportItem";
+export type { ImportPreview } from "./gen/ImportPreview";
+export type { ImportRequest } from "./gen/ImportRequest";
+export type { ImportResult } from "./gen/ImportResult";
+export type { ImportSource } from "./gen/ImportSource";
+export type { PluginReport } from "./gen/PluginReport";
+export type { RenameMap } from "./gen/RenameMap";
 
 /** Every `ErrorCode`, checked against the generated union in both directions. */
 const ERROR_CODES = {
@@ -289,4 +308,32 @@ export function runAction(request: ActionRequest, onEvent: (event: BatchEvent) =
 export async function undoBatch(context: string, batchId: string): Promise<BatchEvent | null> {
   const result = await call<ActionEvent | null>("undo_batch", { context, batchId });
   return result && typeof result === "object" && "type" in result ? normaliseActionEvent(result) : null;
+}
+
+/** An offline change to a context; rejects with `Conflict` when the kubeconfig changed since `revision`. */
+export function editContext(revision: string | null, edit: ContextEdit): Promise<EditOutcome> {
+  return call<EditOutcome>("edit_context", { revision, edit });
+}
+
+/** Undoes the last kubeconfig write (rejects with `NotFound` when there is none, `Conflict` when the file changed since). */
+export function undoKubeconfig(): Promise<EditOutcome> {
+  return call<EditOutcome>("undo_kubeconfig");
+}
+
+export function importPreview(source: ImportSource): Promise<ImportPreview> {
+  return call<ImportPreview>("import_preview", { source });
+}
+
+export function importContexts(request: ImportRequest): Promise<ImportResult> {
+  return call<ImportResult>("import_contexts", { request });
+}
+
+/** Writes the contexts to a new 0600 file; resolves with its path. */
+export function exportContexts(contexts: string[], path: string): Promise<string> {
+  return call<string>("export_contexts", { contexts, path });
+}
+
+/** Runs the context's exec plugin once and connects a throwaway client. */
+export function testConnection(context: string): Promise<ConnectionTest> {
+  return call<ConnectionTest>("test_connection", { context });
 }

@@ -1,10 +1,14 @@
-import type { ContextSummary, KubeconfigProblem } from "../api";
+import { useState } from "react";
+import type { ContextSummary, ImportResult, KubeconfigProblem } from "../api";
 import { AuthBadge } from "../components/AuthBadge";
 import { Icon } from "../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
 import { useT } from "../i18n";
 import { useContexts } from "../state/contexts";
 import { PageHeader } from "./PageHeader";
+import { ContextPanel } from "./contexts/ContextPanel";
+import { ImportDialog } from "./contexts/ImportDialog";
+import { useContextEdits } from "./contexts/useContextEdits";
 
 type Props = {
   query: string;
@@ -47,12 +51,40 @@ export function ContextsPage({ query, selected, onSelectContext }: Props) {
   const t = useT();
   const { list, loading, error, liveError, reload, reloading } = useContexts();
   const none = t("common.none");
+  const edits = useContextEdits();
+  const [focused, setFocused] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
+
+  const onImported = (r: ImportResult) => {
+    setImporting(false);
+    void reload();
+    if (r.contexts[0]) setFocused(r.contexts[0]);
+    edits.clear();
+    void edits.run(
+      "import",
+      async () => r,
+      r.secured.length === 0,
+      () =>
+        t("import.done", { contexts: r.contexts.join(", "), secured: r.secured.length ? r.secured.join(", ") : none }) +
+        r.notSecured.map((n) => ` ${n.context}: ${n.reason}`).join(""),
+    );
+  };
 
   const reloadButton = (
-    <button type="button" className="btn" onClick={() => void reload()} disabled={reloading} data-testid="contexts-reload">
-      <Icon name="reload" className={reloading ? "spin" : undefined} />
-      {t("common.reload")}
-    </button>
+    <>
+      <button type="button" className="btn" onClick={() => setImporting(true)} data-testid="contexts-import">
+        <Icon name="plus" />
+        {t("contexts.import")}
+      </button>
+      <button type="button" className="btn" onClick={() => void edits.undo()} disabled={edits.busy !== null} data-testid="contexts-undo">
+        <Icon name="undo" />
+        {t("contexts.undo")}
+      </button>
+      <button type="button" className="btn" onClick={() => void reload()} disabled={reloading} data-testid="contexts-reload">
+        <Icon name="reload" className={reloading ? "spin" : undefined} />
+        {t("common.reload")}
+      </button>
+    </>
   );
 
   const header = (
@@ -84,6 +116,7 @@ export function ContextsPage({ query, selected, onSelectContext }: Props) {
 
   const q = query.trim();
   const rows = list.contexts.filter((c) => matches(c, q));
+  const panelContext = list.contexts.find((c) => c.name === focused) ?? null;
   const noFiles = list.sources.length === 0 && list.contexts.length === 0 && list.problems.length === 0;
   const noContexts = !noFiles && list.contexts.length === 0;
 
@@ -99,6 +132,24 @@ export function ContextsPage({ query, selected, onSelectContext }: Props) {
               {t("contexts.live.unavailable", { message: `${liveError.code}: ${liveError.message}` })}
             </span>
           </p>
+        ) : null}
+
+        {edits.notice ? (
+          <p className="notice notice--ok" role="status" data-testid="contexts-notice">
+            <Icon name="ok" />
+            <span>{edits.notice.message}</span>
+            {edits.notice.undoable ? (
+              <button type="button" className="btn btn--small" onClick={() => void edits.undo()} data-testid="contexts-notice-undo">
+                <Icon name="undo" />
+                {t("contexts.undo")}
+              </button>
+            ) : null}
+          </p>
+        ) : null}
+        {edits.error ? (
+          <div data-testid="contexts-edit-error">
+            <ErrorState error={edits.error} inline />
+          </div>
         ) : null}
 
         {noFiles ? (
@@ -129,7 +180,9 @@ export function ContextsPage({ query, selected, onSelectContext }: Props) {
                     key={c.name}
                     data-testid="contexts-row"
                     data-context={c.name}
-                    className={selected?.name === c.name ? "is-selected" : undefined}
+                    className={[selected?.name === c.name ? "is-selected" : "", focused === c.name ? "is-focused" : ""].join(" ").trim() || undefined}
+                    aria-selected={focused === c.name}
+                    onClick={() => setFocused(c.name)}
                     onDoubleClick={() => onSelectContext(c.name)}
                   >
                     <td className="mono cell--name">
@@ -167,6 +220,14 @@ export function ContextsPage({ query, selected, onSelectContext }: Props) {
             </table>
           </div>
         ) : null}
+
+        {panelContext ? (
+          <ContextPanel key={panelContext.name} context={panelContext} edits={edits} onOpen={onSelectContext} onFocus={setFocused} />
+        ) : list.contexts.length > 0 ? (
+          <p className="faint">{t("contexts.pick")}</p>
+        ) : null}
+
+        {importing ? <ImportDialog onClose={() => setImporting(false)} onImported={onImported} /> : null}
 
         {list.problems.length > 0 ? (
           <section className="panel" aria-labelledby="problems-title">

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ContextList } from "../api";
 import { App } from "../App";
 import { backend } from "../test/fakeTauri";
-import { contextList, ctx, installBackend } from "../test/fixtures";
+import { contextList, ctx, installBackend, settingsWith } from "../test/fixtures";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/fakeTauri"));
 
@@ -191,7 +191,7 @@ describe("settings", () => {
     expect(document.documentElement.lang).toBe("zh-CN");
     await waitFor(() =>
       expect(backend.callsOf("set_settings").map((c) => c.args)).toEqual([
-        { settings: { language: "zh-CN", theme: "light" } },
+        { settings: settingsWith({ language: "zh-CN", theme: "light" }) },
       ]),
     );
   });
@@ -207,7 +207,7 @@ describe("settings", () => {
   });
 
   it("follows the OS language when the setting is system", async () => {
-    installBackend({ settings: { language: "system", theme: "system" } });
+    installBackend({ settings: settingsWith({ language: "system", theme: "system" }) });
     const spy = vi.spyOn(navigator, "languages", "get").mockReturnValue(["zh-CN", "en"]);
     await renderApp();
     await waitFor(() => expect(document.documentElement.lang).toBe("zh-CN"));

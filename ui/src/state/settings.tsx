@@ -1,7 +1,14 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { getSettings, setSettings, type IpcError, type Settings } from "../api";
 
-export const defaultSettings: Settings = { language: "system", theme: "system" };
+export const defaultSettings: Settings = {
+  language: "system",
+  theme: "system",
+  protection: {},
+  execOverrides: {},
+  secureOnImport: true,
+  stopAnnotation: true,
+};
 
 // The last settings the backend returned, kept only so the first frame of the next start is
 // painted in the right theme and language. The backend's copy is the source of truth.
@@ -14,7 +21,7 @@ export function cachedSettings(): Settings {
     const v = JSON.parse(raw) as Partial<Settings>;
     const language = v.language === "en" || v.language === "zh-CN" ? v.language : "system";
     const theme = v.theme === "light" || v.theme === "dark" ? v.theme : "system";
-    return { language, theme };
+    return { ...defaultSettings, language, theme };
   } catch {
     return defaultSettings;
   }

@@ -1,5 +1,11 @@
 import type { AppInfo, ContextList, ContextSummary, Settings } from "../api";
+import { defaultSettings } from "../state/settings";
 import { backend } from "./fakeTauri";
+
+/** Settings with the given fields, the rest at their defaults. */
+export function settingsWith(s: Partial<Settings>): Settings {
+  return { ...defaultSettings, ...s };
+}
 
 export function ctx(name: string, extra: Partial<ContextSummary> = {}): ContextSummary {
   return {
@@ -12,6 +18,7 @@ export function ctx(name: string, extra: Partial<ContextSummary> = {}): ContextS
     sourceFile: "/home/op/.kube/config",
     authKind: "cert",
     secretLocation: "file",
+    exec: null,
     ...extra,
   };
 }
@@ -22,6 +29,7 @@ export function contextList(contexts: ContextSummary[], extra: Partial<ContextLi
     currentContext: contexts.find((c) => c.current)?.name ?? null,
     problems: [],
     sources: contexts.length > 0 ? ["/home/op/.kube/config"] : [],
+    revision: "r1",
     ...extra,
   };
 }
@@ -38,7 +46,7 @@ export const info: AppInfo = {
  * and sends nothing: tests push events through `backend.channelOf("watch_contexts")`.
  */
 export function installBackend(opts: { settings?: Settings; list?: ContextList } = {}) {
-  let settings: Settings = opts.settings ?? { language: "en", theme: "light" };
+  let settings: Settings = opts.settings ?? settingsWith({ language: "en", theme: "light" });
   let nextId = 40;
   backend.reset();
   backend

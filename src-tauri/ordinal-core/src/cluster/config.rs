@@ -6,6 +6,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use serde_json::{json, Value};
 
 use super::ClusterError;
+use crate::execenv::ExecEnv;
 use crate::kubeconfig::{EntryKind, Loaded};
 
 /// TCP connect timeout: a closed port or a dead VPN fails within this.
@@ -20,10 +21,20 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// PodDisruptionBudget) fails at once instead of backing off for minutes; watches have their
 /// own backoff in the hub.
 pub async fn kube_config_for(loaded: &Loaded, context: &str) -> Result<kube::Config, ClusterError> {
+    kube_config_with(loaded, context, None).await
+}
+
+/// [`kube_config_for`], with the context's exec plugin run in `exec` (the login shell's PATH and
+/// the context's override; the command made absolute).
+pub async fn kube_config_with(
+    loaded: &Loaded,
+    context: &str,
+    exec: Option<&ExecEnv>,
+) -> Result<kube::Config, ClusterError> {
     // A process can link several rustls crypto providers (ring for kube, aws-lc-rs via other
     // crates); rustls then refuses to guess. Pick ring once; a no-op when one is already set.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let kc = one_context_kubeconfig(loaded, context)?;
+    let kc = one_context_kubeconfig(loaded, context, exec)?;
     let opts = KubeConfigOptions {
         context: Some(context.to_string()),
         ..Default::default()
@@ -43,6 +54,7 @@ pub async fn kube_config_for(loaded: &Loaded, context: &str) -> Result<kube::Con
 pub(crate) fn one_context_kubeconfig(
     loaded: &Loaded,
     context: &str,
+    exec: Option<&ExecEnv>,
 ) -> Result<Kubeconfig, ClusterError> {
     let missing = |kind: &'static str, name: &str| ClusterError::NotInKubeconfig {
         kind,
@@ -68,9 +80,12 @@ pub(crate) fn one_context_kubeconfig(
         "users": [],
     });
     if let Some(user_name) = field("user").filter(|u| !u.is_empty()) {
-        let user = loaded
+        let mut user = loaded
             .resolved(EntryKind::User, &user_name)
             .ok_or_else(|| missing("user", &user_name))?;
+        if let Some(env) = exec {
+            env.apply(&mut user);
+        }
         doc["users"] = json!([{"name": user_name, "user": user}]);
     }
     serde_json::from_value(doc).map_err(|e| ClusterError::BadKubeconfig {
@@ -120,7 +135,7 @@ contexts:
     #[test]
     fn one_context_document_has_resolved_paths_and_only_that_context() {
         let (dir, l) = loaded(KC);
-        let kc = one_context_kubeconfig(&l, "a").unwrap();
+        let kc = one_context_kubeconfig(&l, "a", None).unwrap();
         assert_eq!(kc.current_context.as_deref(), Some("a"));
         assert_eq!(kc.clusters.len(), 1);
         let cluster = kc.clusters[0].cluster.as_ref().unwrap();
@@ -145,10 +160,10 @@ contexts:
     fn missing_context_or_cluster_is_not_found() {
         let (_dir, l) = loaded(KC);
         assert_eq!(
-            one_context_kubeconfig(&l, "nope").unwrap_err().code(),
+            one_context_kubeconfig(&l, "nope", None).unwrap_err().code(),
             ErrorCode::NotFound
         );
-        let e = one_context_kubeconfig(&l, "orphan").unwrap_err();
+        let e = one_context_kubeconfig(&l, "orphan", None).unwrap_err();
         assert_eq!(e.code(), ErrorCode::NotFound);
         assert!(e.to_string().contains("cluster \"missing\""), "{e}");
     }

@@ -9,7 +9,7 @@ mod error;
 mod registry;
 pub mod types;
 
-pub use config::{kube_config_for, CONNECT_TIMEOUT};
+pub use config::{kube_config_for, kube_config_with, CONNECT_TIMEOUT};
 pub(crate) use error::classify_kube;
 pub use error::ClusterError;
 pub use registry::Clusters;

@@ -17,6 +17,9 @@ struct Conn {
     hub: Option<Hub>,
 }
 
+/// How long a watch nobody looks at keeps running, so coming back to a cluster is instant.
+pub const WATCH_LINGER: Duration = Duration::from_secs(120);
+
 /// How long a `can_i` answer is reused.
 const CAN_I_TTL: Duration = Duration::from_secs(60);
 
@@ -28,6 +31,8 @@ pub struct Clusters {
     conns: Mutex<BTreeMap<String, Conn>>,
     tx: watch::Sender<Vec<ClusterStatus>>,
     can_i_cache: Mutex<HashMap<CanIKey, (bool, Instant)>>,
+    /// How long each hub keeps an unwatched watch running ([`WATCH_LINGER`] by default).
+    linger: Duration,
 }
 
 impl Default for Clusters {
@@ -36,6 +41,7 @@ impl Default for Clusters {
             conns: Mutex::new(BTreeMap::new()),
             tx: watch::Sender::new(Vec::new()),
             can_i_cache: Mutex::new(HashMap::new()),
+            linger: WATCH_LINGER,
         }
     }
 }
@@ -43,6 +49,15 @@ impl Default for Clusters {
 impl Clusters {
     pub fn new() -> Arc<Self> {
         Arc::new(Self::default())
+    }
+
+    /// A registry whose hubs keep unwatched watches for `linger` (zero: stop with the last
+    /// subscriber).
+    pub fn with_watch_linger(linger: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            linger,
+            ..Self::default()
+        })
     }
 
     /// Connect `context` with `config`: build the client, read `/version` (measuring the round
@@ -108,7 +123,7 @@ impl Clusters {
                 status.state = ConnState::Connected;
                 status.server_version = Some(info.git_version);
                 status.latency_ms = Some(latency.as_millis().min(u128::from(u32::MAX)) as u32);
-                let hub = Hub::new(client.clone());
+                let hub = Hub::with_linger(client.clone(), self.linger);
                 self.set(
                     context,
                     Conn {
@@ -160,6 +175,24 @@ impl Clusters {
         }
         self.publish();
         known
+    }
+
+    /// Applies changed protection levels to known connections (and their published statuses).
+    pub fn set_protections(&self, protection_of: impl Fn(&str) -> Protection) {
+        let mut changed = false;
+        {
+            let mut conns = self.conns.lock().unwrap();
+            for (name, c) in conns.iter_mut() {
+                let p = protection_of(name);
+                if c.status.protection != p {
+                    c.status.protection = p;
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.publish();
+        }
     }
 
     /// The client of a connected context.

@@ -9,6 +9,9 @@
 //! - Rows are computed once per object ([`crate::kinds::KindSpec::row`]) and kept in a map by
 //!   key; changes are buffered and flushed at most every 16 ms, skipping rows whose content
 //!   (everything but `resourceVersion`) did not change.
+//! - A watch whose last subscriber left keeps running for the hub's linger time (two minutes
+//!   for connected clusters), so switching clusters or pages and coming back is instant: the
+//!   new subscriber gets the current rows at once, without a re-list.
 
 mod error;
 mod subscription;
@@ -17,6 +20,7 @@ mod watch;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use futures::Stream;
 use kube::Resource;
@@ -61,29 +65,67 @@ type WatchKey = (&'static str, Scope);
 struct Entry {
     shared: Arc<SharedWatch>,
     subscribers: usize,
+    /// Bumped every time the watch loses its last subscriber; a delayed stop only applies to
+    /// the idle period it was scheduled for.
+    idle_epoch: u64,
     task: tokio::task::JoinHandle<()>,
 }
 
 pub(crate) struct HubInner {
     client: kube::Client,
     watches: Mutex<Option<HashMap<WatchKey, Entry>>>,
+    linger: Duration,
 }
 
 impl HubInner {
-    /// One subscriber of `key` went away; the last one stops the watch.
-    pub(crate) fn release(&self, key: &WatchKey) {
+    /// One subscriber of `key` went away; after the last one the watch stops (once it has been
+    /// idle for the linger time).
+    pub(crate) fn release(self: &Arc<Self>, key: &WatchKey) {
         let mut guard = self.watches.lock().unwrap();
         let Some(watches) = guard.as_mut() else {
             return;
         };
-        let last = match watches.get_mut(key) {
+        let epoch = match watches.get_mut(key) {
             Some(e) => {
                 e.subscribers -= 1;
-                e.subscribers == 0
+                if e.subscribers > 0 {
+                    return;
+                }
+                e.idle_epoch += 1;
+                e.idle_epoch
             }
-            None => false,
+            None => return,
         };
-        if last {
+        let runtime = tokio::runtime::Handle::try_current();
+        match runtime {
+            Ok(rt) if !self.linger.is_zero() => {
+                let weak = Arc::downgrade(self);
+                let key = key.clone();
+                let linger = self.linger;
+                rt.spawn(async move {
+                    tokio::time::sleep(linger).await;
+                    if let Some(hub) = weak.upgrade() {
+                        hub.stop_if_idle(&key, epoch);
+                    }
+                });
+            }
+            _ => {
+                if let Some(e) = watches.remove(key) {
+                    stop(e);
+                }
+            }
+        }
+    }
+
+    fn stop_if_idle(&self, key: &WatchKey, epoch: u64) {
+        let mut guard = self.watches.lock().unwrap();
+        let Some(watches) = guard.as_mut() else {
+            return;
+        };
+        if watches
+            .get(key)
+            .is_some_and(|e| e.subscribers == 0 && e.idle_epoch == epoch)
+        {
             if let Some(e) = watches.remove(key) {
                 stop(e);
             }
@@ -116,12 +158,19 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// A hub over `client`. Must be created inside a tokio runtime's context when subscribed to.
+    /// A hub over `client` whose watches stop with their last subscriber. Must be subscribed
+    /// to inside a tokio runtime.
     pub fn new(client: kube::Client) -> Self {
+        Self::with_linger(client, Duration::ZERO)
+    }
+
+    /// A hub whose watches keep running for `linger` after their last subscriber left.
+    pub fn with_linger(client: kube::Client, linger: Duration) -> Self {
         Self {
             inner: Arc::new(HubInner {
                 client,
                 watches: Mutex::new(Some(HashMap::new())),
+                linger,
             }),
         }
     }
@@ -155,6 +204,7 @@ impl Hub {
             Entry {
                 shared,
                 subscribers: 0,
+                idle_epoch: 0,
                 task,
             }
         });

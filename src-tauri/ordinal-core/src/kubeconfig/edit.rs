@@ -88,6 +88,9 @@ pub(crate) struct Txn<'a> {
     loaded: &'a Loaded,
     docs: BTreeMap<usize, Map<String, Value>>,
     new_files: Vec<(PathBuf, Map<String, Value>)>,
+    /// Keep a backup and an undo entry (off for writes that move secrets: a backup would keep
+    /// the secret on disk, and undoing would leave a keyring item behind or missing).
+    undoable: bool,
 }
 
 impl<'a> Txn<'a> {
@@ -96,6 +99,7 @@ impl<'a> Txn<'a> {
             loaded,
             docs: BTreeMap::new(),
             new_files: Vec::new(),
+            undoable: true,
         }
     }
 
@@ -203,12 +207,17 @@ impl<'a> Txn<'a> {
                 file: f.display(),
                 message: e.to_string(),
             })?;
-            let backup = backup_path(env, &f.path);
-            write_private(&backup, &old).map_err(|e| write_err(&backup, e))?;
+            let backup = if self.undoable {
+                let backup = backup_path(env, &f.path);
+                write_private(&backup, &old).map_err(|e| write_err(&backup, e))?;
+                Some(backup)
+            } else {
+                None
+            };
             fsio::atomic_write(&f.path, &bytes).map_err(|e| write_err(&f.path, e))?;
             group.files.push(UndoFile {
                 path: f.path.clone(),
-                backup: Some(backup),
+                backup,
                 written_hash: fsio::hash(&bytes),
             });
             written.push(f.display());
@@ -226,9 +235,16 @@ impl<'a> Txn<'a> {
             });
             written.push(path.display().to_string());
         }
-        // 3. Undo log and pruning.
+        // 3. Undo log and pruning. A write without undo also ends the undo history of its files:
+        // their earlier entries could only restore a state from before it.
         let mut log = read_log(env);
-        log.groups.push(group);
+        if self.undoable {
+            log.groups.push(group);
+        } else {
+            let touched: Vec<&PathBuf> = group.files.iter().map(|f| &f.path).collect();
+            log.groups
+                .retain(|g| !g.files.iter().any(|f| touched.contains(&&f.path)));
+        }
         prune(env, &mut log);
         write_log(env, &log)?;
         Ok(EditOutcome {
@@ -304,6 +320,44 @@ fn prune(env: &EditEnv, log: &mut UndoLog) {
             .iter()
             .all(|f| f.backup.as_ref().is_none_or(|b| b.exists()))
     });
+}
+
+/// Deletes every backup whose bytes contain one of `needles` (secrets just moved to the
+/// keyring), with the undo entries that needed them. Returns how many backups were removed.
+pub fn scrub_backups(env: &EditEnv, needles: &[&str]) -> usize {
+    let needles: Vec<&[u8]> = needles
+        .iter()
+        .filter(|n| n.len() >= 4)
+        .map(|n| n.as_bytes())
+        .collect();
+    if needles.is_empty() {
+        return 0;
+    }
+    let mut removed = 0;
+    for entry in fs::read_dir(&env.backups_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let p = entry.path();
+        if p.extension().is_none_or(|x| x != "bak") {
+            continue;
+        }
+        let Ok(bytes) = fs::read(&p) else { continue };
+        if needles
+            .iter()
+            .any(|n| bytes.windows(n.len()).any(|w| w == *n))
+            && fs::remove_file(&p).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        let mut log = read_log(env);
+        prune(env, &mut log);
+        let _ = write_log(env, &log);
+    }
+    removed
 }
 
 /// Restores the last recorded write. Fails with `Conflict` if any file it wrote has changed since.
@@ -796,6 +850,7 @@ fn inline(body: &mut Value, path_key: &str, data_key: &str) -> Result<()> {
 }
 
 /// Replaces a user entry's body in its file (used by `secrets` to secure/unsecure a context).
+/// Without backup or undo entry: the reverse is unsecure/secure, never a file restore.
 pub fn replace_user_body(
     loaded: &Loaded,
     env: &EditEnv,
@@ -804,6 +859,7 @@ pub fn replace_user_body(
     description: &str,
 ) -> Result<EditOutcome> {
     let mut txn = Txn::new(loaded);
+    txn.undoable = false;
     let item = txn.item_mut(EntryKind::User, user)?;
     item.insert("user".into(), body);
     txn.commit(env, description)

@@ -24,7 +24,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::fsio;
-use super::{AuthKind, ContextList, ContextSummary, EntryKind, KubeconfigProblem, SecretLocation};
+use super::{
+    AuthKind, ContextList, ContextSummary, EntryKind, ExecSummary, KubeconfigProblem,
+    SecretLocation,
+};
 
 /// Where kubeconfig files come from. Tests build this by hand so they never touch the real home.
 #[derive(Debug, Clone, Default)]
@@ -594,6 +597,8 @@ impl Loaded {
                     .entry(EntryKind::User, &user)
                     .cloned()
                     .unwrap_or(Value::Null);
+                let exec =
+                    exec_summary(&self.resolved(EntryKind::User, &user).unwrap_or(Value::Null));
                 ContextSummary {
                     name: name.clone(),
                     cluster,
@@ -607,6 +612,7 @@ impl Loaded {
                         .unwrap_or_default(),
                     auth_kind: auth_kind(&user_body),
                     secret_location: secret_location(&user_body),
+                    exec,
                 }
             })
             .collect();
@@ -615,8 +621,37 @@ impl Loaded {
             current_context: current.map(str::to_string),
             problems: self.problems.clone(),
             sources: self.sources.clone(),
+            revision: self.revision(),
         }
     }
+
+    /// A digest of every loaded file's path and content hash, and of the missing ones.
+    pub fn revision(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for s in &self.sources {
+            h.update(s.as_bytes());
+            h.update([0]);
+        }
+        for f in &self.files {
+            h.update(f.path.to_string_lossy().as_bytes());
+            h.update([0]);
+            h.update(f.hash.as_bytes());
+            h.update([0]);
+        }
+        let d = h.finalize();
+        d.iter().take(12).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+fn exec_summary(user: &Value) -> Option<ExecSummary> {
+    let exec = user.get("exec").filter(|e| e.is_object())?;
+    Some(ExecSummary {
+        command: str_field(exec, "command").unwrap_or("").to_string(),
+        resolved: None,
+        interactive_mode: str_field(exec, "interactiveMode").map(str::to_string),
+        ordinal: is_ordinal_exec(user),
+    })
 }
 
 pub(crate) fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {

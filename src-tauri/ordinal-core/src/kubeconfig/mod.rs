@@ -45,6 +45,23 @@ pub struct ContextSummary {
     pub source_file: String,
     pub auth_kind: AuthKind,
     pub secret_location: SecretLocation,
+    /// The exec credential plugin, when the user has one.
+    pub exec: Option<ExecSummary>,
+}
+
+/// A user's exec credential plugin as the Contexts page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecSummary {
+    /// `exec.command` as written (relative paths already resolved against the file).
+    pub command: String,
+    /// The binary that will run: found with the login shell's PATH plus the context's override
+    /// (filled in by the session; `None` when not found).
+    pub resolved: Option<String>,
+    /// `exec.interactiveMode` (`Never`, `IfAvailable`, `Always`), when set.
+    pub interactive_mode: Option<String>,
+    /// Ordinal's own `ordinal credential` plugin (a context secured in the keyring).
+    pub ordinal: bool,
 }
 
 /// How the context's user authenticates.
@@ -91,6 +108,9 @@ pub struct ContextList {
     pub problems: Vec<KubeconfigProblem>,
     /// Every file considered, in precedence order (including missing ones).
     pub sources: Vec<String>,
+    /// Changes whenever any source file's content changes: writes carry the revision the user
+    /// saw, and are refused (code `Conflict`) when the files changed since.
+    pub revision: String,
 }
 
 /// Errors of the kubeconfig module. Messages never contain credential bytes.

@@ -71,6 +71,15 @@ pub trait SecretStore: Send + Sync {
     ) -> Result<(), SecretsError>;
     /// Deletes the item; `Ok(false)` if there was none.
     fn delete(&self, service: &str, account: &str) -> Result<bool, SecretsError>;
+
+    /// Proves the store can be written now (not locked, reachable) by writing and deleting a
+    /// probe item. Call before a change that must not half-happen without the keyring.
+    fn probe(&self) -> Result<(), SecretsError> {
+        let account = "ordinal-probe";
+        self.set(SERVICE, account, &Sensitive::new("probe".into()))?;
+        self.delete(SERVICE, account)?;
+        Ok(())
+    }
 }
 
 /// An in-memory store for tests. Can be switched to "unavailable" to test error paths.

@@ -3,8 +3,9 @@
 //!
 //! What moves: `token`, `client-key-data` (or the contents of the `client-key` file), and an
 //! `auth-provider` (whose `id-token`/`access-token` is served as the bearer token; Ordinal does
-//! not refresh it). `client-certificate-data` stays inline (it is public). Basic auth cannot be
-//! served by an exec plugin, so a user with a password is refused. The keyring item (service
+//! not refresh it). The client certificate moves with its key: the plugin serves both, and
+//! kubectl rejects a certificate without a key even when an exec plugin is set. Basic auth cannot
+//! be served by an exec plugin, so a user with a password is refused. The keyring item (service
 //! [`SERVICE`], account = the context name written in the exec args) holds the original user
 //! entry, so [`unsecure_context`] restores it exactly.
 
@@ -162,12 +163,25 @@ pub fn secure_context(
         cert_data,
         key_data,
     };
+    // Every form the secret takes in a kubeconfig, to scrub older backups afterwards.
+    let mut needles: Vec<String> = Vec::new();
+    needles.extend(nonempty(&original, "token").map(str::to_string));
+    needles.extend(nonempty(&original, "client-key-data").map(str::to_string));
+    needles.extend(auth_token.clone());
+    if let Some(cfg) = original.get("auth-provider").and_then(|a| a.get("config")) {
+        needles.extend(nonempty(cfg, "refresh-token").map(str::to_string));
+    }
     let blob = Sensitive::new(serde_json::to_string(&stored).expect("plain data"));
     store.set(SERVICE, &account, &blob)?;
 
     let mut body: Map<String, Value> = original.as_object().cloned().unwrap_or_default();
+    // The certificate goes too: the plugin serves it with the key, and client-go refuses a user
+    // with a certificate but no key even when an exec plugin is set ("client-key-data or
+    // client-key must be specified").
     for k in [
         "token",
+        "client-certificate",
+        "client-certificate-data",
         "client-key",
         "client-key-data",
         "username",
@@ -193,7 +207,11 @@ pub fn secure_context(
         Value::Object(body),
         &format!("secure context {context}"),
     ) {
-        Ok(o) => Ok(o),
+        Ok(o) => {
+            let refs: Vec<&str> = needles.iter().map(String::as_str).collect();
+            crate::kubeconfig::edit::scrub_backups(env, &refs);
+            Ok(o)
+        }
         Err(e) => {
             // The kubeconfig still holds the secret: do not leave a stray keyring item.
             let _ = store.delete(SERVICE, &account);

@@ -9,4 +9,9 @@ export type ContextList = { contexts: Array<ContextSummary>, currentContext: str
 /**
  * Every file considered, in precedence order (including missing ones).
  */
-sources: Array<string>, };
+sources: Array<string>, 
+/**
+ * Changes whenever any source file's content changes: writes carry the revision the user
+ * saw, and are refused (code `Conflict`) when the files changed since.
+ */
+revision: string, };

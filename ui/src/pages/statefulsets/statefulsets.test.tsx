@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActionEvent, ClusterStatus, ContextList, Protection, Row, RowsEvent, StatefulSetDetail } from "../../api";
 import { App } from "../../App";
 import { backend } from "../../test/fakeTauri";
-import { contextList, ctx } from "../../test/fixtures";
+import { contextList, ctx, settingsWith } from "../../test/fixtures";
 import { detail, installStsBackend, row, status } from "../../test/sts";
 
 vi.mock("@tauri-apps/api/core", () => import("../../test/fakeTauri"));
@@ -29,7 +29,7 @@ function rowByKey(key: string): HTMLElement {
 
 /** Renders the app connected to prod-eu with the given rows. */
 async function connected(rows: Row[], protection: Protection = "normal", language: "en" | "zh-CN" = "en") {
-  installStsBackend({ language, theme: "light" });
+  installStsBackend(settingsWith({ language, theme: "light" }));
   render(<App />);
   await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
   act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
