@@ -322,3 +322,194 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
     app.screenshot("list-zh").await;
     app.close().await;
 }
+
+async fn click(app: &support::App, testid: &str) {
+    app.find(&format!("[data-testid={testid}]"))
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+}
+
+/// Contexts, offline and online: import the simulator's kubeconfig from a file (preview, secure
+/// on import), find no secret left in Ordinal's files, run "Test connection" through the
+/// `ordinal credential` plugin, mark the context production, then connect it and the demo
+/// cluster and switch between them, the second visit served without a reconnect.
+/// Needs the keyring (scripts/test runs the suite inside a D-Bus session with gnome-keyring).
+#[tokio::test]
+#[ignore = "drives the real window; run with -- --ignored"]
+async fn contexts_import_secure_test_and_switch_clusters() {
+    let sim = ordinal_sim::Simulator::start(ordinal_sim::SimConfig {
+        seed: ordinal_sim::Seed::Demo,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let launch = Launch::new("contexts");
+    let home = launch.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let to_import = launch.path("downloads-sim.yaml");
+    sim.write_kubeconfig(&to_import).unwrap();
+    let secrets = [sim.viewer_token()];
+    let key_b64: String = {
+        let yaml = std::fs::read_to_string(&to_import).unwrap();
+        let line = yaml
+            .lines()
+            .find(|l| l.trim_start().starts_with("client-key-data:"))
+            .unwrap();
+        line.split(':').nth(1).unwrap().trim().to_string()
+    };
+    let user_kubeconfig = launch.path("kubeconfig");
+    std::fs::write(&user_kubeconfig, kubeconfig_with(&["prod-eu"])).unwrap();
+    let app = launch
+        .env("HOME", home.display().to_string())
+        .env("KUBECONFIG", user_kubeconfig.display().to_string())
+        .start()
+        .await;
+
+    // Import from a file: preview, then secure on import (the default).
+    click(&app, "nav-contexts").await;
+    click(&app, "contexts-import").await;
+    app.find("[data-testid=import-path]")
+        .await
+        .send_keys(&to_import.display().to_string())
+        .await
+        .unwrap();
+    click(&app, "import-preview").await;
+    app.wait_js(
+        "preview lists 3 contexts, 1 cluster, 3 users",
+        "document.querySelectorAll('[data-testid=import-item]').length === 7",
+    )
+    .await;
+    assert_eq!(
+        app.js("return document.querySelector('[data-testid=import-secure]').checked")
+            .await,
+        true
+    );
+    app.screenshot("import-preview").await;
+    click(&app, "import-apply").await;
+    app.wait_js(
+        "imported and secured",
+        "document.querySelector('[data-testid=contexts-notice]')?.textContent.includes('ordinal-sim-viewer')",
+    )
+    .await;
+    app.wait_js(
+        "the imported contexts are listed, secrets in the keyring",
+        "[...document.querySelectorAll('[data-testid=contexts-row]')].filter(r => r.dataset.context.startsWith('ordinal-sim-') && r.textContent.includes('Keyring')).length === 2",
+    )
+    .await;
+    app.screenshot("imported").await;
+
+    // No byte of the secrets anywhere in Ordinal's data directory (managed file, backups, logs).
+    let data = app.dir.path().join("data");
+    let hits = files_containing(&data, &[secrets[0].as_str(), key_b64.as_str()]);
+    assert!(hits.is_empty(), "secret bytes found: {hits:?}");
+
+    // Test connection runs the credential plugin (Ordinal itself) and reaches the server.
+    app.js("document.querySelector('[data-testid=contexts-row][data-context=ordinal-sim-admin]').click(); return true").await;
+    app.wait_js(
+        "panel",
+        "document.querySelector('[data-testid=context-panel]')?.dataset.context === 'ordinal-sim-admin'",
+    )
+    .await;
+    assert_eq!(
+        app.js("return document.querySelector('[data-testid=ctx-secret]').dataset.secret")
+            .await,
+        "keyring"
+    );
+    click(&app, "ctx-test").await;
+    app.wait_js(
+        "test connection connected",
+        "document.querySelector('[data-testid=ctx-test-result]')?.dataset.state === 'connected'",
+    )
+    .await;
+    click(&app, "ctx-protection-production").await;
+    app.wait_js(
+        "production frame",
+        "document.querySelector('[data-testid=context-panel]')?.dataset.protection === 'production'",
+    )
+    .await;
+    app.screenshot("context-panel-tested-production").await;
+
+    // Connect the imported cluster.
+    click(&app, "ctx-open").await;
+    click(&app, "connect-button").await;
+    app.wait_js(
+        "sim rows",
+        "document.querySelectorAll('[data-testid=sts-row]').length >= 8",
+    )
+    .await;
+    app.wait_js(
+        "connected, production",
+        "(() => { const c = document.querySelector('[data-testid=connection-status]'); return c && c.textContent.includes('Connected') && c.textContent.includes('Production') && document.querySelector('[data-testid=main]').dataset.protection === 'production'; })()",
+    )
+    .await;
+    app.screenshot("sim-connected").await;
+
+    // Switch to the demo cluster and connect it too.
+    app.js("document.querySelector('[data-testid=context-item][data-context=\"ordinal:demo\"] button').click(); return true").await;
+    click(&app, "connect-button").await;
+    app.wait_js(
+        "demo rows",
+        "document.querySelector('[data-testid=connection-status]')?.textContent.includes('Connected') && document.querySelectorAll('[data-testid=sts-row]').length >= 8",
+    )
+    .await;
+    // Make the two clusters differ, to see which one is shown.
+    let client = kube::Client::try_from(
+        ordinal_core::cluster::kube_config_for(
+            &ordinal_core::kubeconfig::load(&ordinal_core::kubeconfig::Sources {
+                kubeconfig_env: Some(to_import.clone().into_os_string()),
+                home: None,
+                managed_dir: None,
+            }),
+            "ordinal-sim-admin",
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    let sts: kube::Api<k8s_openapi::api::apps::v1::StatefulSet> =
+        kube::Api::namespaced(client, "db");
+    sts.delete("mongo", &Default::default()).await.unwrap();
+    app.screenshot("demo-connected").await;
+
+    // Back to the imported cluster: no connect button, rows at once, and the delete made while
+    // it was not shown is there.
+    let faults = sim.faults();
+    let before = faults.request_count();
+    app.js("document.querySelector('[data-testid=context-item][data-context=ordinal-sim-admin] button').click(); return true").await;
+    app.wait_js(
+        "sim rows again, without mongo",
+        "document.querySelectorAll('[data-testid=sts-row]').length >= 7 && !document.querySelector('[data-testid=sts-row][data-key=\"db/mongo\"]') && !document.querySelector('[data-testid=connect-button]')",
+    )
+    .await;
+    let requests = faults.request_count() - before;
+    assert!(
+        requests <= 2,
+        "switching back re-listed or reconnected: {requests} requests"
+    );
+    app.screenshot("switched-back").await;
+    app.close().await;
+    sim.shutdown().await;
+}
+
+/// Files under `dir` whose bytes contain any of `needles`.
+fn files_containing(dir: &std::path::Path, needles: &[&str]) -> Vec<String> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                for n in needles {
+                    if bytes.windows(n.len()).any(|w| w == n.as_bytes()) {
+                        hits.push(p.display().to_string());
+                    }
+                }
+            }
+        }
+    }
+    hits
+}

@@ -296,8 +296,10 @@ async fn an_unwatched_watch_lingers_so_coming_back_is_instant() {
     let hub = clusters.hub(&c.context).unwrap();
     let mut s1 = Box::pin(hub.subscribe::<StatefulSets>(Scope::namespace(&ns.name)));
     let mut v1 = View::default();
-    v1.until(&mut s1, slow(Duration::from_secs(5)), "reset", |v| v.resets == 1)
-        .await;
+    v1.until(&mut s1, slow(Duration::from_secs(5)), "reset", |v| {
+        v.resets == 1
+    })
+    .await;
     // The user switches to another cluster: the watch keeps running, and keeps up.
     drop(s1);
     assert_eq!(hub.active_watches(), 1, "kept while lingering");
@@ -320,8 +322,10 @@ async fn an_unwatched_watch_lingers_so_coming_back_is_instant() {
     }
     // The change made while nobody watched is there (in the Reset or right after it).
     let b = format!("{}/b", ns.name);
-    v2.until(&mut s2, Duration::from_secs(2), "b", |v| v.rows.contains_key(&b))
-        .await;
+    v2.until(&mut s2, Duration::from_secs(2), "b", |v| {
+        v.rows.contains_key(&b)
+    })
+    .await;
     drop(s2);
     // After the linger time with nobody watching, it stops.
     tokio::time::sleep(linger + Duration::from_millis(500)).await;

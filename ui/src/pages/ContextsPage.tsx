@@ -4,6 +4,7 @@ import { AuthBadge } from "../components/AuthBadge";
 import { Icon } from "../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
 import { useT } from "../i18n";
+import { contextLabel } from "../lib/context";
 import { useContexts } from "../state/contexts";
 import { PageHeader } from "./PageHeader";
 import { ContextPanel } from "./contexts/ContextPanel";
@@ -187,7 +188,7 @@ export function ContextsPage({ query, selected, onSelectContext }: Props) {
                   >
                     <td className="mono cell--name">
                       <span className="cell-flex">
-                        <span title={c.name} className="truncate">{c.name}</span>
+                        <span title={c.name} className="truncate">{contextLabel(c.name, t)}</span>
                         {c.current ? (
                           <span className="badge badge--current">
                             <Icon name="current" size={8} />

@@ -60,7 +60,7 @@ export function Shell() {
   return (
     <div className="app-shell" data-testid="app-shell" data-route={route}>
       <Sidebar route={route} selected={selected} onNavigate={setRoute} onSelectContext={selectContext} />
-      <div className="main">
+      <div className="main" data-protection={selected ? statuses[selected.name]?.protection : undefined} data-testid="main">
         <TopBar
           ref={searchRef}
           contexts={contexts}

@@ -171,8 +171,8 @@ export function ContextPanel({
           <fieldset className="segmented" data-testid="ctx-protection">
             <legend>{t("ctx.protection")}</legend>
             {PROTECTIONS.map((p) => (
-              <label key={p} className={protection === p ? "segmented__item is-active" : "segmented__item"} title={t(`ctx.protection.help.${p}`)}>
-                <input type="radio" name={`protection-${context.name}`} checked={protection === p} onChange={() => setProtection(p)} data-testid={`ctx-protection-${p}`} />
+              <label key={p} className={protection === p ? "segmented__item is-active" : "segmented__item"} title={t(`ctx.protection.help.${p}`)} data-testid={`ctx-protection-${p}`}>
+                <input type="radio" name={`protection-${context.name}`} checked={protection === p} onChange={() => setProtection(p)} />
                 {t(`protection.${p}`)}
               </label>
             ))}

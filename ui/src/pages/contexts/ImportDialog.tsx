@@ -99,7 +99,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     >
       <div className="segmented" role="radiogroup" aria-label={t("import.source")}>
         {(["file", "text"] as Mode[]).map((m) => (
-          <label key={m} className={mode === m ? "segmented__item is-active" : "segmented__item"}>
+          <label key={m} className={mode === m ? "segmented__item is-active" : "segmented__item"} data-testid={`import-mode-${m}`}>
             <input
               type="radio"
               name="import-mode"
@@ -108,7 +108,6 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
                 setMode(m);
                 setPreview(null);
               }}
-              data-testid={`import-mode-${m}`}
             />
             {t(m === "file" ? "import.fromFile" : "import.fromText")}
           </label>
