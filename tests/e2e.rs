@@ -489,6 +489,14 @@ async fn contexts_import_secure_test_and_switch_clusters() {
         "switching back re-listed or reconnected: {requests} requests"
     );
     app.screenshot("switched-back").await;
+
+    // Disconnect frees it: the page offers to connect again.
+    click(&app, "disconnect-button").await;
+    app.wait_js(
+        "disconnected",
+        "!!document.querySelector('[data-testid=connect-button]') && document.querySelector('[data-testid=connection-status]').dataset.state === 'disconnected'",
+    )
+    .await;
     app.close().await;
     sim.shutdown().await;
 }

@@ -392,4 +392,5 @@ export const en = {
   "import.secure": "Move credentials into the OS keyring (recommended)",
   "import.withoutKeyring": "Import without securing",
   "import.done": "Imported {contexts}. Secured in the keyring: {secured}.",
+  "conn.disconnect": "Disconnect",
 } as const;

@@ -394,4 +394,5 @@ export const zhCN: Catalogue = {
   "import.secure": "将凭据移入系统密钥环（推荐）",
   "import.withoutKeyring": "不加密直接导入",
   "import.done": "已导入 {contexts}。已存入密钥环：{secured}。",
+  "conn.disconnect": "断开连接",
 };

@@ -1,4 +1,5 @@
 import type { ClusterStatus } from "../api";
+import { useClusters } from "../state/clusters";
 import { Icon, type IconName } from "../components/Icon";
 import { useT } from "../i18n";
 
@@ -16,6 +17,7 @@ export function ConnectionChip({ status }: { status: ClusterStatus | undefined }
   const t = useT();
   const state = status?.state ?? "disconnected";
   const look = LOOK[state];
+  const { disconnect } = useClusters();
   const text =
     state === "connected" && status
       ? status.latencyMs !== null
@@ -36,6 +38,18 @@ export function ConnectionChip({ status }: { status: ClusterStatus | undefined }
       <span className="conn-chip__text">{text}</span>
       {status?.protection === "readOnly" ? <span className="badge">{t("protection.readOnly")}</span> : null}
       {status?.protection === "production" ? <span className="badge badge--danger">{t("protection.production")}</span> : null}
+      {status && state !== "connecting" && state !== "disconnected" ? (
+        <button
+          type="button"
+          className="btn btn--icon btn--tiny conn-chip__disconnect"
+          title={t("conn.disconnect")}
+          aria-label={t("conn.disconnect")}
+          onClick={() => void disconnect(status.context)}
+          data-testid="disconnect-button"
+        >
+          <Icon name="close" size={10} />
+        </button>
+      ) : null}
     </span>
   );
 }

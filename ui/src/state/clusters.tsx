@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { connect as connectCmd, watchClusters, type ClusterStatus, type IpcError, type Unsubscribe } from "../api";
+import { connect as connectCmd, disconnect as disconnectCmd, watchClusters, type ClusterStatus, type IpcError, type Unsubscribe } from "../api";
 
 export type ClustersState = {
   /** Connection status by context name (absent: never connected). */
@@ -9,6 +9,8 @@ export type ClustersState = {
   /** The last `connect` failure per context (the stream usually reports it too). */
   connectErrors: Record<string, IpcError>;
   connect: (context: string) => Promise<void>;
+  /** Closes the connection: its watches stop and its memory is freed. */
+  disconnect: (context: string) => Promise<void>;
 };
 
 const ClustersContext = createContext<ClustersState | null>(null);
@@ -60,7 +62,12 @@ export function ClustersProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ statuses, liveError, connectErrors, connect }), [statuses, liveError, connectErrors, connect]);
+  const disconnect = useCallback(async (context: string) => {
+    await disconnectCmd(context).catch(() => false);
+    setStatuses(({ [context]: _, ...rest }) => rest);
+  }, []);
+
+  const value = useMemo(() => ({ statuses, liveError, connectErrors, connect, disconnect }), [statuses, liveError, connectErrors, connect, disconnect]);
   return <ClustersContext.Provider value={value}>{children}</ClustersContext.Provider>;
 }
 
