@@ -16,7 +16,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     // i64 values that cross IPC are timestamps and counts well inside JS's safe integers.
     let cfg = &Config::new().with_out_dir(dir).with_large_int("number");
     use ordinal_core::{
-        actions, cluster, contexts, execenv, hub, kinds, kubeconfig, session, settings,
+        actions, cluster, contexts, edit, execenv, hub, kinds, kubeconfig, session, settings,
     };
     export!(cfg;
         ordinal_core::ErrorCode,
@@ -41,6 +41,9 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         kubeconfig::EditOutcome,
         execenv::PluginReport,
         session::ConnectionTest,
+        edit::EditTarget,
+        edit::ObjectText,
+        edit::ApplyOutcome,
     );
     Ok(())
 }

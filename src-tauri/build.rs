@@ -22,6 +22,9 @@ const COMMANDS: &[&str] = &[
     "import_contexts",
     "export_contexts",
     "test_connection",
+    "read_object",
+    "plan_edit",
+    "apply_edit",
 ];
 
 fn main() {

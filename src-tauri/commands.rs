@@ -5,6 +5,7 @@ use futures::StreamExt;
 use ordinal_core::actions::{ActionEvent, ActionRequest};
 use ordinal_core::cluster::ClusterStatus;
 use ordinal_core::contexts::{ContextEdit, ImportRequest, ImportResult, ImportSource};
+use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
 use ordinal_core::error::Classify;
 use ordinal_core::hub::{RowsEvent, Scope};
 use ordinal_core::kinds::statefulset::StatefulSetDetail;
@@ -206,6 +207,39 @@ pub async fn test_connection(
     context: String,
 ) -> Result<ConnectionTest, IpcError> {
     state.session.test_connection(&context).await
+}
+
+/// One object as YAML for the editor (no managedFields or status; resourceVersion kept).
+#[tauri::command]
+pub async fn read_object(
+    state: State<'_, AppState>,
+    target: EditTarget,
+) -> Result<ObjectText, IpcError> {
+    state.session.read_object(target).await
+}
+
+/// What saving the YAML would change (server-side apply, dry run): nothing is written. `base`
+/// is the text as read: when the object changed since, the answer says so.
+#[tauri::command]
+pub async fn plan_edit(
+    state: State<'_, AppState>,
+    target: EditTarget,
+    base: String,
+    yaml: String,
+) -> Result<ApplyOutcome, IpcError> {
+    state.session.plan_edit(target, base, yaml).await
+}
+
+/// Saves the YAML (server-side apply, field manager `ordinal`; `force` takes over conflicts).
+#[tauri::command]
+pub async fn apply_edit(
+    state: State<'_, AppState>,
+    target: EditTarget,
+    base: String,
+    yaml: String,
+    force: bool,
+) -> Result<ApplyOutcome, IpcError> {
+    state.session.apply_edit(target, base, yaml, force).await
 }
 
 #[tauri::command]

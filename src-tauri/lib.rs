@@ -64,6 +64,9 @@ fn run_gui() {
             commands::import_contexts,
             commands::export_contexts,
             commands::test_connection,
+            commands::read_object,
+            commands::plan_edit,
+            commands::apply_edit,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Ordinal window");

@@ -521,3 +521,152 @@ fn files_containing(dir: &std::path::Path, needles: &[&str]) -> Vec<String> {
     }
     hits
 }
+
+/// Replaces the YAML editor's text through React's input path, as typing would.
+fn edit_yaml(from: &str, to: &str) -> String {
+    format!(
+        "const el = document.querySelector('[data-testid=yaml-editor]'); \
+         const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set; \
+         set.call(el, el.value.replace({from:?}, {to:?})); \
+         el.dispatchEvent(new Event('input', {{ bubbles: true }})); return el.value.includes({to:?})"
+    )
+}
+
+/// The YAML tab on the demo cluster: a dry-run review shows the diff (or the conflicting
+/// managers) before anything is written; applying changes the live object; an edit made on the
+/// server meanwhile is reported and never overwritten.
+#[tokio::test]
+#[ignore = "drives the real window; run with -- --ignored"]
+async fn yaml_edit_review_apply_and_stale() {
+    let launch = Launch::new("yaml");
+    let home = launch.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let app = launch.env("HOME", home.display().to_string()).start().await;
+    app.wait_js(
+        "demo rows",
+        "document.querySelectorAll('[data-testid=sts-row]').length >= 8",
+    )
+    .await;
+    app.js(&format!(
+        "{}.click(); return true",
+        row("cache/redis", "[data-testid=row-name]")
+    ))
+    .await;
+    click(&app, "detail-tab-yaml").await;
+    app.wait_js(
+        "yaml loaded",
+        "document.querySelector('[data-testid=yaml-editor]')?.value.includes('name: redis')",
+    )
+    .await;
+    assert_eq!(app.js(&edit_yaml("replicas: 6", "replicas: 4")).await, true);
+    click(&app, "yaml-review").await;
+    app.wait_js(
+        "review outcome",
+        "['changes','conflicts'].includes(document.querySelector('[data-testid=yaml-outcome]')?.dataset.outcome)",
+    )
+    .await;
+    app.wait_js(
+        "the diff shows the new replicas",
+        "document.querySelector('[data-testid=yaml-diff]')?.textContent.includes('replicas: 4')",
+    )
+    .await;
+    app.screenshot("review").await;
+    // Nothing written by the review.
+    click(&app, "detail-tab-details").await;
+    app.wait_js(
+        "still 6",
+        "document.querySelector('[data-testid=replicas]')?.textContent.includes('6')",
+    )
+    .await;
+    click(&app, "detail-tab-yaml").await;
+    app.wait_js(
+        "yaml loaded again",
+        "document.querySelector('[data-testid=yaml-editor]')?.value.includes('replicas: 6')",
+    )
+    .await;
+    assert_eq!(app.js(&edit_yaml("replicas: 6", "replicas: 4")).await, true);
+    click(&app, "yaml-review").await;
+    app.wait_js(
+        "outcome again",
+        "!!document.querySelector('[data-testid=yaml-outcome]')",
+    )
+    .await;
+    let button = if app
+        .js("return document.querySelector('[data-testid=yaml-outcome]').dataset.outcome")
+        .await
+        == "conflicts"
+    {
+        "yaml-force"
+    } else {
+        "yaml-apply"
+    };
+    click(&app, button).await;
+    app.wait_js(
+        "applied",
+        "!!document.querySelector('[data-testid=yaml-applied]')",
+    )
+    .await;
+    click(&app, "breadcrumb-list").await;
+    app.wait_js(
+        "redis scaled to 4 in the list",
+        &format!(
+            "{}?.textContent.includes('of 4')",
+            row("cache/redis", "[data-testid=row-status]")
+        ),
+    )
+    .await;
+
+    // Someone else scales redis while the user edits: the tab says so; a review does not apply.
+    app.js(&format!(
+        "{}.click(); return true",
+        row("cache/redis", "[data-testid=row-name]")
+    ))
+    .await;
+    click(&app, "detail-tab-yaml").await;
+    app.wait_js(
+        "yaml at 4",
+        "document.querySelector('[data-testid=yaml-editor]')?.value.includes('replicas: 4')",
+    )
+    .await;
+    assert_eq!(app.js(&edit_yaml("replicas: 4", "replicas: 2")).await, true);
+    let demo_kubeconfig = app.dir.path().join("data/demo/kubeconfig");
+    let out = std::process::Command::new("kubectl")
+        .env("KUBECONFIG", &demo_kubeconfig)
+        .args([
+            "scale",
+            "statefulset",
+            "redis",
+            "-n",
+            "cache",
+            "--replicas=5",
+        ])
+        .output()
+        .expect("kubectl");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.wait_js(
+        "stale banner",
+        "!!document.querySelector('[data-testid=yaml-stale]')",
+    )
+    .await;
+    click(&app, "yaml-review").await;
+    app.wait_js(
+        "changed outcome",
+        "document.querySelector('[data-testid=yaml-outcome]')?.dataset.outcome === 'changed'",
+    )
+    .await;
+    app.screenshot("stale").await;
+    click(&app, "breadcrumb-list").await;
+    app.wait_js(
+        "the other edit stands (5)",
+        &format!(
+            "{}?.textContent.includes('of 5')",
+            row("cache/redis", "[data-testid=row-status]")
+        ),
+    )
+    .await;
+    app.close().await;
+}

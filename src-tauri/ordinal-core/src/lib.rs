@@ -14,6 +14,7 @@
 //! - [`demo`]: the built-in demo cluster (the simulator, in-process).
 //! - [`hub`]: the watch hub: shared watches per (cluster, kind, scope) kept as compact rows.
 //! - [`kinds`]: the resource-kind registry (columns, rows, capabilities); StatefulSet first.
+//! - [`edit`]: YAML edits with server-side apply: dry-run diff, field conflicts, stale versions.
 //! - [`actions`]: batch actions on a selection, with progress, journal and undo.
 //! - [`fsutil`]: atomic file writes shared by every module that writes user data.
 
@@ -21,6 +22,7 @@ pub mod actions;
 pub mod cluster;
 pub mod contexts;
 pub mod demo;
+pub mod edit;
 pub mod error;
 pub mod execenv;
 pub mod fsutil;

@@ -15,6 +15,7 @@ use crate::actions::{self, ActionError, ActionEvent, ActionRequest, Journal, Run
 use crate::cluster::{kube_config_with, ClusterStatus, Clusters, Protection, DEMO_CONTEXT};
 use crate::contexts::{ContextAdmin, ContextEdit, ImportRequest, ImportResult, ImportSource};
 use crate::demo::{self, Demo};
+use crate::edit::{self, ApplyOutcome, EditTarget, ObjectText};
 use crate::error::{Classify, ErrorCode, IpcError};
 use crate::execenv::{self, ExecEnv, PluginReport};
 use crate::hub::{RowsEvent, Scope};
@@ -26,6 +27,7 @@ use crate::kubeconfig::{
 };
 use crate::secrets::{KeyringStore, SecretStore};
 use crate::settings::{Settings, SettingsStore};
+use kube::api::ApiResource;
 
 /// What "Test connection" found: the exec plugin's run (for exec users) and the server's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -342,6 +344,55 @@ impl Session {
             .filter_map(|r| futures::future::ready(r.ok()))
             .boxed();
         Ok((first, rest))
+    }
+
+    fn edit_api(&self, target: &EditTarget) -> Result<(kube::Client, ApiResource), IpcError> {
+        let client = self
+            .clusters
+            .client(&target.context)
+            .ok_or_else(|| not_connected(&target.context))?;
+        let ar = kinds::api_resource(&target.kind).ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::Invalid,
+                format!("unknown resource kind {}", target.kind),
+            )
+        })?;
+        Ok((client, ar))
+    }
+
+    /// The object as YAML for the editor.
+    pub async fn read_object(&self, target: EditTarget) -> Result<ObjectText, IpcError> {
+        let (client, ar) = self.edit_api(&target)?;
+        edit::read(client, &ar, &target.namespace, &target.name).await
+    }
+
+    /// What saving the text would change (server-side apply, `dryRun=All`): nothing is written.
+    pub async fn plan_edit(
+        &self,
+        target: EditTarget,
+        base: String,
+        yaml: String,
+    ) -> Result<ApplyOutcome, IpcError> {
+        let (client, ar) = self.edit_api(&target)?;
+        edit::plan(client, &ar, &target, &base, &yaml).await
+    }
+
+    /// Saves the text with server-side apply (manager `ordinal`). Refused on read-only contexts.
+    pub async fn apply_edit(
+        &self,
+        target: EditTarget,
+        base: String,
+        yaml: String,
+        force: bool,
+    ) -> Result<ApplyOutcome, IpcError> {
+        if self.protection(&target.context) == Protection::ReadOnly {
+            return Err(IpcError::new(
+                ErrorCode::Forbidden,
+                format!("{} is read-only in Ordinal's settings", target.context),
+            ));
+        }
+        let (client, ar) = self.edit_api(&target)?;
+        edit::apply(client, &ar, &target, &base, &yaml, force).await
     }
 
     /// Stops the demo cluster (on exit).

@@ -623,13 +623,15 @@ pub fn apply(
             remove_at(&mut result, p);
         }
     }
+    // A resourceVersion in the applied configuration stays on the merged object, so the update
+    // that stores it checks it as a precondition (409 when the object changed), as the API
+    // server does for every patch.
     let mut applied_clean = applied.clone();
     if let Some(meta) = applied_clean
         .get_mut("metadata")
         .and_then(Value::as_object_mut)
     {
         meta.remove("managedFields");
-        meta.remove("resourceVersion");
     }
     let mut result = strategic_merge(&result, &applied_clean);
     ms.retain(|m| !(m.manager == manager && m.operation == "Apply"));

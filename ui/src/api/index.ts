@@ -26,6 +26,9 @@ import type { ImportPreview } from "./gen/ImportPreview";
 import type { ImportRequest } from "./gen/ImportRequest";
 import type { ImportResult } from "./gen/ImportResult";
 import type { ImportSource } from "./gen/ImportSource";
+import type { ApplyOutcome } from "./gen/ApplyOutcome";
+import type { EditTarget } from "./gen/EditTarget";
+import type { ObjectText } from "./gen/ObjectText";
 
 export type { AppInfo } from "./gen/AppInfo";
 export type { AuthKind } from "./gen/AuthKind";
@@ -50,6 +53,12 @@ export type { ImportResult } from "./gen/ImportResult";
 export type { ImportSource } from "./gen/ImportSource";
 export type { PluginReport } from "./gen/PluginReport";
 export type { RenameMap } from "./gen/RenameMap";
+export type { ApplyOutcome } from "./gen/ApplyOutcome";
+export type { DiffLine } from "./gen/DiffLine";
+export type { EditProblem } from "./gen/EditProblem";
+export type { EditTarget } from "./gen/EditTarget";
+export type { FieldConflict } from "./gen/FieldConflict";
+export type { ObjectText } from "./gen/ObjectText";
 
 /** Every `ErrorCode`, checked against the generated union in both directions. */
 const ERROR_CODES = {
@@ -336,4 +345,19 @@ export function exportContexts(contexts: string[], path: string): Promise<string
 /** Runs the context's exec plugin once and connects a throwaway client. */
 export function testConnection(context: string): Promise<ConnectionTest> {
   return call<ConnectionTest>("test_connection", { context });
+}
+
+/** One object as YAML for the editor. */
+export function readObject(target: EditTarget): Promise<ObjectText> {
+  return call<ObjectText>("read_object", { target });
+}
+
+/** What saving would change (server-side apply dry run); nothing is written. `base` is the text as read. */
+export function planEdit(target: EditTarget, base: string, yaml: string): Promise<ApplyOutcome> {
+  return call<ApplyOutcome>("plan_edit", { target, base, yaml });
+}
+
+/** Saves with server-side apply (manager `ordinal`); `force` takes over conflicting fields. */
+export function applyEdit(target: EditTarget, base: string, yaml: string, force: boolean): Promise<ApplyOutcome> {
+  return call<ApplyOutcome>("apply_edit", { target, base, yaml, force });
 }

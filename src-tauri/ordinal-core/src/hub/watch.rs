@@ -32,10 +32,31 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis((base as i64 + jitter).max(100) as u64)
 }
 
-/// A kube-runtime watcher that, after any error, waits (exponential backoff with jitter) and
-/// starts over with a fresh paginated list. Every recovery is therefore a relist: the hub then
-/// sends a `Reset` and `Live`, and knows the watch is healthy again even when nothing changes.
-/// A watch stream that merely ends (e.g. the server closed it) is resumed by the watcher itself.
+/// The longest server-requested pause honoured (a larger `Retry-After` is capped to this).
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// How long the server asked us to wait before retrying (`Retry-After`, carried by a 429 or 503
+/// Status as `details.retryAfterSeconds`), capped at [`MAX_RETRY_AFTER`]; zero when it did not.
+fn retry_after(e: &watcher::Error) -> Duration {
+    use watcher::Error as W;
+    let status = match e {
+        W::InitialListFailed(kube::Error::Api(s))
+        | W::WatchStartFailed(kube::Error::Api(s))
+        | W::WatchFailed(kube::Error::Api(s))
+        | W::WatchError(s) => Some(&**s),
+        _ => None,
+    };
+    let secs = status
+        .and_then(|s| s.details.as_ref())
+        .map_or(0, |d| d.retry_after_seconds);
+    Duration::from_secs(u64::from(secs)).min(MAX_RETRY_AFTER)
+}
+
+/// A kube-runtime watcher that, after any error, waits (exponential backoff with jitter, and at
+/// least the server's `Retry-After`) and starts over with a fresh paginated list. Every recovery
+/// is therefore a relist: the hub then sends a `Reset` and `Live`, and knows the watch is healthy
+/// again even when nothing changes. A watch stream that merely ends (e.g. the server closed it)
+/// is resumed by the watcher itself.
 fn relisting_watcher<T>(
     api: kube::Api<T>,
     cfg: watcher::Config,
@@ -44,8 +65,9 @@ where
     T: Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
 {
     type Inner<T> = futures::stream::BoxStream<'static, Result<Event<T>, watcher::Error>>;
-    let state: (Option<Inner<T>>, u32) = (None, 0);
-    futures::stream::unfold(state, move |(mut inner, mut failures)| {
+    // (the running watcher, consecutive failures, the last failure's Retry-After)
+    let state: (Option<Inner<T>>, u32, Duration) = (None, 0, Duration::ZERO);
+    futures::stream::unfold(state, move |(mut inner, mut failures, mut not_before)| {
         let (api, cfg) = (api.clone(), cfg.clone());
         async move {
             loop {
@@ -53,8 +75,9 @@ where
                     Some(s) => s,
                     None => {
                         if failures > 0 {
-                            tokio::time::sleep(backoff(failures)).await;
+                            tokio::time::sleep(backoff(failures).max(not_before)).await;
                         }
+                        not_before = Duration::ZERO;
                         inner.insert(watcher::watcher(api.clone(), cfg.clone()).boxed())
                     }
                 };
@@ -63,11 +86,12 @@ where
                         if matches!(ev, Event::InitDone) {
                             failures = 0;
                         }
-                        return Some((Ok(ev), (inner, failures)));
+                        return Some((Ok(ev), (inner, failures, not_before)));
                     }
                     Some(Err(e)) => {
                         failures += 1;
-                        return Some((Err(e), (None, failures)));
+                        let wait = retry_after(&e);
+                        return Some((Err(e), (None, failures, wait)));
                     }
                     None => inner = None,
                 }
@@ -348,5 +372,31 @@ mod tests {
             let capped = backoff(40).as_millis();
             assert!((22_500..=37_500).contains(&capped), "{capped}");
         }
+    }
+
+    #[test]
+    fn retry_after_comes_from_the_status_details_and_is_capped() {
+        let status = |secs: u32| {
+            let details: kube::core::response::StatusDetails =
+                serde_json::from_value(serde_json::json!({ "retryAfterSeconds": secs })).unwrap();
+            Box::new(
+                kube::core::Status::failure("slow down", "TooManyRequests")
+                    .with_code(429)
+                    .with_details(details),
+            )
+        };
+        let e = watcher::Error::WatchStartFailed(kube::Error::Api(status(3)));
+        assert_eq!(retry_after(&e), Duration::from_secs(3));
+        let e = watcher::Error::InitialListFailed(kube::Error::Api(status(100_000)));
+        assert_eq!(retry_after(&e), MAX_RETRY_AFTER);
+        let e = watcher::Error::WatchError(status(0));
+        assert_eq!(retry_after(&e), Duration::ZERO);
+        let plain = kube::core::Status::failure("boom", "InternalError").with_code(500);
+        let e = watcher::Error::WatchStartFailed(kube::Error::Api(Box::new(plain)));
+        assert_eq!(retry_after(&e), Duration::ZERO);
+        assert_eq!(
+            retry_after(&watcher::Error::NoResourceVersion),
+            Duration::ZERO
+        );
     }
 }

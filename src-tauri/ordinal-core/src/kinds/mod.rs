@@ -197,6 +197,16 @@ pub fn registry() -> Vec<KindInfo> {
     vec![statefulset::StatefulSets::info()]
 }
 
+/// The dynamic API description of a registered kind (for generic operations like YAML edits).
+pub fn api_resource(id: &str) -> Option<kube::api::ApiResource> {
+    match id {
+        statefulset::StatefulSets::ID => Some(kube::api::ApiResource::erase::<
+            <statefulset::StatefulSets as KindSpec>::K,
+        >(&())),
+        _ => None,
+    }
+}
+
 pub(crate) fn col(id: &str, align: Align, width: u32) -> ColumnDef {
     ColumnDef {
         id: id.to_string(),

@@ -6,9 +6,10 @@ import { Age, Chips, Status, ToneIcon } from "../../components/Status";
 import { useT, useTx } from "../../i18n";
 import { useBatch } from "../../state/batch";
 import { BatchProgress } from "./BatchProgress";
+import { YamlTab } from "./YamlTab";
 
-type Tab = "details" | "pods" | "events";
-const TABS: Tab[] = ["details", "pods", "events"];
+type Tab = "details" | "pods" | "events" | "yaml";
+const TABS: Tab[] = ["details", "pods", "events", "yaml"];
 
 export function useDetail(context: string, namespace: string, name: string) {
   const [detail, setDetail] = useState<StatefulSetDetail | null>(null);
@@ -83,6 +84,7 @@ export function DetailView({
     ),
     pods: <PodsTab ordinals={detail.ordinals} />,
     events: <EventsTab detail={detail} />,
+    yaml: <YamlTab status={status} target={{ context: status.context, kind: "statefulsets", namespace, name }} liveVersion={detail.resourceVersion} />,
   };
 
   return (

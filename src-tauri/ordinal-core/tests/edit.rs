@@ -1,0 +1,229 @@
+//! YAML edits through server-side apply, against the simulator (or `ORDINAL_TEST_KUBECONFIG`):
+//! a dry run shows the diff and writes nothing; a stale text is refused with the latest version;
+//! fields owned by another manager are a conflict until forced; server validation is reported
+//! per field; an edit that would address another object is refused before anything is sent.
+
+#[path = "cluster_harness.rs"]
+mod harness;
+
+use harness::{sts_json, TestCluster, TestNamespace};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use kube::api::{Api, ApiResource, Patch, PatchParams, PostParams};
+use ordinal_core::edit::{self, ApplyOutcome, EditTarget, FIELD_MANAGER};
+
+fn set_replicas(yaml: &str, n: i32) -> String {
+    let mut v: serde_json::Value = serde_saphyr::from_str(yaml).unwrap();
+    v["spec"]["replicas"] = n.into();
+    serde_saphyr::to_string(&v).unwrap()
+}
+
+async fn replicas(api: &Api<StatefulSet>, name: &str) -> i32 {
+    api.get(name).await.unwrap().spec.unwrap().replicas.unwrap()
+}
+
+#[tokio::test]
+async fn dry_run_diff_stale_text_conflicts_force_and_validation() {
+    let c = TestCluster::empty().await;
+    let client = c.client().await;
+    let ns = TestNamespace::new(&client, "edit").await;
+    let api: Api<StatefulSet> = Api::namespaced(client.clone(), &ns.name);
+    let created_by = PostParams {
+        field_manager: Some("creator".into()),
+        ..Default::default()
+    };
+    api.create(
+        &created_by,
+        &serde_json::from_value(sts_json("pg", 1)).unwrap(),
+    )
+    .await
+    .unwrap();
+    let ar = ApiResource::erase::<StatefulSet>(&());
+    let target = EditTarget {
+        context: c.context.clone(),
+        kind: "statefulsets".into(),
+        namespace: ns.name.clone(),
+        name: "pg".into(),
+    };
+
+    // Read: the editable part, with the resourceVersion as the precondition.
+    let text = edit::read(client.clone(), &ar, &ns.name, "pg")
+        .await
+        .unwrap();
+    assert!(!text.yaml.contains("managedFields"), "{}", text.yaml);
+    assert!(!text.yaml.contains("status:"), "{}", text.yaml);
+    assert!(text.yaml.contains(&text.resource_version));
+
+    // Dry run of a field nobody else set (a new label): the diff of exactly that, nothing written.
+    let mut v: serde_json::Value = serde_saphyr::from_str(&text.yaml).unwrap();
+    v["metadata"]["labels"]["team"] = "db".into();
+    let labelled = serde_saphyr::to_string(&v).unwrap();
+    match edit::plan(client.clone(), &ar, &target, &text.yaml, &labelled)
+        .await
+        .unwrap()
+    {
+        ApplyOutcome::Changes {
+            diff,
+            added,
+            removed,
+            resource_version,
+        } => {
+            assert_eq!((added, removed), (2, 0), "labels: + team: db: {diff:?}");
+            assert!(diff
+                .iter()
+                .any(|l| l.kind == "add" && l.text.trim() == "team: db"));
+            assert_eq!(resource_version, None);
+        }
+        other => panic!("expected a diff, got {other:?}"),
+    }
+    assert!(
+        !api.get("pg")
+            .await
+            .unwrap()
+            .metadata
+            .labels
+            .unwrap_or_default()
+            .contains_key("team"),
+        "a dry run writes nothing"
+    );
+    assert_eq!(
+        edit::plan(client.clone(), &ar, &target, &text.yaml, &text.yaml)
+            .await
+            .unwrap(),
+        ApplyOutcome::NoChange
+    );
+
+    // Replicas were set by the creator: changing them is a conflict that names it, with the
+    // diff forcing would make; nothing is written until the user forces.
+    let edited = set_replicas(&labelled, 2);
+    match edit::plan(client.clone(), &ar, &target, &text.yaml, &edited)
+        .await
+        .unwrap()
+    {
+        ApplyOutcome::Conflicts {
+            conflicts, forced, ..
+        } => {
+            assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+            assert_eq!(conflicts[0].manager, "creator");
+            assert_eq!(conflicts[0].field, "spec.replicas");
+            assert!(forced
+                .iter()
+                .any(|l| l.kind == "add" && l.text.trim() == "replicas: 2"));
+            assert!(forced
+                .iter()
+                .any(|l| l.kind == "add" && l.text.trim() == "team: db"));
+        }
+        other => panic!("expected Conflicts, got {other:?}"),
+    }
+    assert!(matches!(
+        edit::apply(client.clone(), &ar, &target, &text.yaml, &edited, false)
+            .await
+            .unwrap(),
+        ApplyOutcome::Conflicts { .. }
+    ));
+    assert_eq!(replicas(&api, "pg").await, 1);
+    let out = edit::apply(client.clone(), &ar, &target, &text.yaml, &edited, true)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            out,
+            ApplyOutcome::Changes {
+                resource_version: Some(_),
+                ..
+            }
+        ),
+        "{out:?}"
+    );
+    assert_eq!(replicas(&api, "pg").await, 2);
+    let managers: Vec<String> = api
+        .get("pg")
+        .await
+        .unwrap()
+        .metadata
+        .managed_fields
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|m| m.manager)
+        .collect();
+    assert!(managers.iter().any(|m| m == FIELD_MANAGER), "{managers:?}");
+
+    // An edit of the first text: the object changed since (replicas 1 -> 2), so nothing is
+    // applied, not even forced, and the latest version comes back with what changed.
+    let stale = set_replicas(&text.yaml, 7);
+    match edit::apply(client.clone(), &ar, &target, &text.yaml, &stale, true)
+        .await
+        .unwrap()
+    {
+        ApplyOutcome::Changed { latest, diff } => {
+            assert!(latest.yaml.contains("replicas: 2"), "{}", latest.yaml);
+            assert!(
+                diff.iter()
+                    .any(|l| l.kind == "add" && l.text.trim() == "replicas: 2"),
+                "{diff:?}"
+            );
+        }
+        other => panic!("expected Changed, got {other:?}"),
+    }
+    assert_eq!(
+        replicas(&api, "pg").await,
+        2,
+        "a stale edit never overwrites"
+    );
+
+    // Status churn (a controller updating counts) is not a change to what the user edits.
+    let current = edit::read(client.clone(), &ar, &ns.name, "pg")
+        .await
+        .unwrap();
+    api.patch_status(
+        "pg",
+        &PatchParams::default(),
+        &Patch::Merge(
+            serde_json::json!({"status": {"observedGeneration": 99, "currentRevision": "x"}}),
+        ),
+    )
+    .await
+    .unwrap();
+    let mut v: serde_json::Value = serde_saphyr::from_str(&current.yaml).unwrap();
+    v["metadata"]["labels"]["team"] = "web".into();
+    let relabel = serde_saphyr::to_string(&v).unwrap();
+    let out = edit::apply(client.clone(), &ar, &target, &current.yaml, &relabel, false)
+        .await
+        .unwrap();
+    assert!(matches!(out, ApplyOutcome::Changes { .. }), "{out:?}");
+
+    // An immutable field: the server's validation, per field; nothing written.
+    let latest = edit::read(client.clone(), &ar, &ns.name, "pg")
+        .await
+        .unwrap();
+    let mut v: serde_json::Value = serde_saphyr::from_str(&latest.yaml).unwrap();
+    v["spec"]["serviceName"] = "other".into();
+    let bad = serde_saphyr::to_string(&v).unwrap();
+    match edit::plan(client.clone(), &ar, &target, &latest.yaml, &bad)
+        .await
+        .unwrap()
+    {
+        ApplyOutcome::Invalid { problems } => {
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.field.as_deref().is_some_and(|f| f.starts_with("spec"))),
+                "{problems:?}"
+            );
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+
+    // Renaming in the text would address another object: refused locally.
+    let renamed = latest.yaml.replace("name: pg", "name: pg2");
+    match edit::apply(client.clone(), &ar, &target, &latest.yaml, &renamed, false)
+        .await
+        .unwrap()
+    {
+        ApplyOutcome::Invalid { problems } => {
+            assert_eq!(problems[0].field.as_deref(), Some("metadata.name"))
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert!(api.get_opt("pg2").await.unwrap().is_none());
+    ns.delete().await;
+}

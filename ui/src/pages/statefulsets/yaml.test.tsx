@@ -1,0 +1,113 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { ApplyOutcome, ClusterStatus } from "../../api";
+import { highlightLine, yamlError } from "../../components/YamlEditor";
+import { backend } from "../../test/fakeTauri";
+import { YamlTab } from "./YamlTab";
+
+vi.mock("@tauri-apps/api/core", () => import("../../test/fakeTauri"));
+
+const YAML = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: pg\n  namespace: db\n  resourceVersion: \"41\"\nspec:\n  replicas: 3\n";
+const status = (protection: ClusterStatus["protection"] = "normal"): ClusterStatus => ({
+  context: "prod-eu",
+  state: "connected",
+  serverVersion: "v1.34.1",
+  latencyMs: 3,
+  message: null,
+  protection,
+});
+const target = { context: "prod-eu", kind: "statefulsets", namespace: "db", name: "pg" };
+
+function edit(to: string) {
+  fireEvent.change(screen.getByTestId("yaml-editor"), { target: { value: to } });
+}
+
+beforeEach(() => {
+  backend.reset();
+  backend.on("read_object", () => ({ yaml: YAML, resourceVersion: "41" }));
+});
+
+describe("YAML tab", () => {
+  it("reviews with a dry run, shows the diff, and applies only after that", async () => {
+    const plan: ApplyOutcome = { outcome: "changes", diff: [{ kind: "remove", text: "  replicas: 3" }, { kind: "add", text: "  replicas: 5" }], added: 1, removed: 1, resourceVersion: null };
+    backend.on("plan_edit", () => plan);
+    backend.on("apply_edit", () => ({ ...plan, resourceVersion: "42" }));
+    const user = userEvent.setup();
+    render(<YamlTab status={status("production")} target={target} liveVersion="41" />);
+    await screen.findByTestId("yaml-editor");
+    expect(screen.getByTestId("yaml-review")).toBeDisabled();
+    edit(YAML.replace("replicas: 3", "replicas: 5"));
+    await user.click(screen.getByTestId("yaml-review"));
+    const outcome = await screen.findByTestId("yaml-outcome");
+    expect(outcome).toHaveAttribute("data-outcome", "changes");
+    expect(screen.getByTestId("yaml-diff")).toHaveTextContent("replicas: 5");
+    expect(screen.getByTestId("yaml-target")).toHaveTextContent("prod-eu");
+    expect(screen.getByTestId("yaml-target")).toHaveTextContent("Production");
+    expect(backend.callsOf("apply_edit")).toHaveLength(0);
+    expect(backend.callsOf("plan_edit")[0]!.args).toEqual({ target, base: YAML, yaml: YAML.replace("replicas: 3", "replicas: 5") });
+    await user.click(screen.getByTestId("yaml-apply"));
+    expect(await screen.findByTestId("yaml-applied")).toHaveTextContent("42");
+    expect(backend.callsOf("apply_edit")[0]!.args.force).toBe(false);
+  });
+
+  it("names conflicting fields and their managers, and forces only on request", async () => {
+    backend.on("plan_edit", () => ({ outcome: "conflicts", conflicts: [{ field: "spec.replicas", manager: "helm" }], message: "Apply failed with 1 conflict", forced: [{ kind: "add", text: "  replicas: 5" }] }));
+    backend.on("apply_edit", () => ({ outcome: "changes", diff: [], added: 1, removed: 1, resourceVersion: "43" }));
+    const user = userEvent.setup();
+    render(<YamlTab status={status()} target={target} liveVersion="41" />);
+    await screen.findByTestId("yaml-editor");
+    edit(YAML.replace("replicas: 3", "replicas: 5"));
+    await user.click(screen.getByTestId("yaml-review"));
+    expect(await screen.findByTestId("yaml-conflicts")).toHaveTextContent("spec.replicas is owned by helm");
+    await user.click(screen.getByTestId("yaml-force"));
+    await waitFor(() => expect(backend.callsOf("apply_edit")[0]!.args.force).toBe(true));
+  });
+
+  it("refuses to review text that does not parse, pointing at the line", async () => {
+    render(<YamlTab status={status()} target={target} liveVersion="41" />);
+    await screen.findByTestId("yaml-editor");
+    edit(YAML.replace("replicas: 3", "replicas: [3"));
+    expect(screen.getByTestId("yaml-syntax-error")).toHaveTextContent("Line");
+    expect(screen.getByTestId("yaml-review")).toBeDisabled();
+  });
+
+  it("says so when the object changed under unsaved edits, and follows it when there are none", async () => {
+    const { rerender } = render(<YamlTab status={status()} target={target} liveVersion="41" />);
+    await screen.findByTestId("yaml-editor");
+    // No edits: a new version is loaded silently.
+    backend.on("read_object", () => ({ yaml: YAML.replace('"41"', '"44"'), resourceVersion: "44" }));
+    rerender(<YamlTab status={status()} target={target} liveVersion="44" />);
+    await waitFor(() => expect(screen.getByTestId("yaml-version")).toHaveTextContent("44"));
+    // With edits, a status-only change (same editable text) is absorbed quietly...
+    edit(YAML.replace("replicas: 3", "replicas: 9"));
+    backend.on("read_object", () => ({ yaml: YAML.replace('"41"', '"45"'), resourceVersion: "45" }));
+    rerender(<YamlTab status={status()} target={target} liveVersion="45" />);
+    await waitFor(() => expect(screen.getByTestId("yaml-version")).toHaveTextContent("45"));
+    expect(screen.queryByTestId("yaml-stale")).not.toBeInTheDocument();
+    // ...a change to what the user edits is announced, and the edits are kept.
+    backend.on("read_object", () => ({ yaml: YAML.replace('"41"', '"46"').replace("replicas: 3", "replicas: 4"), resourceVersion: "46" }));
+    rerender(<YamlTab status={status()} target={target} liveVersion="46" />);
+    expect(await screen.findByTestId("yaml-stale")).toBeInTheDocument();
+    expect(screen.getByTestId<HTMLTextAreaElement>("yaml-editor").value).toContain("replicas: 9");
+  });
+
+  it("offers no review on a read-only context", async () => {
+    render(<YamlTab status={status("readOnly")} target={target} liveVersion="41" />);
+    await screen.findByTestId("yaml-editor");
+    expect(screen.getByTestId("yaml-review")).toBeDisabled();
+  });
+});
+
+describe("YAML helpers", () => {
+  it("finds the first syntax error with its line", () => {
+    expect(yamlError("a: 1\nb: [\n")?.line).toBeGreaterThanOrEqual(2);
+    expect(yamlError("a: 1\n")).toBeNull();
+  });
+  it("highlights keys, strings, numbers and comments", () => {
+    const { container } = render(<pre>{highlightLine('  name: "pg" # the db')}</pre>);
+    expect(container.querySelector(".y-key")?.textContent).toBe("name");
+    expect(container.querySelector(".y-string")?.textContent).toBe('"pg"');
+    expect(container.querySelector(".y-comment")?.textContent).toBe("# the db");
+  });
+});
