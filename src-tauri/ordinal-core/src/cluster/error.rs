@@ -65,7 +65,7 @@ pub(crate) fn classify_kube(e: &kube::Error) -> (ErrorCode, String, Option<Strin
                 409 => ErrorCode::Conflict,
                 410 => ErrorCode::Expired,
                 400 | 422 => ErrorCode::Invalid,
-                408 | 502..=504 => ErrorCode::Unreachable,
+                408 | 429 | 500 | 502..=504 => ErrorCode::Unreachable,
                 _ => ErrorCode::Internal,
             };
             let next = match code {
@@ -77,7 +77,9 @@ pub(crate) fn classify_kube(e: &kube::Error) -> (ErrorCode, String, Option<Strin
                 ErrorCode::Conflict => "someone changed it first; reload and try again",
                 ErrorCode::Expired => "the watch will relist",
                 ErrorCode::Invalid => "fix the input and try again",
-                ErrorCode::Unreachable => "the API server is overloaded or restarting; retrying",
+                ErrorCode::Unreachable => {
+                    "the API server is overloaded, throttling or restarting; retry shortly"
+                }
                 _ => "see the API server's message",
             };
             let reason = if s.reason.is_empty() {

@@ -311,15 +311,58 @@ fn check_entry(item: &Value, kind: EntryKind) -> Result<&str, String> {
         EntryKind::User => serde_json::from_value::<super::view::UserV>(body).map(|_| ()),
         EntryKind::Context => serde_json::from_value::<super::view::ContextV>(body).map(|_| ()),
     };
-    // serde_json's messages name the field and the expected type, never the value.
+    // serde's "invalid type/value" and "unknown variant" messages quote the value, which may
+    // be a secret (a token written where a mapping belongs): keep only its type and what was
+    // expected.
     res.map_err(|e| {
         format!(
             "{} {name:?}: {}",
             kind.label(),
-            strip_position(&e.to_string())
+            redact_serde(&e.to_string())
         )
     })?;
     Ok(name)
+}
+
+/// A serde error message without the offending value.
+pub(crate) fn redact_serde(message: &str) -> String {
+    let msg = strip_position(message);
+    let expected = |rest: &str| {
+        rest.rfind(", expected ")
+            .map(|i| rest[i + 2..].to_string())
+            .unwrap_or_default()
+    };
+    let out = if let Some(rest) = msg
+        .strip_prefix("invalid type: ")
+        .or_else(|| msg.strip_prefix("invalid value: "))
+    {
+        let what = if rest.starts_with("floating point") {
+            "a number"
+        } else {
+            match rest.split_whitespace().next().unwrap_or("") {
+                "string" => "a string",
+                "integer" => "an integer",
+                "boolean" => "a boolean",
+                "map" => "a mapping",
+                "sequence" => "a list",
+                "null" | "unit" => "null",
+                _ => "a value",
+            }
+        };
+        let label = if msg.starts_with("invalid type") {
+            "invalid type"
+        } else {
+            "invalid value"
+        };
+        format!("{label}: found {what}, {}", expected(rest))
+    } else if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        format!("unknown value, {}", expected(rest))
+    } else {
+        msg
+    };
+    out.replace("struct ClusterV", "a cluster mapping")
+        .replace("struct UserV", "a user mapping")
+        .replace("struct ContextV", "a context mapping")
 }
 
 fn strip_position(s: &str) -> String {
@@ -829,5 +872,30 @@ pub(crate) fn absolute(p: &Path) -> PathBuf {
     } else {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         join_clean(&cwd, &p.to_string_lossy())
+    }
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact_serde;
+
+    #[test]
+    fn serde_messages_lose_the_value_but_keep_the_expectation() {
+        let m = redact_serde(
+            "invalid type: string \"token: s3cret, expected x\", expected struct UserV at line 1 column 2",
+        );
+        assert_eq!(m, "invalid type: found a string, expected a user mapping");
+        assert!(
+            !redact_serde("invalid value: integer `31415926535`, expected a boolean")
+                .contains("3141")
+        );
+        assert!(
+            !redact_serde("unknown variant `hunter2`, expected one of `Never`, `Always`")
+                .contains("hunter2")
+        );
+        assert_eq!(
+            redact_serde("missing field `server`"),
+            "missing field `server`"
+        );
     }
 }
