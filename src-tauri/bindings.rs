@@ -33,6 +33,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         cluster::ClusterStatus,
         actions::ActionRequest,
         actions::ActionEvent,
+        actions::ActionChecks,
         contexts::ContextEdit,
         contexts::ImportSource,
         contexts::ImportRequest,

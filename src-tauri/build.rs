@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "read_object",
     "plan_edit",
     "apply_edit",
+    "action_checks",
 ];
 
 fn main() {

@@ -2,7 +2,7 @@
 //! No logic lives here; if a command grows an `if`, that code belongs in `ordinal-core`.
 
 use futures::StreamExt;
-use ordinal_core::actions::{ActionEvent, ActionRequest};
+use ordinal_core::actions::{ActionChecks, ActionEvent, ActionRequest, ObjectRef};
 use ordinal_core::cluster::ClusterStatus;
 use ordinal_core::contexts::{ContextEdit, ImportRequest, ImportResult, ImportSource};
 use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
@@ -240,6 +240,17 @@ pub async fn apply_edit(
     force: bool,
 ) -> Result<ApplyOutcome, IpcError> {
     state.session.apply_edit(target, base, yaml, force).await
+}
+
+/// Which actions RBAC allows on the selection, and the autoscalers driving any of it.
+#[tauri::command]
+pub async fn action_checks(
+    state: State<'_, AppState>,
+    context: String,
+    kind: String,
+    targets: Vec<ObjectRef>,
+) -> Result<ActionChecks, IpcError> {
+    state.session.action_checks(&context, &kind, targets).await
 }
 
 #[tauri::command]

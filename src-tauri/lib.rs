@@ -67,6 +67,7 @@ fn run_gui() {
             commands::read_object,
             commands::plan_edit,
             commands::apply_edit,
+            commands::action_checks,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Ordinal window");

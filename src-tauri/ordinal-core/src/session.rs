@@ -296,6 +296,38 @@ impl Session {
             .map_err(|e: ActionError| e.to_ipc())
     }
 
+    /// What RBAC allows on the selection, and which selected objects an autoscaler drives.
+    pub async fn action_checks(
+        &self,
+        context: &str,
+        kind: &str,
+        targets: Vec<actions::ObjectRef>,
+    ) -> Result<actions::ActionChecks, IpcError> {
+        if self.clusters.client(context).is_none() {
+            return Err(not_connected(context));
+        }
+        match kind {
+            kinds::statefulset::StatefulSets::ID => {
+                type K = <kinds::statefulset::StatefulSets as KindSpec>::K;
+                use kube::Resource;
+                Ok(actions::check(
+                    &self.clusters,
+                    context,
+                    &K::group(&()),
+                    &K::plural(&()),
+                    &K::kind(&()),
+                    &kinds::statefulset::StatefulSets::capabilities(),
+                    &targets,
+                )
+                .await)
+            }
+            other => Err(IpcError::new(
+                ErrorCode::Invalid,
+                format!("unknown resource kind {other}"),
+            )),
+        }
+    }
+
     /// Undoes a Stop/Start/Scale batch.
     pub fn undo_batch(
         &self,

@@ -236,6 +236,18 @@ pub static RESOURCES: &[ResourceDef] = &[
         &[]
     ),
     res!(
+        "autoscaling",
+        "v2",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        true,
+        &["hpa"],
+        RW,
+        &["status"],
+        &["all"]
+    ),
+    res!(
         "authorization.k8s.io",
         "v1",
         "selfsubjectaccessreviews",
@@ -290,13 +302,14 @@ pub mod idx {
     pub const PDBS: usize = 12;
     pub const STORAGECLASSES: usize = 13;
     pub const EVENTS_V1: usize = 14;
-    pub const SSAR: usize = 15;
-    pub const POD_METRICS: usize = 16;
-    pub const NODE_METRICS: usize = 17;
+    pub const HPAS: usize = 15;
+    pub const SSAR: usize = 16;
+    pub const POD_METRICS: usize = 17;
+    pub const NODE_METRICS: usize = 18;
 }
 
 /// Number of resources that are persisted in the store (the last three are virtual).
-pub const STORED: usize = 15;
+pub const STORED: usize = 16;
 
 impl ResourceDef {
     pub fn api_version(&self) -> String {

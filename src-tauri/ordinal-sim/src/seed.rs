@@ -345,6 +345,18 @@ fn demo(st: &State) -> Result<Vec<Deferred>, SeedError> {
         pdb("messaging", "zookeeper", json!("51%")),
         &w,
     )?;
+    // An autoscaler on kafka: scaling it by hand (or stopping it) fights the HPA.
+    ops::create(
+        st,
+        idx::HPAS,
+        "messaging",
+        json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+               "metadata": {"name": "kafka"},
+               "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "kafka"},
+                        "minReplicas": 3, "maxReplicas": 6,
+                        "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}]}}),
+        &w,
+    )?;
     ops::create(
         st,
         idx::CONFIGMAPS,
