@@ -490,6 +490,33 @@ async fn contexts_import_secure_test_and_switch_clusters() {
     );
     app.screenshot("switched-back").await;
 
+    // The read-only viewer (its token served from the keyring): it lists its namespace, and the
+    // batch buttons are disabled before any click, saying which verb RBAC refuses.
+    app.js("document.querySelector('[data-testid=context-item][data-context=ordinal-sim-viewer] button').click(); return true").await;
+    click(&app, "connect-button").await;
+    app.wait_js(
+        "viewer sees web in default",
+        "!!document.querySelector('[data-testid=sts-row][data-key=\"default/web\"]')",
+    )
+    .await;
+    app.js(&format!(
+        "{}.click(); return true",
+        row("default/web", "input[type=checkbox]")
+    ))
+    .await;
+    app.wait_js(
+        "stop disabled by RBAC",
+        "(document.querySelector('[data-testid=batch-stop]').dataset.disabledReason || '').includes('Forbidden') && document.querySelector('[data-testid=batch-delete]').disabled && !!document.querySelector('[data-testid=rbac-readonly]')",
+    )
+    .await;
+    app.screenshot("viewer-rbac-disabled").await;
+    app.js("document.querySelector('[data-testid=context-item][data-context=ordinal-sim-admin] button').click(); return true").await;
+    app.wait_js(
+        "admin again",
+        "document.querySelectorAll('[data-testid=sts-row]').length >= 7",
+    )
+    .await;
+
     // Disconnect frees it: the page offers to connect again.
     click(&app, "disconnect-button").await;
     app.wait_js(
@@ -547,6 +574,24 @@ async fn yaml_edit_review_apply_and_stale() {
         "document.querySelectorAll('[data-testid=sts-row]').length >= 8",
     )
     .await;
+    // kafka is driven by an autoscaler: selecting it says so before any action.
+    app.js(&format!(
+        "{}.click(); return true",
+        row("messaging/kafka", "input[type=checkbox]")
+    ))
+    .await;
+    app.wait_js(
+        "hpa warning",
+        "document.querySelector('[data-testid=hpa-warning]')?.textContent.includes('HorizontalPodAutoscaler kafka')",
+    )
+    .await;
+    app.screenshot("hpa-warning").await;
+    app.js(&format!(
+        "{}.click(); return true",
+        row("messaging/kafka", "input[type=checkbox]")
+    ))
+    .await;
+
     app.js(&format!(
         "{}.click(); return true",
         row("cache/redis", "[data-testid=row-name]")

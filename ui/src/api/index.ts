@@ -29,6 +29,8 @@ import type { ImportSource } from "./gen/ImportSource";
 import type { ApplyOutcome } from "./gen/ApplyOutcome";
 import type { EditTarget } from "./gen/EditTarget";
 import type { ObjectText } from "./gen/ObjectText";
+import type { ActionChecks } from "./gen/ActionChecks";
+import type { ObjectRef as ObjectRefT } from "./gen/ObjectRef";
 
 export type { AppInfo } from "./gen/AppInfo";
 export type { AuthKind } from "./gen/AuthKind";
@@ -59,6 +61,9 @@ export type { EditProblem } from "./gen/EditProblem";
 export type { EditTarget } from "./gen/EditTarget";
 export type { FieldConflict } from "./gen/FieldConflict";
 export type { ObjectText } from "./gen/ObjectText";
+export type { ActionChecks } from "./gen/ActionChecks";
+export type { Denied } from "./gen/Denied";
+export type { HpaTarget } from "./gen/HpaTarget";
 
 /** Every `ErrorCode`, checked against the generated union in both directions. */
 const ERROR_CODES = {
@@ -360,4 +365,9 @@ export function planEdit(target: EditTarget, base: string, yaml: string): Promis
 /** Saves with server-side apply (manager `ordinal`); `force` takes over conflicting fields. */
 export function applyEdit(target: EditTarget, base: string, yaml: string, force: boolean): Promise<ApplyOutcome> {
   return call<ApplyOutcome>("apply_edit", { target, base, yaml, force });
+}
+
+/** What RBAC allows on the selection, and the autoscalers driving any of it. */
+export function actionChecks(context: string, kind: string, targets: ObjectRefT[]): Promise<ActionChecks> {
+  return call<ActionChecks>("action_checks", { context, kind, targets });
 }

@@ -415,4 +415,8 @@ export const en = {
   "yaml.changedDiff": "What changed on the server since you opened it:",
   "yaml.invalid": "The server would reject this edit; nothing was written:",
   "yaml.at": "line {line}:{column}",
+  "batch.disabled.rbac": "Forbidden: you may not {verb} {resource} in {namespace}",
+  "batch.hpa": "{name} ({namespace}) is scaled by the HorizontalPodAutoscaler {hpa} ({min}–{max} replicas): it will undo Stop, Start and manual scaling.",
+  "shortcuts.batch": "Start, Restart, Stop, Delete the selection",
+  "batch.rbacNone": "Your permissions allow no changes here",
 } as const;

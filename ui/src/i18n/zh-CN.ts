@@ -417,4 +417,8 @@ export const zhCN: Catalogue = {
   "yaml.changedDiff": "自你打开以来服务器上发生的更改：",
   "yaml.invalid": "服务器会拒绝此修改，未写入任何内容：",
   "yaml.at": "第 {line}:{column} 处",
+  "batch.disabled.rbac": "无权限：你不能在 {namespace} 中对 {resource} 执行 {verb}",
+  "batch.hpa": "{name}（{namespace}）由 HorizontalPodAutoscaler {hpa} 自动扩缩（{min}–{max} 个副本）：它会撤销停止、启动和手动扩缩。",
+  "shortcuts.batch": "启动、重启、停止、删除所选对象",
+  "batch.rbacNone": "你的权限不允许在此进行任何更改",
 };

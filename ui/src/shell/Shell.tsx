@@ -29,7 +29,8 @@ export function Shell() {
     contexts.find((c) => c.current) ??
     contexts[0] ??
     null;
-  const namespace = selected ? (namespaces[selected.name] ?? "") : "";
+  // Like kubectl: the context's own namespace until the user picks another (or all).
+  const namespace = selected ? (namespaces[selected.name] ?? selected.namespace ?? "") : "";
 
   const selectContext = useCallback((name: string) => {
     setChosen(name);

@@ -10,6 +10,7 @@ const SHORTCUTS = [
   { keys: ["Space"], label: "shortcuts.select" },
   { keys: ["Enter"], label: "shortcuts.open" },
   { keys: ["Esc"], label: "shortcuts.back" },
+  { keys: ["S", "R", "X", "Del"], label: "shortcuts.batch" },
 ] as const;
 
 export function ShortcutsOverlay({ onClose }: { onClose: () => void }) {

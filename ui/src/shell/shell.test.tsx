@@ -94,6 +94,9 @@ describe("top bar", () => {
     const user = userEvent.setup();
     await renderApp();
     emitContexts(contextList([ctx("prod-eu", { current: true, namespace: "kafka" }), ctx("staging")]));
+    // Like kubectl, the context's own namespace first.
+    expect(screen.getByText("prod-eu · namespace kafka")).toBeInTheDocument();
+    await user.clear(screen.getByTestId("namespace-select"));
     expect(screen.getByText("prod-eu · all namespaces")).toBeInTheDocument();
 
     await user.type(screen.getByTestId("namespace-select"), "kafka");

@@ -1,23 +1,50 @@
-import { useEffect, useMemo, useState } from "react";
-import type { Capability, ClusterStatus, KindInfo, ObjectRef, Row } from "../../api";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { actionChecks, type ActionChecks, type Capability, type ClusterStatus, type KindInfo, type ObjectRef, type Row } from "../../api";
 import { DataTable, type SortState } from "../../components/DataTable";
 import { Icon, type IconName } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { useT, useTx } from "../../i18n";
 import { filterRows, sortRows } from "../../lib/rows";
 import { parseSelector } from "../../lib/selector";
+import { isTypingTarget } from "../../shell/keyboard";
 import { useBatch } from "../../state/batch";
 import type { RowsState } from "../../state/rows";
 import { BatchProgress } from "./BatchProgress";
 import { DeleteDialog } from "./DeleteDialog";
 
 type BatchKind = "start" | "restart" | "stop" | "delete";
-const BATCH_BUTTONS: { id: BatchKind; icon: IconName; label: `action.${BatchKind}` }[] = [
-  { id: "start", icon: "play", label: "action.start" },
-  { id: "restart", icon: "restart", label: "action.restart" },
-  { id: "stop", icon: "stopped", label: "action.stop" },
-  { id: "delete", icon: "trash", label: "action.delete" },
+/** The batch buttons, each with its keyboard shortcut on the list. */
+export const BATCH_BUTTONS: { id: BatchKind; icon: IconName; label: `action.${BatchKind}`; key: string; keyLabel: string }[] = [
+  { id: "start", icon: "play", label: "action.start", key: "s", keyLabel: "S" },
+  { id: "restart", icon: "restart", label: "action.restart", key: "r", keyLabel: "R" },
+  { id: "stop", icon: "stopped", label: "action.stop", key: "x", keyLabel: "X" },
+  { id: "delete", icon: "trash", label: "action.delete", key: "Delete", keyLabel: "Del" },
 ];
+
+/** RBAC answers and autoscalers for the selection, asked again (debounced) when it changes. */
+function useActionChecks(context: string, kind: string, targets: ObjectRef[]): ActionChecks | null {
+  const [checks, setChecks] = useState<ActionChecks | null>(null);
+  const key = targets.map((t) => `${t.namespace ?? ""}/${t.name}`).join(",");
+  useEffect(() => {
+    setChecks(null);
+    if (targets.length === 0) return;
+    let cancelled = false;
+    const id = setTimeout(() => {
+      actionChecks(context, kind, targets).then(
+        (c) => {
+          if (!cancelled) setChecks(c);
+        },
+        () => {},
+      );
+    }, 120);
+    return () => {
+      cancelled = true;
+      clearTimeout(id);
+    };
+    // `key` stands for the targets' content.
+  }, [context, kind, key]);
+  return checks;
+}
 
 export function ListView({
   kind,
@@ -70,13 +97,33 @@ export function ListView({
     if (refused && !forbidden.has(batch.action.type)) setForbidden((f) => new Set(f).add(batch.action.type));
   }, [batch, forbidden]);
 
+  const checks = useActionChecks(context, kind.id, targets);
+
   const disabledReason = (id: BatchKind): string | null => {
     if (!kind.capabilities.includes(id as Capability)) return t("batch.disabled.capability");
     if (readOnly) return t("batch.disabled.readOnly");
     if (forbidden.has(id)) return t("batch.disabled.forbidden");
     if (targets.length === 0) return t("batch.disabled.noSelection");
+    const denied = checks?.denied.find((d) => d.capability === id);
+    if (denied) return t("batch.disabled.rbac", { verb: denied.verb, resource: denied.resource, namespace: denied.namespace });
     return null;
   };
+
+  // Keyboard: the batch buttons' letters act on the selection (not while typing or in a dialog).
+  const shortcut = useRef<(e: KeyboardEvent) => void>(() => {});
+  shortcut.current = (e: KeyboardEvent) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target) || deleting) return;
+    if (document.querySelector(".overlay")) return;
+    const b = BATCH_BUTTONS.find((x) => x.key === e.key);
+    if (!b || disabledReason(b.id)) return;
+    e.preventDefault();
+    onBatch(b.id);
+  };
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => shortcut.current(e);
+    window.addEventListener("keydown", h);
+    return () => window.removeEventListener("keydown", h);
+  }, []);
 
   const onBatch = (id: BatchKind) => {
     if (disabledReason(id)) return;
@@ -142,7 +189,7 @@ export function ListView({
           {BATCH_BUTTONS.map((b) => {
             const reason = disabledReason(b.id);
             return (
-              <span key={b.id} title={reason ?? undefined} className="tooltip-host">
+              <span key={b.id} title={reason ?? `${t(b.label)} (${b.keyLabel})`} className="tooltip-host">
                 <button
                   type="button"
                   className={`btn${b.id === "delete" ? " btn--danger-outline" : ""}`}
@@ -150,6 +197,8 @@ export function ListView({
                   aria-disabled={reason !== null}
                   onClick={() => onBatch(b.id)}
                   data-testid={`batch-${b.id}`}
+                  data-disabled-reason={reason ?? undefined}
+                  aria-keyshortcuts={b.key}
                 >
                   <Icon name={b.icon} />
                   {t(b.label)}
@@ -157,6 +206,12 @@ export function ListView({
               </span>
             );
           })}
+          {checks && targets.length > 0 && BATCH_BUTTONS.every((b) => checks.denied.some((d) => d.capability === b.id)) ? (
+            <span className="status status--warning" data-testid="rbac-readonly" title={checks.denied[0] ? t("batch.disabled.rbac", { verb: checks.denied[0].verb, resource: checks.denied[0].resource, namespace: checks.denied[0].namespace }) : undefined}>
+              <Icon name="lock" className="status__icon" />
+              {t("batch.rbacNone")}
+            </span>
+          ) : null}
           <span className="toolbar__count num" aria-live="polite">
             {hiddenSelected > 0
               ? t("batch.selectedHidden", { count: targets.length, hidden: hiddenSelected })
@@ -215,6 +270,16 @@ export function ListView({
           </span>
         ) : null}
       </div>
+      {checks && checks.hpas.length > 0 ? (
+        <p className="notice notice--warn" role="status" data-testid="hpa-warning">
+          <Icon name="warning" />
+          <span>
+            {checks.hpas
+              .map((h) => t("batch.hpa", { name: h.name, namespace: h.namespace, hpa: h.hpa, min: h.minReplicas ?? 1, max: h.maxReplicas }))
+              .join(" ")}
+          </span>
+        </p>
+      ) : null}
       {batch ? <BatchProgress batch={batch} onRetryFailed={retryFailed} onUndo={() => void undo()} onDismiss={dismiss} readOnly={readOnly} /> : null}
       <div className="sts-list__body">{body}</div>
       {deleting ? (

@@ -228,6 +228,37 @@ describe("batch actions", () => {
     expect(screen.getByTestId("batch-stop")).toBeEnabled();
   });
 
+  it("are disabled before any click when RBAC forbids the verb in the selection's namespace, and warn about autoscalers", async () => {
+    const user = userEvent.setup();
+    await connected([row("a")]);
+    backend.on("action_checks", () => ({
+      denied: [{ capability: "delete", namespace: "db", verb: "delete", resource: "statefulsets.apps" }],
+      hpas: [{ namespace: "db", name: "a", hpa: "a-hpa", minReplicas: 2, maxReplicas: 5 }],
+    }));
+    await user.click(screen.getByTestId("select-all"));
+    await waitFor(() => expect(screen.getByTestId("batch-delete")).toBeDisabled());
+    expect(screen.getByTestId("batch-delete").parentElement).toHaveAttribute("title", "Forbidden: you may not delete statefulsets.apps in db");
+    expect(screen.getByTestId("batch-stop")).toBeEnabled();
+    expect(screen.getByTestId("hpa-warning")).toHaveTextContent("a-hpa (2–5 replicas)");
+    expect(backend.callsOf("action_checks")[0]!.args).toEqual({ context: "prod-eu", kind: "statefulsets", targets: [{ namespace: "db", name: "a" }] });
+  });
+
+  it("run from the keyboard: X stops the selection, Del opens the delete dialog", async () => {
+    const user = userEvent.setup();
+    await connected([row("a")]);
+    await user.click(screen.getByTestId("select-all"));
+    await user.keyboard("x");
+    await waitFor(() => expect(backend.callsOf("run_action")).toHaveLength(1));
+    expect((backend.callsOf("run_action")[0]!.args.request as { action: { type: string } }).action.type).toBe("stop");
+    await user.keyboard("{Delete}");
+    expect(screen.getByTestId("delete-dialog")).toBeInTheDocument();
+    // Typing in a field never triggers them.
+    await user.keyboard("{Escape}");
+    await user.click(screen.getByTestId("sts-filter-labels"));
+    await user.keyboard("x");
+    expect(backend.callsOf("run_action")).toHaveLength(1);
+  });
+
   it("are disabled without a selection, and for a read-only context", async () => {
     const user = userEvent.setup();
     await connected(three);
