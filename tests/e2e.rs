@@ -713,5 +713,27 @@ async fn yaml_edit_review_apply_and_stale() {
         ),
     )
     .await;
+
+    // A staged rollout: elasticsearch holds its lower ordinals behind a partition; resuming
+    // lets the controller finish, highest ordinal first.
+    app.js(&format!(
+        "{}.click(); return true",
+        row("staging/elasticsearch", "[data-testid=row-name]")
+    ))
+    .await;
+    click(&app, "detail-tab-rollout").await;
+    app.wait_js(
+        "held ordinals",
+        "document.querySelectorAll('[data-testid=ordinal-box][data-state=held]').length > 0",
+    )
+    .await;
+    app.screenshot("rollout-staged").await;
+    click(&app, "rollout-resume").await;
+    app.wait_js(
+        "every ordinal updated",
+        "(() => { const b = [...document.querySelectorAll('[data-testid=ordinal-box]')]; return b.length === 4 && b.every(x => x.dataset.state === 'updated'); })()",
+    )
+    .await;
+    app.screenshot("rollout-done").await;
     app.close().await;
 }

@@ -110,6 +110,7 @@ export function detail(extra: Partial<StatefulSetDetail> = {}): StatefulSetDetai
       observedGeneration: 2,
       status: { tone: "ok", key: "rollout.complete", params: {} },
       pendingOrdinals: [],
+      heldOrdinals: [],
     },
     retentionWhenDeleted: "Retain",
     retentionWhenScaled: "Retain",

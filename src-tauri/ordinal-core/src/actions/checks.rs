@@ -53,6 +53,7 @@ pub fn verb(c: Capability) -> &'static str {
         | Capability::Stop
         | Capability::Restart
         | Capability::Scale
+        | Capability::Rollout
         | Capability::EditYaml => "patch",
     }
 }

@@ -92,6 +92,7 @@ pub fn validate(request: &ActionRequest, opts: &RunOptions) -> Result<(), Action
         Action::Stop => Capability::Stop,
         Action::Restart => Capability::Restart,
         Action::Scale { .. } => Capability::Scale,
+        Action::Partition { .. } => Capability::Rollout,
         Action::Delete { .. } => Capability::Delete,
     };
     if !caps.contains(&needed) {
@@ -107,6 +108,9 @@ pub fn validate(request: &ActionRequest, opts: &RunOptions) -> Result<(), Action
         Action::Scale { replicas } if !(0..=10_000).contains(replicas) => {
             Err(ActionError::BadReplicas(*replicas))
         }
+        Action::Partition { partition } if !(0..=10_000).contains(partition) => {
+            Err(ActionError::BadReplicas(*partition))
+        }
         _ => Ok(()),
     }
 }
@@ -117,6 +121,7 @@ fn action_name(a: &Action) -> &'static str {
         Action::Stop => "stop",
         Action::Restart => "restart",
         Action::Scale { .. } => "scale",
+        Action::Partition { .. } => "partition",
         Action::Delete { .. } => "delete",
     }
 }
@@ -369,6 +374,35 @@ async fn apply_statefulset(
             }
             json!({"metadata": {"resourceVersion": rv}, "spec": {"replicas": to}})
         }
+        Action::Partition { partition } => {
+            let strategy = sts
+                .spec
+                .as_ref()
+                .and_then(|s| s.update_strategy.as_ref())
+                .and_then(|u| u.type_.clone())
+                .unwrap_or_else(|| "RollingUpdate".into());
+            if strategy != "RollingUpdate" {
+                return Ok(ItemState::Failed {
+                    error: IpcError::new(
+                        ErrorCode::Invalid,
+                        format!("the partition applies only to the RollingUpdate strategy; {} uses {strategy}", target.name),
+                    ),
+                });
+            }
+            let current = sts
+                .spec
+                .as_ref()
+                .and_then(|s| s.update_strategy.as_ref())
+                .and_then(|u| u.rolling_update.as_ref())
+                .and_then(|r| r.partition)
+                .unwrap_or(0);
+            if current == *partition {
+                return Ok(ItemState::Unchanged {
+                    reason_key: "action.alreadyAtPartition".into(),
+                });
+            }
+            json!({"metadata": {"resourceVersion": rv}, "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": partition}}}})
+        }
         Action::Restart => {
             let now = k8s_openapi::jiff::Timestamp::now()
                 .strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -380,7 +414,7 @@ async fn apply_statefulset(
     let out = api.patch(&target.name, &pp, &Patch::Merge(&patch)).await?;
     let new = out.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     Ok(match action {
-        Action::Restart => ItemState::Done {
+        Action::Restart | Action::Partition { .. } => ItemState::Done {
             from: None,
             to: None,
         },

@@ -37,6 +37,9 @@ pub enum Action {
     Restart,
     /// Scale to an explicit count.
     Scale { replicas: i32 },
+    /// Set the RollingUpdate partition: ordinals at or above it get the update revision, the
+    /// others wait (staged rollouts; 0 lets the rollout finish).
+    Partition { partition: i32 },
     /// Delete; `confirm` must equal [`DELETE_CONFIRMATION`].
     Delete {
         propagation: Propagation,

@@ -120,6 +120,8 @@ pub enum Capability {
     Delete,
     Scale,
     EditYaml,
+    /// Stage a rollout (RollingUpdate partition).
+    Rollout,
 }
 
 /// Everything the UI needs to draw a kind's table and action bar.

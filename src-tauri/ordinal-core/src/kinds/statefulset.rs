@@ -39,6 +39,7 @@ impl KindSpec for StatefulSets {
             Capability::Delete,
             Capability::Scale,
             Capability::EditYaml,
+            Capability::Rollout,
         ]
     }
 
@@ -433,6 +434,9 @@ mod detail_types {
         pub status: StatusView,
         /// Ordinals still to be updated, in the order the controller will take them.
         pub pending_ordinals: Vec<i32>,
+        /// Ordinals below the partition still on the old revision (held by a staged rollout),
+        /// highest first: lowering the partition releases them in this order.
+        pub held_ordinals: Vec<i32>,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -546,6 +546,19 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
             .map(|o| o.ordinal)
             .collect()
     };
+    // Below the partition: kept on the current revision until the partition is lowered.
+    let held_ordinals: Vec<i32> = if strategy_type == "OnDelete" {
+        Vec::new()
+    } else {
+        ordinals
+            .iter()
+            .rev()
+            .filter(|o| {
+                o.desired && o.ordinal < partition && o.pod.as_ref().is_some_and(|p| !p.updated)
+            })
+            .map(|o| o.ordinal)
+            .collect()
+    };
     let waiting = ordinals
         .iter()
         .find(|o| o.desired && o.pod.as_ref().is_some_and(|p| !p.ready));
@@ -688,6 +701,7 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
             observed_generation: st.observed_generation.unwrap_or(0) as i32,
             status: rollout_status,
             pending_ordinals,
+            held_ordinals,
         },
         retention_when_deleted: retention.when_deleted.unwrap_or_else(|| "Retain".into()),
         retention_when_scaled: retention.when_scaled.unwrap_or_else(|| "Retain".into()),

@@ -4,4 +4,4 @@
  * What a kind offers. The UI shows an action only when the kind has the capability, the context
  * is not read-only, and RBAC allows the verb.
  */
-export type Capability = "start" | "stop" | "restart" | "delete" | "scale" | "editYaml";
+export type Capability = "start" | "stop" | "restart" | "delete" | "scale" | "editYaml" | "rollout";

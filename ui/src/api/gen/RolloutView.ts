@@ -17,4 +17,9 @@ status: StatusView,
 /**
  * Ordinals still to be updated, in the order the controller will take them.
  */
-pendingOrdinals: Array<number>, };
+pendingOrdinals: Array<number>, 
+/**
+ * Ordinals below the partition still on the old revision (held by a staged rollout),
+ * highest first: lowering the partition releases them in this order.
+ */
+heldOrdinals: Array<number>, };

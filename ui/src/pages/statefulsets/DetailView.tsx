@@ -6,10 +6,11 @@ import { Age, Chips, Status, ToneIcon } from "../../components/Status";
 import { useT, useTx } from "../../i18n";
 import { useBatch } from "../../state/batch";
 import { BatchProgress } from "./BatchProgress";
+import { RolloutTab } from "./RolloutTab";
 import { YamlTab } from "./YamlTab";
 
-type Tab = "details" | "pods" | "events" | "yaml";
-const TABS: Tab[] = ["details", "pods", "events", "yaml"];
+type Tab = "details" | "pods" | "rollout" | "events" | "yaml";
+const TABS: Tab[] = ["details", "pods", "rollout", "events", "yaml"];
 
 export function useDetail(context: string, namespace: string, name: string) {
   const [detail, setDetail] = useState<StatefulSetDetail | null>(null);
@@ -83,6 +84,7 @@ export function DetailView({
       />
     ),
     pods: <PodsTab ordinals={detail.ordinals} />,
+    rollout: <RolloutTab detail={detail} status={status} />,
     events: <EventsTab detail={detail} />,
     yaml: <YamlTab status={status} target={{ context: status.context, kind: "statefulsets", namespace, name }} liveVersion={detail.resourceVersion} />,
   };
@@ -113,6 +115,7 @@ export function DetailView({
             }}
           >
             {t(`detail.tab.${id}`)}
+            {id === "rollout" && (detail.rollout.pendingOrdinals.length > 0 || detail.rollout.heldOrdinals.length > 0) ? <Icon name="progressing" className="status--progressing" /> : null}
             {id === "pods" ? <span className="tabs__count num">{detail.ordinals.filter((o) => o.pod).length}</span> : null}
             {id === "events" && detail.events.some((e) => e.type === "Warning") ? <Icon name="warning" className="status--warning" /> : null}
           </button>
