@@ -441,4 +441,7 @@ export const en = {
   "rollout.resume": "Resume (partition 0)",
   "action.partition": "Set partition",
   "action.alreadyAtPartition": "Already at that partition",
+  "delete.claims.none": "no PVCs",
+  "delete.claims.kept": "{count} PVCs kept (retention: Retain)",
+  "delete.claims.deleted": "{count} PVCs deleted with it (retention: Delete)",
 } as const;

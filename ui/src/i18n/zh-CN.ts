@@ -443,4 +443,7 @@ export const zhCN: Catalogue = {
   "rollout.resume": "继续（分区 0）",
   "action.partition": "设置分区",
   "action.alreadyAtPartition": "已是该分区值",
+  "delete.claims.none": "无 PVC",
+  "delete.claims.kept": "保留 {count} 个 PVC（保留策略：Retain）",
+  "delete.claims.deleted": "{count} 个 PVC 将一并删除（保留策略：Delete）",
 };

@@ -180,6 +180,15 @@ impl KindSpec for StatefulSets {
         row.facts
             .insert("claimTemplates".into(), i64::from(templates));
         row.facts.insert("partition".into(), i64::from(partition));
+        // What deleting does to the PVCs: the claims that exist per template and ordinal, and
+        // whether the retention policy deletes them with the set (whenDeleted: Delete).
+        row.facts.insert("claims".into(), i64::from(claims));
+        let deletes_claims = spec
+            .and_then(|s| s.persistent_volume_claim_retention_policy.as_ref())
+            .and_then(|p| p.when_deleted.as_deref())
+            == Some("Delete");
+        row.facts
+            .insert("claimsDeletedWithSet".into(), i64::from(deletes_claims));
         row.cells
             .insert("revision".into(), Cell::mono(update_revision));
         row

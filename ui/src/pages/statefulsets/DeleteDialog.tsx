@@ -9,12 +9,15 @@ const PROPAGATIONS: Propagation[] = ["Background", "Foreground", "Orphan"];
 
 export function DeleteDialog({
   targets,
+  facts,
   context,
   protection,
   onCancel,
   onConfirm,
 }: {
   targets: ObjectRef[];
+  /** Each target's row facts (`claims`, `claimsDeletedWithSet`), by `namespace/name`. */
+  facts?: Record<string, Record<string, number>>;
   context: string;
   protection: Protection;
   onCancel: () => void;
@@ -78,6 +81,7 @@ export function DeleteDialog({
               <span className="badge">SS</span>
               <span className="mono">{o.name}</span>
               {o.namespace ? <span className="faint mono">{t("delete.inNamespace", { namespace: o.namespace })}</span> : null}
+              <ClaimFate f={facts?.[`${o.namespace ?? ""}/${o.name}`]} />
             </li>
           ))}
         </ul>
@@ -125,5 +129,22 @@ export function DeleteDialog({
         </div>
       </div>
     </div>
+  );
+}
+
+/** What deleting does to one StatefulSet's PVCs, from its retention policy. */
+function ClaimFate({ f }: { f: Record<string, number> | undefined }) {
+  const t = useT();
+  if (!f) return null;
+  const claims = f.claims ?? 0;
+  if (claims === 0) return <span className="faint" data-testid="delete-claims" data-fate="none">{t("delete.claims.none")}</span>;
+  return f.claimsDeletedWithSet ? (
+    <span className="badge badge--danger" data-testid="delete-claims" data-fate="deleted">
+      {t("delete.claims.deleted", { count: claims })}
+    </span>
+  ) : (
+    <span className="badge" data-testid="delete-claims" data-fate="kept">
+      {t("delete.claims.kept", { count: claims })}
+    </span>
   );
 }

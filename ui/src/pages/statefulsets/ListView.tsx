@@ -285,6 +285,7 @@ export function ListView({
       {deleting ? (
         <DeleteDialog
           targets={deleting}
+          facts={Object.fromEntries(rowsState.rows.filter((r) => selected.has(r.key)).map((r) => [r.key, r.facts]))}
           context={context}
           protection={status.protection}
           onCancel={() => setDeleting(null)}

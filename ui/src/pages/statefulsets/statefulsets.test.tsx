@@ -346,6 +346,21 @@ describe("batch actions", () => {
     });
   });
 
+  it("the delete dialog says, per StatefulSet, whether its PVCs are kept or deleted", async () => {
+    const user = userEvent.setup();
+    await connected([
+      { ...row("a"), facts: { replicas: 3, claims: 3, claimsDeletedWithSet: 1 } },
+      { ...row("b"), facts: { replicas: 2, claims: 2, claimsDeletedWithSet: 0 } },
+      { ...row("c"), facts: { replicas: 1, claims: 0, claimsDeletedWithSet: 0 } },
+    ]);
+    await user.click(screen.getByTestId("select-all"));
+    await user.click(screen.getByTestId("batch-delete"));
+    const fates = within(screen.getByTestId("delete-targets")).getAllByTestId("delete-claims");
+    expect(fates.map((f) => f.dataset.fate)).toEqual(["deleted", "kept", "none"]);
+    expect(fates[0]).toHaveTextContent("3 PVCs deleted with it (retention: Delete)");
+    expect(fates[1]).toHaveTextContent("2 PVCs kept");
+  });
+
   it("Escape cancels the delete dialog without deleting", async () => {
     const user = userEvent.setup();
     await connected(three);
