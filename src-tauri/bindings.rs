@@ -34,6 +34,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         actions::ActionRequest,
         actions::ActionEvent,
         actions::ActionChecks,
+        actions::journal::BatchRecord,
         contexts::ContextEdit,
         contexts::ImportSource,
         contexts::ImportRequest,

@@ -26,6 +26,9 @@ const COMMANDS: &[&str] = &[
     "plan_edit",
     "apply_edit",
     "action_checks",
+    "interrupted_batches",
+    "resume_batch",
+    "dismiss_batch",
 ];
 
 fn main() {

@@ -2,6 +2,7 @@
 //! No logic lives here; if a command grows an `if`, that code belongs in `ordinal-core`.
 
 use futures::StreamExt;
+use ordinal_core::actions::journal::BatchRecord;
 use ordinal_core::actions::{ActionChecks, ActionEvent, ActionRequest, ObjectRef};
 use ordinal_core::cluster::ClusterStatus;
 use ordinal_core::contexts::{ContextEdit, ImportRequest, ImportResult, ImportSource};
@@ -251,6 +252,30 @@ pub async fn action_checks(
     targets: Vec<ObjectRef>,
 ) -> Result<ActionChecks, IpcError> {
     state.session.action_checks(&context, &kind, targets).await
+}
+
+/// Batches of a context interrupted by a crash or exit, newest first.
+#[tauri::command]
+pub fn interrupted_batches(state: State<'_, AppState>, context: String) -> Vec<BatchRecord> {
+    state.session.interrupted_batches(&context)
+}
+
+/// Runs an interrupted batch's remaining items; progress arrives on the channel.
+#[tauri::command]
+pub async fn resume_batch(
+    webview: Webview,
+    state: State<'_, AppState>,
+    context: String,
+    batch_id: String,
+    on_event: Channel<ActionEvent>,
+) -> Result<ResourceId, IpcError> {
+    let events = state.session.resume_batch(&context, &batch_id)?;
+    Ok(streams::forward(&webview, on_event, events))
+}
+
+#[tauri::command]
+pub fn dismiss_batch(state: State<'_, AppState>, batch_id: String) -> Result<(), IpcError> {
+    state.session.dismiss_batch(&batch_id)
 }
 
 #[tauri::command]

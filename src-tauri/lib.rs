@@ -68,6 +68,9 @@ fn run_gui() {
             commands::plan_edit,
             commands::apply_edit,
             commands::action_checks,
+            commands::interrupted_batches,
+            commands::resume_batch,
+            commands::dismiss_batch,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Ordinal window");

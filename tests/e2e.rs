@@ -568,12 +568,53 @@ async fn yaml_edit_review_apply_and_stale() {
     let launch = Launch::new("yaml");
     let home = launch.path("home");
     std::fs::create_dir_all(&home).unwrap();
+    // A previous run crashed in the middle of "Stop memcached and mongo", after memcached.
+    let journal = launch.path("data/journal");
+    std::fs::create_dir_all(&journal).unwrap();
+    std::fs::write(
+        journal.join("1700000000000-0abc.json"),
+        serde_json::json!({
+            "id": "1700000000000-0abc", "context": "ordinal:demo", "status": "running",
+            "instance": "a-process-that-crashed",
+            "request": {"context": "ordinal:demo", "kind": "statefulsets", "action": {"type": "stop"},
+                        "targets": [{"namespace": "cache", "name": "memcached"}, {"namespace": "db", "name": "mongo"}]},
+            "items": [], "done": [{"namespace": "cache", "name": "memcached"}]
+        })
+        .to_string(),
+    )
+    .unwrap();
     let app = launch.env("HOME", home.display().to_string()).start().await;
     app.wait_js(
         "demo rows",
         "document.querySelectorAll('[data-testid=sts-row]').length >= 8",
     )
     .await;
+    app.wait_js(
+        "the interrupted batch is offered",
+        "document.querySelector('[data-testid=interrupted-batch]')?.textContent.includes('1 done')",
+    )
+    .await;
+    app.screenshot("interrupted-batch").await;
+    click(&app, "interrupted-resume").await;
+    app.wait_js(
+        "mongo stopped by the resumed batch",
+        &format!(
+            "{}?.textContent.includes('was 2')",
+            row("db/mongo", "[data-testid=row-status]")
+        ),
+    )
+    .await;
+    let memcached = app
+        .js(&format!(
+            "return {}.textContent",
+            row("cache/memcached", "[data-testid=row-status]")
+        ))
+        .await;
+    assert!(
+        memcached.as_str().unwrap().ends_with("of 2 pods"),
+        "memcached was already handled: not stopped again ({memcached})"
+    );
+    click(&app, "batch-dismiss").await;
     // kafka is driven by an autoscaler: selecting it says so before any action.
     app.js(&format!(
         "{}.click(); return true",

@@ -328,6 +328,43 @@ impl Session {
         }
     }
 
+    /// Batches of `context` interrupted by a crash or exit (newest first).
+    pub fn interrupted_batches(&self, context: &str) -> Vec<actions::journal::BatchRecord> {
+        self.journal.interrupted(context)
+    }
+
+    /// Runs an interrupted batch's remaining items (never one it already handled) as a new batch.
+    pub fn resume_batch(
+        &self,
+        context: &str,
+        batch_id: &str,
+    ) -> Result<BoxStream<'static, ActionEvent>, IpcError> {
+        let record = self
+            .journal
+            .get(batch_id)
+            .ok()
+            .flatten()
+            .filter(|r| r.context == context && r.status == "running")
+            .ok_or_else(|| {
+                IpcError::new(
+                    ErrorCode::NotFound,
+                    format!("no interrupted batch {batch_id}"),
+                )
+            })?;
+        let mut request = record.request.clone();
+        request.targets.retain(|t| !record.done.contains(t));
+        let stream = self.run_action(request)?;
+        let _ = self.journal.close(batch_id, "resumed");
+        Ok(stream)
+    }
+
+    /// Forgets an interrupted batch (its handled items stay undoable from its record).
+    pub fn dismiss_batch(&self, batch_id: &str) -> Result<(), IpcError> {
+        self.journal
+            .close(batch_id, "dismissed")
+            .map_err(|e| IpcError::internal(e.to_string()))
+    }
+
     /// Undoes a Stop/Start/Scale batch.
     pub fn undo_batch(
         &self,

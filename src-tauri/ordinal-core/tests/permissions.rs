@@ -93,6 +93,7 @@ fn action_word(a: &Action) -> &'static str {
         Action::Stop => "stop",
         Action::Restart => "restart",
         Action::Scale { .. } => "scale",
+        Action::Partition { .. } => "partition",
         Action::Delete { .. } => "delete",
     }
 }
@@ -161,6 +162,7 @@ async fn viewer_write_paths_are_forbidden_with_verb_and_resource_and_nothing_cha
         (Action::Start, &stopped_name),
         (Action::Scale { replicas: 5 }, &run_name),
         (Action::Restart, &run_name),
+        (Action::Partition { partition: 1 }, &run_name),
         (
             Action::Delete {
                 propagation: Propagation::Background,

@@ -30,6 +30,7 @@ import type { ApplyOutcome } from "./gen/ApplyOutcome";
 import type { EditTarget } from "./gen/EditTarget";
 import type { ObjectText } from "./gen/ObjectText";
 import type { ActionChecks } from "./gen/ActionChecks";
+import type { BatchRecord } from "./gen/BatchRecord";
 import type { ObjectRef as ObjectRefT } from "./gen/ObjectRef";
 
 export type { AppInfo } from "./gen/AppInfo";
@@ -62,6 +63,7 @@ export type { EditTarget } from "./gen/EditTarget";
 export type { FieldConflict } from "./gen/FieldConflict";
 export type { ObjectText } from "./gen/ObjectText";
 export type { ActionChecks } from "./gen/ActionChecks";
+export type { BatchRecord } from "./gen/BatchRecord";
 export type { Denied } from "./gen/Denied";
 export type { HpaTarget } from "./gen/HpaTarget";
 
@@ -370,4 +372,18 @@ export function applyEdit(target: EditTarget, base: string, yaml: string, force:
 /** What RBAC allows on the selection, and the autoscalers driving any of it. */
 export function actionChecks(context: string, kind: string, targets: ObjectRefT[]): Promise<ActionChecks> {
   return call<ActionChecks>("action_checks", { context, kind, targets });
+}
+
+/** Batches of a context interrupted by a crash or exit. */
+export function interruptedBatches(context: string): Promise<BatchRecord[]> {
+  return call<BatchRecord[]>("interrupted_batches", { context });
+}
+
+/** Runs an interrupted batch's remaining items (never one it already handled). */
+export function resumeBatch(context: string, batchId: string, onEvent: (event: BatchEvent) => void): Promise<Unsubscribe> {
+  return subscribe<ActionEvent>("resume_batch", { context, batchId }, (e) => onEvent(normaliseActionEvent(e)));
+}
+
+export function dismissBatch(batchId: string): Promise<void> {
+  return call<void>("dismiss_batch", { batchId });
 }

@@ -444,4 +444,8 @@ export const en = {
   "delete.claims.none": "no PVCs",
   "delete.claims.kept": "{count} PVCs kept (retention: Retain)",
   "delete.claims.deleted": "{count} PVCs deleted with it (retention: Delete)",
+  "batch.interrupted": "{action} on {count} StatefulSets was interrupted ({when}): {done} done before Ordinal stopped.",
+  "batch.resume": "Resume the remaining {count}",
+  "batch.undoDone": "Undo the {count} done",
+  "common.dismiss": "Dismiss",
 } as const;

@@ -446,4 +446,8 @@ export const zhCN: Catalogue = {
   "delete.claims.none": "无 PVC",
   "delete.claims.kept": "保留 {count} 个 PVC（保留策略：Retain）",
   "delete.claims.deleted": "{count} 个 PVC 将一并删除（保留策略：Delete）",
+  "batch.interrupted": "对 {count} 个 StatefulSet 的{action}操作被中断（{when}）：Ordinal 停止前已完成 {done} 个。",
+  "batch.resume": "继续剩余 {count} 个",
+  "batch.undoDone": "撤销已完成的 {count} 个",
+  "common.dismiss": "忽略",
 };

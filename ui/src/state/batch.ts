@@ -1,6 +1,6 @@
 // Runs one batch action at a time and keeps its per-item progress for the progress panel.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { runAction, undoBatch, type Action, type BatchItemState, type IpcError, type ObjectRef, type Unsubscribe } from "../api";
+import { resumeBatch, runAction, undoBatch, type Action, type BatchEvent, type BatchItemState, type IpcError, type ObjectRef, type Unsubscribe } from "../api";
 
 export type BatchItem = { target: ObjectRef; state: BatchItemState };
 
@@ -27,8 +27,9 @@ export function useBatch(context: string | null, kind: string) {
     [],
   );
 
-  const run = useCallback(
-    (action: Action, targets: ObjectRef[]) => {
+  // Starts a batch (`start` subscribes to its events) and follows its progress.
+  const follow = useCallback(
+    (action: Action, targets: ObjectRef[], start: (onEvent: (event: BatchEvent) => void) => Promise<Unsubscribe>) => {
       if (!context || targets.length === 0) return;
       const id = ++runId.current;
       if (unsubRef.current) void unsubRef.current();
@@ -41,7 +42,7 @@ export function useBatch(context: string | null, kind: string) {
         undone: false,
         undoError: null,
       });
-      runAction({ context, kind, action, targets }, (event) => {
+      start((event) => {
         if (id !== runId.current) return;
         setBatch((b) => {
           if (!b) return b;
@@ -63,7 +64,24 @@ export function useBatch(context: string | null, kind: string) {
         },
       );
     },
-    [context, kind],
+    [context],
+  );
+
+  const run = useCallback(
+    (action: Action, targets: ObjectRef[]) => {
+      if (!context) return;
+      follow(action, targets, (onEvent) => runAction({ context, kind, action, targets }, onEvent));
+    },
+    [context, kind, follow],
+  );
+
+  /** Runs the remaining items of a batch interrupted by a crash. */
+  const resume = useCallback(
+    (batchId: string, action: Action, remaining: ObjectRef[]) => {
+      if (!context) return;
+      follow(action, remaining, (onEvent) => resumeBatch(context, batchId, onEvent));
+    },
+    [context, follow],
   );
 
   const retryFailed = useCallback(() => {
@@ -89,5 +107,5 @@ export function useBatch(context: string | null, kind: string) {
     setBatch(null);
   }, []);
 
-  return { batch, run, retryFailed, undo, dismiss };
+  return { batch, run, resume, retryFailed, undo, dismiss };
 }

@@ -3,38 +3,110 @@
 //! batch interrupted by a crash can be found again (`status: running`).
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{ActionRequest, ObjectRef};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct JournalItem {
     pub target: ObjectRef,
     pub from: Option<i32>,
     pub to: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchRecord {
     pub id: String,
     pub context: String,
     pub request: ActionRequest,
-    /// `running` until the batch finishes, then `finished`.
+    /// `running` until the batch finishes, then `finished`; an interrupted batch the user
+    /// resumed or dismissed becomes `resumed` / `dismissed`.
     pub status: String,
+    /// Every item that was applied (or found already done), written as it completes, so a
+    /// batch interrupted by a crash never applies an item twice when resumed.
+    #[ts(skip)]
     pub items: Vec<JournalItem>,
+    /// The targets already handled (applied or unchanged), for the UI.
+    #[serde(default)]
+    pub done: Vec<ObjectRef>,
+    /// Which app process ran it (a running batch of another process was interrupted).
+    #[serde(default)]
+    #[ts(skip)]
+    pub instance: String,
 }
 
 /// One JSON file per batch in a directory (small, atomic to write, easy to inspect).
 #[derive(Debug)]
 pub struct Journal {
     dir: PathBuf,
+    /// Serialises read-modify-write of one record by concurrent items.
+    lock: Mutex<()>,
+    /// This process's journal instance.
+    instance: String,
 }
 
 impl Journal {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Self {
+            dir: dir.into(),
+            lock: Mutex::new(()),
+            instance: format!(
+                "{}-{}-{:04x}",
+                std::process::id(),
+                now.as_nanos(),
+                fastrand_u16()
+            ),
+        }
+    }
+
+    /// Records one handled item of a running batch (`item` when it changed something).
+    pub fn record(
+        &self,
+        id: &str,
+        target: &ObjectRef,
+        item: Option<JournalItem>,
+    ) -> std::io::Result<()> {
+        let _g = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut record = self
+            .get(id)?
+            .ok_or_else(|| std::io::Error::other(format!("no batch {id}")))?;
+        record.done.push(target.clone());
+        record.items.extend(item);
+        self.write(&record)
+    }
+
+    /// Batches of `context` left `running` by another process (the app crashed or was killed
+    /// mid-batch; a second window of the app would show its own as running, not here).
+    pub fn interrupted(&self, context: &str) -> Vec<BatchRecord> {
+        let mut out: Vec<BatchRecord> = std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read(e.path()).ok())
+            .filter_map(|b| serde_json::from_slice::<BatchRecord>(&b).ok())
+            .filter(|r| {
+                r.status == "running" && r.context == context && r.instance != self.instance
+            })
+            .collect();
+        out.sort_by(|a, b| b.id.cmp(&a.id));
+        out
+    }
+
+    /// Marks a batch `resumed` or `dismissed`.
+    pub fn close(&self, id: &str, status: &str) -> std::io::Result<()> {
+        let _g = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut record = self
+            .get(id)?
+            .ok_or_else(|| std::io::Error::other(format!("no batch {id}")))?;
+        record.status = status.into();
+        self.write(&record)
     }
 
     fn path(&self, id: &str) -> PathBuf {
@@ -53,12 +125,15 @@ impl Journal {
             request: request.clone(),
             status: "running".into(),
             items: Vec::new(),
+            done: Vec::new(),
+            instance: self.instance.clone(),
         };
         self.write(&record)?;
         Ok(id)
     }
 
     pub fn finish(&self, id: &str, items: Vec<JournalItem>) -> std::io::Result<()> {
+        let _g = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         let mut record = self
             .get(id)?
             .ok_or_else(|| std::io::Error::other(format!("no batch {id}")))?;

@@ -149,35 +149,53 @@ pub fn run(
             request.action,
             Action::Start | Action::Stop | Action::Scale { .. }
         );
-        let results: Vec<(usize, ItemState)> =
-            futures::stream::iter(request.targets.iter().cloned().enumerate())
-                .map(|(i, target)| {
-                    let client = client.clone();
-                    let tx = tx.clone();
-                    let action = request.action.clone();
-                    async move {
-                        let _ = tx.send(ActionEvent::Item {
-                            index: i as u32,
-                            target: target.clone(),
-                            state: ItemState::Running,
-                        });
-                        let state = match apply_statefulset(&client, &target, &action, opts).await {
-                            Ok(s) => s,
-                            Err(e) => ItemState::Failed {
-                                error: kube_error(&e, &target, &action),
-                            },
-                        };
-                        let _ = tx.send(ActionEvent::Item {
-                            index: i as u32,
-                            target,
-                            state: state.clone(),
-                        });
-                        (i, state)
+        let results: Vec<(usize, ItemState)> = futures::stream::iter(
+            request.targets.iter().cloned().enumerate(),
+        )
+        .map(|(i, target)| {
+            let client = client.clone();
+            let tx = tx.clone();
+            let action = request.action.clone();
+            let journal = journal.clone();
+            let batch_id = batch_id.clone();
+            async move {
+                let _ = tx.send(ActionEvent::Item {
+                    index: i as u32,
+                    target: target.clone(),
+                    state: ItemState::Running,
+                });
+                let state = match apply_statefulset(&client, &target, &action, opts).await {
+                    Ok(s) => s,
+                    Err(e) => ItemState::Failed {
+                        error: kube_error(&e, &target, &action),
+                    },
+                };
+                // Journal each handled item at once: a crash later never re-applies it.
+                let handled = match &state {
+                    ItemState::Done { from, to } => Some(Some(JournalItem {
+                        target: target.clone(),
+                        from: *from,
+                        to: *to,
+                    })),
+                    ItemState::Unchanged { .. } => Some(None),
+                    _ => None,
+                };
+                if let Some(item) = handled {
+                    if let Err(err) = journal.record(&batch_id, &target, item) {
+                        tracing::warn!(%err, batch = %batch_id, "cannot write the batch journal");
                     }
-                })
-                .buffer_unordered(CONCURRENCY)
-                .collect()
-                .await;
+                }
+                let _ = tx.send(ActionEvent::Item {
+                    index: i as u32,
+                    target,
+                    state: state.clone(),
+                });
+                (i, state)
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
         let (mut ok, mut same, mut failed) = (0, 0, 0);
         let mut items = Vec::new();
         for (i, state) in &results {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { actionChecks, type ActionChecks, type Capability, type ClusterStatus, type KindInfo, type ObjectRef, type Row } from "../../api";
+import { actionChecks, dismissBatch, interruptedBatches, undoBatch, type ActionChecks, type BatchRecord, type Capability, type ClusterStatus, type KindInfo, type ObjectRef, type Row } from "../../api";
 import { DataTable, type SortState } from "../../components/DataTable";
 import { Icon, type IconName } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
@@ -20,6 +20,29 @@ export const BATCH_BUTTONS: { id: BatchKind; icon: IconName; label: `action.${Ba
   { id: "stop", icon: "stopped", label: "action.stop", key: "x", keyLabel: "X" },
   { id: "delete", icon: "trash", label: "action.delete", key: "Delete", keyLabel: "Del" },
 ];
+
+/** Batches of this context a crash or exit interrupted, offered for resume, undo or dismissal. */
+function useInterrupted(context: string) {
+  const [list, setList] = useState<BatchRecord[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    interruptedBatches(context).then(
+      (l) => {
+        if (!cancelled) setList(l);
+      },
+      () => {},
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [context]);
+  const forget = (id: string) => setList((l) => l.filter((r) => r.id !== id));
+  const dismiss = (id: string) => {
+    forget(id);
+    void dismissBatch(id).catch(() => {});
+  };
+  return { list, forget, dismiss };
+}
 
 /** RBAC answers and autoscalers for the selection, asked again (debounced) when it changes. */
 function useActionChecks(context: string, kind: string, targets: ObjectRef[]): ActionChecks | null {
@@ -69,7 +92,8 @@ export function ListView({
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focusedKey, setFocusedKey] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ObjectRef[] | null>(null);
-  const { batch, run, retryFailed, undo, dismiss } = useBatch(context, kind.id);
+  const { batch, run, resume, retryFailed, undo, dismiss } = useBatch(context, kind.id);
+  const interrupted = useInterrupted(context);
 
   const parsed = useMemo(() => parseSelector(selector), [selector]);
   const requirements = parsed.ok ? parsed.requirements : [];
@@ -280,6 +304,48 @@ export function ListView({
           </span>
         </p>
       ) : null}
+      {interrupted.list.map((r) => (
+        <div key={r.id} className="notice notice--warn" role="alert" data-testid="interrupted-batch" data-batch={r.id}>
+          <Icon name="warning" />
+          <span>
+            {t("batch.interrupted", {
+              action: t(`action.${r.request.action.type}` as "action.stop"),
+              count: r.request.targets.length,
+              done: r.done.length,
+              when: new Date(Number(r.id.split("-")[0])).toLocaleString(),
+            })}
+          </span>
+          <span className="notice__actions">
+            <button
+              type="button"
+              className="btn btn--small"
+              disabled={readOnly}
+              onClick={() => {
+                const remaining = r.request.targets.filter((t) => !r.done.some((d) => d.name === t.name && d.namespace === t.namespace));
+                resume(r.id, r.request.action, remaining);
+                interrupted.forget(r.id);
+              }}
+              data-testid="interrupted-resume"
+            >
+              {t("batch.resume", { count: r.request.targets.length - r.done.length })}
+            </button>
+            <button
+              type="button"
+              className="btn btn--small"
+              disabled={readOnly || r.done.length === 0 || !["stop", "start", "scale"].includes(r.request.action.type)}
+              onClick={() => {
+                void undoBatch(context, r.id).then(() => interrupted.dismiss(r.id));
+              }}
+              data-testid="interrupted-undo"
+            >
+              {t("batch.undoDone", { count: r.done.length })}
+            </button>
+            <button type="button" className="btn btn--small" onClick={() => interrupted.dismiss(r.id)} data-testid="interrupted-dismiss">
+              {t("common.dismiss")}
+            </button>
+          </span>
+        </div>
+      ))}
       {batch ? <BatchProgress batch={batch} onRetryFailed={retryFailed} onUndo={() => void undo()} onDismiss={dismiss} readOnly={readOnly} /> : null}
       <div className="sts-list__body">{body}</div>
       {deleting ? (

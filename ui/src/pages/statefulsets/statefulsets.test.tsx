@@ -259,6 +259,35 @@ describe("batch actions", () => {
     expect(backend.callsOf("run_action")).toHaveLength(1);
   });
 
+  it("offers to resume, undo or dismiss a batch a crash interrupted, resuming only what is left", async () => {
+    const user = userEvent.setup();
+    const record = {
+      id: "1700000000000-0abc",
+      context: "prod-eu",
+      request: { context: "prod-eu", kind: "statefulsets", action: { type: "stop" }, targets: [{ namespace: "db", name: "a" }, { namespace: "db", name: "b" }, { namespace: "db", name: "c" }] },
+      status: "running",
+      done: [{ namespace: "db", name: "a" }],
+    };
+    installStsBackend(settingsWith({ language: "en", theme: "light" }));
+    backend.on("interrupted_batches", () => [record]).on("resume_batch", () => 77).on("dismiss_batch", () => null);
+    render(<App />);
+    await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
+    act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
+    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
+    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu")]));
+    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+    rowsEvent({ type: "reset", rows: [row("a"), row("b"), row("c")] });
+    const banner = await screen.findByTestId("interrupted-batch");
+    expect(banner).toHaveTextContent("Stop on 3 StatefulSets was interrupted");
+    expect(banner).toHaveTextContent("1 done");
+    await user.click(within(banner).getByTestId("interrupted-resume"));
+    await waitFor(() => expect(backend.callsOf("resume_batch")[0]?.args).toMatchObject({ context: "prod-eu", batchId: record.id }));
+    expect(screen.queryByTestId("interrupted-batch")).not.toBeInTheDocument();
+    // Progress shows only the remaining two.
+    expect(screen.getByTestId("batch-progress")).toHaveTextContent("b");
+    expect(within(screen.getByTestId("batch-progress")).queryAllByTestId("batch-item").map((i) => i.dataset.name)).toEqual(["b", "c"]);
+  });
+
   it("are disabled without a selection, and for a read-only context", async () => {
     const user = userEvent.setup();
     await connected(three);
