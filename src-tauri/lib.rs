@@ -33,7 +33,16 @@ pub fn main() -> ExitCode {
 }
 
 fn run_gui() {
-    tauri::Builder::default()
+    let mut builder = tauri::Builder::default();
+    // The secret-scan test records every IPC payload in the page (see `ui/src/api/index.ts`).
+    if std::env::var_os("ORDINAL_RECORD_IPC").is_some_and(|v| v == "1") {
+        builder = builder.plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("ordinal-ipc-recorder")
+                .js_init_script("window.__ordinalIpcLog = [];".to_string())
+                .build(),
+        );
+    }
+    builder
         .setup(|app| {
             let dirs = ordinal_core::kubeconfig::paths::AppDirs::from_env()
                 .ok_or("cannot find a home directory for Ordinal's data (set ORDINAL_DATA_DIR)")?;

@@ -778,3 +778,218 @@ async fn yaml_edit_review_apply_and_stale() {
     app.screenshot("rollout-done").await;
     app.close().await;
 }
+
+/// Secrets never leave the keyring: canary credentials (a client key, the viewer's token, and a
+/// made-up token the server rejects) go through import + secure, connect, a batch, a YAML review,
+/// a 401 and Test connection; then Ordinal's data directory (logs, settings, journal, managed
+/// kubeconfigs, backups), HOME and XDG dirs (the webview's storage), the driver/app output and
+/// every IPC payload (recorded in the page with ORDINAL_RECORD_IPC=1) hold 0 copies of them.
+#[tokio::test]
+#[ignore = "drives the real window; run with -- --ignored"]
+async fn canary_secrets_never_leave_the_keyring() {
+    let sim = ordinal_sim::Simulator::start(ordinal_sim::SimConfig {
+        seed: ordinal_sim::Seed::Demo,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    const CANARY: &str = "ordinal-canary-token-7c41e0d2";
+    let launch = Launch::new("canary");
+    let downloads = launch.path("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let kc = sim.kubeconfig_yaml().replace(
+        "contexts:\n",
+        &format!("- name: canary-user\n  user:\n    token: {CANARY}\ncontexts:\n- name: canary\n  context:\n    cluster: ordinal-sim\n    user: canary-user\n"),
+    );
+    let to_import = downloads.join("team-clusters.yaml");
+    std::fs::write(&to_import, &kc).unwrap();
+    let key_b64 = kc
+        .lines()
+        .find(|l| l.trim_start().starts_with("client-key-data:"))
+        .unwrap()
+        .split(':')
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    let key_pem_line = {
+        use base64::Engine;
+        let pem = String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(&key_b64)
+                .unwrap(),
+        )
+        .unwrap();
+        pem.lines().nth(1).unwrap().to_string()
+    };
+    let needles = [
+        CANARY.to_string(),
+        sim.viewer_token(),
+        key_b64.clone(),
+        key_pem_line.clone(),
+    ];
+    let dirs = ["home", "xdg-data", "xdg-config", "xdg-cache"];
+    for d in dirs {
+        std::fs::create_dir_all(launch.path(d)).unwrap();
+    }
+    let user_kubeconfig = launch.path("kubeconfig");
+    std::fs::write(&user_kubeconfig, kubeconfig_with(&["prod-eu"])).unwrap();
+    let [home, xdg_data, xdg_config, xdg_cache] =
+        dirs.map(|d| launch.path(d).display().to_string());
+    let app = launch
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", xdg_data)
+        .env("XDG_CONFIG_HOME", xdg_config)
+        .env("XDG_CACHE_HOME", xdg_cache)
+        .env("KUBECONFIG", user_kubeconfig.display().to_string())
+        .env("ORDINAL_RECORD_IPC", "1")
+        .env("ORDINAL_LOG", "debug")
+        .start()
+        .await;
+
+    // Import with secure-on-import.
+    click(&app, "nav-contexts").await;
+    click(&app, "contexts-import").await;
+    app.find("[data-testid=import-path]")
+        .await
+        .send_keys(&to_import.display().to_string())
+        .await
+        .unwrap();
+    click(&app, "import-preview").await;
+    click(&app, "import-apply").await;
+    app.wait_js(
+        "secured on import",
+        "document.querySelector('[data-testid=contexts-notice]')?.textContent.includes('canary')",
+    )
+    .await;
+
+    // Test connection on the canary context: the plugin serves the token, the server says 401.
+    app.js("document.querySelector('[data-testid=contexts-row][data-context=canary]').click(); return true").await;
+    click(&app, "ctx-test").await;
+    app.wait_js(
+        "401 reported",
+        "document.querySelector('[data-testid=ctx-test-result]')?.dataset.state === 'unauthorized'",
+    )
+    .await;
+    app.screenshot("canary-unauthorized").await;
+
+    // Connect the admin context, run a batch, review a YAML edit.
+    app.js("document.querySelector('[data-testid=context-item][data-context=ordinal-sim-admin] button').click(); return true").await;
+    click(&app, "connect-button").await;
+    app.wait_js(
+        "admin rows",
+        "document.querySelectorAll('[data-testid=sts-row]').length >= 8",
+    )
+    .await;
+    app.js(&format!(
+        "{}.click(); return true",
+        row("default/web", "input[type=checkbox]")
+    ))
+    .await;
+    click(&app, "batch-restart").await;
+    app.wait_js(
+        "restart done",
+        "!!document.querySelector('[data-testid=batch-summary]')",
+    )
+    .await;
+    app.js(&format!(
+        "{}.click(); return true",
+        row("db/postgres", "[data-testid=row-name]")
+    ))
+    .await;
+    click(&app, "detail-tab-yaml").await;
+    app.wait_js(
+        "yaml",
+        "document.querySelector('[data-testid=yaml-editor]')?.value.includes('replicas: 3')",
+    )
+    .await;
+    assert_eq!(app.js(&edit_yaml("replicas: 3", "replicas: 4")).await, true);
+    click(&app, "yaml-review").await;
+    app.wait_js(
+        "reviewed",
+        "!!document.querySelector('[data-testid=yaml-outcome]')",
+    )
+    .await;
+
+    // The canary context in the cluster list: connecting fails with 401, shown as such.
+    app.js("document.querySelector('[data-testid=context-item][data-context=canary] button').click(); return true").await;
+    click(&app, "connect-button").await;
+    app.wait_js(
+        "unauthorized state",
+        "document.querySelector('[data-testid=connection-status]')?.dataset.state === 'unauthorized'",
+    )
+    .await;
+
+    let ipc = app
+        .js("return (window.__ordinalIpcLog || []).join('\\n')")
+        .await;
+    let ipc = ipc.as_str().unwrap().to_string();
+    assert!(
+        ipc.lines().count() > 20 && ipc.contains("import_contexts") && ipc.contains("run_action"),
+        "the IPC recorder ran ({} entries)",
+        ipc.lines().count()
+    );
+    for n in &needles {
+        assert!(!ipc.contains(n.as_str()), "a secret crossed IPC");
+    }
+
+    // Let the app stop (flushing its log), then search every file it could have written.
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        app.client.clone().close(),
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let needle_refs: Vec<&str> = needles.iter().map(String::as_str).collect();
+    let mut hits = Vec::new();
+    for d in ["data", "home", "xdg-data", "xdg-config", "xdg-cache"] {
+        hits.extend(files_containing(&app.dir.path().join(d), &needle_refs));
+    }
+    hits.extend(files_containing_file(
+        &app.dir.path().join("driver.log"),
+        &needle_refs,
+    ));
+    let scanned = count_files(app.dir.path());
+    eprintln!(
+        "canary scan: {scanned} files, {} IPC payloads, {} hits",
+        ipc.lines().count(),
+        hits.len()
+    );
+    assert!(hits.is_empty(), "secret bytes found in: {hits:?}");
+    assert!(
+        std::fs::read_dir(app.dir.path().join("data/logs"))
+            .map(|d| d.count() > 0)
+            .unwrap_or(false),
+        "the log was written (so it was searched)"
+    );
+    drop(app);
+    sim.shutdown().await;
+}
+
+fn files_containing_file(path: &std::path::Path, needles: &[&str]) -> Vec<String> {
+    match std::fs::read(path) {
+        Ok(bytes)
+            if needles
+                .iter()
+                .any(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes())) =>
+        {
+            vec![path.display().to_string()]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn count_files(dir: &std::path::Path) -> usize {
+    let mut n = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                n += 1;
+            }
+        }
+    }
+    n
+}

@@ -135,10 +135,29 @@ export function toIpcError(e: unknown): IpcError {
 }
 
 /** `invoke` with the rejection normalised to `IpcError`. */
+/**
+ * The IPC recorder of the secret-scan test: when the app runs with `ORDINAL_RECORD_IPC=1` the
+ * backend defines `window.__ordinalIpcLog` before the page loads, and every payload that crosses
+ * IPC (results, errors, channel events) is appended to it as JSON.
+ */
+function record(direction: string, command: string, payload: unknown) {
+  const log = (globalThis as { __ordinalIpcLog?: unknown }).__ordinalIpcLog;
+  if (Array.isArray(log)) {
+    try {
+      log.push(`${direction} ${command} ${JSON.stringify(payload)}`);
+    } catch {
+      log.push(`${direction} ${command} <unserialisable>`);
+    }
+  }
+}
+
 export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(command, args);
+    const result = await invoke<T>(command, args);
+    record("result", command, result);
+    return result;
   } catch (e) {
+    record("error", command, e);
     if (e instanceof TypeError && typeof window !== "undefined" && !("__TAURI_INTERNALS__" in window)) {
       // A plain browser tab (e.g. the Vite dev server opened directly): there is no backend.
       throw { code: "Internal", message: `${command}: no Tauri backend (open Ordinal's window, not a browser tab)` } satisfies IpcError;
@@ -194,6 +213,7 @@ export async function subscribe<T>(
   // Set the handler before the channel crosses IPC: the backend may send the first event
   // before `invoke` resolves.
   channel.onmessage = (event: T) => {
+    record("event", command, event);
     if (active) onEvent(event);
   };
   let id: number;
