@@ -446,6 +446,47 @@ async fn contexts_import_secure_test_and_switch_clusters() {
     .await;
     app.screenshot("sim-connected").await;
 
+    // The server goes away for 4 s: the list keeps its rows and says they are stale (within
+    // 2 s in the core's fault tests; here within what WebDriver polling allows), then is live
+    // again by itself.
+    app.wait_js(
+        "live",
+        "document.querySelector('[data-testid=watch-state]')?.dataset.state === 'live'",
+    )
+    .await;
+    let faults = sim.faults();
+    let started = std::time::Instant::now();
+    let outage = tokio::spawn({
+        let faults = faults.clone();
+        async move { faults.restart(std::time::Duration::from_secs(4)).await }
+    });
+    app.wait_js(
+        "reconnecting shown",
+        "document.querySelector('[data-testid=watch-state]')?.dataset.state === 'reconnecting'",
+    )
+    .await;
+    let shown = started.elapsed();
+    eprintln!("server down -> 'reconnecting' in the window after {shown:?}");
+    assert!(
+        shown < std::time::Duration::from_secs(3),
+        "the window showed the lost connection only after {shown:?}"
+    );
+    assert!(
+        app.js("return document.querySelectorAll('[data-testid=sts-row]').length")
+            .await
+            .as_u64()
+            .unwrap()
+            >= 8,
+        "rows are kept while reconnecting"
+    );
+    app.screenshot("reconnecting").await;
+    outage.await.unwrap().unwrap();
+    app.wait_js(
+        "live again",
+        "document.querySelector('[data-testid=watch-state]')?.dataset.state === 'live'",
+    )
+    .await;
+
     // Switch to the demo cluster and connect it too.
     app.js("document.querySelector('[data-testid=context-item][data-context=\"ordinal:demo\"] button').click(); return true").await;
     click(&app, "connect-button").await;

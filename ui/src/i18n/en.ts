@@ -237,7 +237,7 @@ export const en = {
   "sts.count": "{count} StatefulSets",
   "sts.countFiltered": "{shown} of {count}",
   "watch.live": "Live",
-  "watch.reconnecting": "Reconnecting (attempt {attempt})",
+  "watch.reconnecting": "Reconnecting, stale since {since} (attempt {attempt})",
 
   "selector.error.unexpected": "Invalid selector near “{near}”",
   "selector.error.emptyKey": "Missing label key in “{near}”",

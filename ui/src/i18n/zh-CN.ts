@@ -239,7 +239,7 @@ export const zhCN: Catalogue = {
   "sts.count": "共 {count} 个",
   "sts.countFiltered": "显示 {shown} 个，共 {count} 个",
   "watch.live": "实时",
-  "watch.reconnecting": "正在重新连接（第 {attempt} 次）",
+  "watch.reconnecting": "正在重新连接，数据自 {since} 起未更新（第 {attempt} 次）",
 
   "selector.error.unexpected": "选择器在“{near}”附近无效",
   "selector.error.emptyKey": "“{near}”缺少标签键",

@@ -283,12 +283,12 @@ export function ListView({
           </span>
         ) : null}
         {w?.state === "reconnecting" ? (
-          <span className="status status--warning" data-testid="watch-state" title={w.error.message}>
+          <span className="status status--warning" data-testid="watch-state" data-state="reconnecting" title={w.error.message}>
             <Icon name="warning" className="status__icon" />
-            {t("watch.reconnecting", { attempt: w.attempt })}
+            {t("watch.reconnecting", { attempt: w.attempt, since: new Date(w.since).toLocaleTimeString() })}
           </span>
         ) : w?.state === "live" ? (
-          <span className="status status--ok" data-testid="watch-state">
+          <span className="status status--ok" data-testid="watch-state" data-state="live">
             <Icon name="current" className="status__icon" />
             {t("watch.live")}
           </span>

@@ -96,6 +96,23 @@ describe("connection", () => {
   });
 });
 
+describe("watch state", () => {
+  it("says when rows are stale and since when, keeping them, then live again", async () => {
+    await connected(three);
+    expect(screen.getByTestId("watch-state")).toHaveAttribute("data-state", "live");
+    const since = new Date(2026, 10, 22, 2, 31, 5).getTime();
+    rowsEvent({ type: "state", state: { state: "reconnecting", since, attempt: 2, error: { code: "Unreachable", message: "connection refused" } } });
+    const w = screen.getByTestId("watch-state");
+    expect(w).toHaveAttribute("data-state", "reconnecting");
+    expect(w).toHaveTextContent(`stale since ${new Date(since).toLocaleTimeString()}`);
+    expect(w).toHaveTextContent("attempt 2");
+    expect(w).toHaveAttribute("title", "connection refused");
+    expect(rowNames()).toHaveLength(3);
+    rowsEvent({ type: "state", state: { state: "live" } });
+    expect(screen.getByTestId("watch-state")).toHaveAttribute("data-state", "live");
+  });
+});
+
 describe("StatefulSets table", () => {
   it("shows rows from a reset and applies a delta without losing the selection", async () => {
     const user = userEvent.setup();
