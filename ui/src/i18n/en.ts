@@ -448,4 +448,6 @@ export const en = {
   "batch.resume": "Resume the remaining {count}",
   "batch.undoDone": "Undo the {count} done",
   "common.dismiss": "Dismiss",
+  "watch.signIn": "The cluster rejected the credentials (expired?); rows are stale since {since}.",
+  "watch.signInAgain": "Sign in again",
 } as const;

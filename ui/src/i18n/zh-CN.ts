@@ -450,4 +450,6 @@ export const zhCN: Catalogue = {
   "batch.resume": "继续剩余 {count} 个",
   "batch.undoDone": "撤销已完成的 {count} 个",
   "common.dismiss": "忽略",
+  "watch.signIn": "集群拒绝了凭据（可能已过期）；数据自 {since} 起未更新。",
+  "watch.signInAgain": "重新登录",
 };

@@ -8,6 +8,7 @@ import { filterRows, sortRows } from "../../lib/rows";
 import { parseSelector } from "../../lib/selector";
 import { isTypingTarget } from "../../shell/keyboard";
 import { useBatch } from "../../state/batch";
+import { useClusters } from "../../state/clusters";
 import type { RowsState } from "../../state/rows";
 import { BatchProgress } from "./BatchProgress";
 import { DeleteDialog } from "./DeleteDialog";
@@ -93,6 +94,7 @@ export function ListView({
   const [focusedKey, setFocusedKey] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ObjectRef[] | null>(null);
   const { batch, run, resume, retryFailed, undo, dismiss } = useBatch(context, kind.id);
+  const { connect } = useClusters();
   const interrupted = useInterrupted(context);
 
   const parsed = useMemo(() => parseSelector(selector), [selector]);
@@ -282,7 +284,15 @@ export function ListView({
               : t("sts.countFiltered", { shown: visible.length, count: rowsState.rows.length })}
           </span>
         ) : null}
-        {w?.state === "reconnecting" ? (
+        {w?.state === "reconnecting" && w.error.code === "Unauthorized" ? (
+          <span className="status status--failed" data-testid="watch-state" data-state="unauthorized" title={w.error.message}>
+            <Icon name="lock" className="status__icon" />
+            {t("watch.signIn", { since: new Date(w.since).toLocaleTimeString() })}
+            <button type="button" className="btn btn--small" onClick={() => void connect(context)} data-testid="sign-in-again">
+              {t("watch.signInAgain")}
+            </button>
+          </span>
+        ) : w?.state === "reconnecting" ? (
           <span className="status status--warning" data-testid="watch-state" data-state="reconnecting" title={w.error.message}>
             <Icon name="warning" className="status__icon" />
             {t("watch.reconnecting", { attempt: w.attempt, since: new Date(w.since).toLocaleTimeString() })}

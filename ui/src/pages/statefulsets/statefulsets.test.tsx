@@ -113,6 +113,19 @@ describe("watch state", () => {
   });
 });
 
+describe("expired credentials", () => {
+  it("ask to sign in again, and reconnecting re-runs the connection (and its exec plugin)", async () => {
+    const user = userEvent.setup();
+    await connected(three);
+    rowsEvent({ type: "state", state: { state: "reconnecting", since: Date.now(), attempt: 1, error: { code: "Unauthorized", message: "Unauthorized: token expired" } } });
+    expect(screen.getByTestId("watch-state")).toHaveAttribute("data-state", "unauthorized");
+    const before = backend.callsOf("connect").length;
+    await user.click(screen.getByTestId("sign-in-again"));
+    await waitFor(() => expect(backend.callsOf("connect").length).toBe(before + 1));
+    expect(backend.callsOf("connect").at(-1)!.args).toEqual({ context: "prod-eu" });
+  });
+});
+
 describe("StatefulSets table", () => {
   it("shows rows from a reset and applies a delta without losing the selection", async () => {
     const user = userEvent.setup();
