@@ -28,6 +28,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         kinds::Row,
         kinds::detail::Finding,
         kinds::statefulset::StatefulSetDetail,
+        kinds::statefulset_metrics::MetricsSample,
         hub::RowsEvent,
         hub::Scope,
         cluster::ClusterStatus,

@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "interrupted_batches",
     "resume_batch",
     "dismiss_batch",
+    "watch_metrics",
 ];
 
 fn main() {

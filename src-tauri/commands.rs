@@ -10,6 +10,7 @@ use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
 use ordinal_core::error::Classify;
 use ordinal_core::hub::{RowsEvent, Scope};
 use ordinal_core::kinds::statefulset::StatefulSetDetail;
+use ordinal_core::kinds::statefulset_metrics::MetricsSample;
 use ordinal_core::kinds::{self, KindInfo};
 use ordinal_core::kubeconfig::{ContextList, EditOutcome, ImportPreview};
 use ordinal_core::session::ConnectionTest;
@@ -276,6 +277,20 @@ pub async fn resume_batch(
 #[tauri::command]
 pub fn dismiss_batch(state: State<'_, AppState>, batch_id: String) -> Result<(), IpcError> {
     state.session.dismiss_batch(&batch_id)
+}
+
+/// CPU and memory of a StatefulSet's pods while the Metrics tab is open (every 10 s).
+#[tauri::command]
+pub fn watch_metrics(
+    webview: Webview,
+    state: State<'_, AppState>,
+    context: String,
+    namespace: String,
+    name: String,
+    on_event: Channel<MetricsSample>,
+) -> Result<ResourceId, IpcError> {
+    let samples = state.session.watch_metrics(&context, &namespace, &name)?;
+    Ok(streams::forward(&webview, on_event, samples))
 }
 
 #[tauri::command]

@@ -80,6 +80,7 @@ fn run_gui() {
             commands::interrupted_batches,
             commands::resume_batch,
             commands::dismiss_batch,
+            commands::watch_metrics,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Ordinal window");

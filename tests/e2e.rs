@@ -817,6 +817,15 @@ async fn yaml_edit_review_apply_and_stale() {
     )
     .await;
     app.screenshot("rollout-done").await;
+
+    // Metrics of the same set, sampled while the tab is open.
+    click(&app, "detail-tab-metrics").await;
+    app.wait_js(
+        "a row per running pod",
+        "document.querySelectorAll('[data-testid=metrics-row]').length === 4",
+    )
+    .await;
+    app.screenshot("metrics").await;
     app.close().await;
 }
 

@@ -464,6 +464,26 @@ impl Session {
         edit::apply(client, &ar, &target, &base, &yaml, force).await
     }
 
+    /// CPU and memory of a StatefulSet's pods, sampled while the stream is held (Metrics tab).
+    pub fn watch_metrics(
+        &self,
+        context: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<BoxStream<'static, kinds::statefulset_metrics::MetricsSample>, IpcError> {
+        let client = self
+            .clusters
+            .client(context)
+            .ok_or_else(|| not_connected(context))?;
+        Ok(kinds::statefulset_metrics::watch(
+            client,
+            namespace.into(),
+            name.into(),
+            kinds::statefulset_metrics::INTERVAL,
+        )
+        .boxed())
+    }
+
     /// Stops the demo cluster (on exit).
     pub async fn shutdown(&self) {
         self.demo.stop().await;

@@ -31,6 +31,7 @@ import type { EditTarget } from "./gen/EditTarget";
 import type { ObjectText } from "./gen/ObjectText";
 import type { ActionChecks } from "./gen/ActionChecks";
 import type { BatchRecord } from "./gen/BatchRecord";
+import type { MetricsSample } from "./gen/MetricsSample";
 import type { ObjectRef as ObjectRefT } from "./gen/ObjectRef";
 
 export type { AppInfo } from "./gen/AppInfo";
@@ -64,6 +65,8 @@ export type { FieldConflict } from "./gen/FieldConflict";
 export type { ObjectText } from "./gen/ObjectText";
 export type { ActionChecks } from "./gen/ActionChecks";
 export type { BatchRecord } from "./gen/BatchRecord";
+export type { MetricsSample } from "./gen/MetricsSample";
+export type { PodUsage } from "./gen/PodUsage";
 export type { Denied } from "./gen/Denied";
 export type { HpaTarget } from "./gen/HpaTarget";
 
@@ -406,4 +409,9 @@ export function resumeBatch(context: string, batchId: string, onEvent: (event: B
 
 export function dismissBatch(batchId: string): Promise<void> {
   return call<void>("dismiss_batch", { batchId });
+}
+
+/** CPU and memory of a StatefulSet's pods, sampled by the backend while subscribed. */
+export function watchMetrics(context: string, namespace: string, name: string, onEvent: (s: MetricsSample) => void): Promise<Unsubscribe> {
+  return subscribe<MetricsSample>("watch_metrics", { context, namespace, name }, onEvent);
 }

@@ -450,4 +450,13 @@ export const en = {
   "common.dismiss": "Dismiss",
   "watch.signIn": "The cluster rejected the credentials (expired?); rows are stale since {since}.",
   "watch.signInAgain": "Sign in again",
+  "detail.tab.metrics": "Metrics",
+  "metrics.unavailable": "Metrics are not available on this cluster",
+  "metrics.note": "From metrics.k8s.io, read every 10 s while this tab is open (last {at}).",
+  "metrics.noPods": "No running pods to measure.",
+  "metrics.pod": "Pod",
+  "metrics.cpu": "CPU",
+  "metrics.memory": "Memory",
+  "metrics.cpuOf": "CPU of {pod} over the last minutes",
+  "metrics.memoryOf": "Memory of {pod} over the last minutes",
 } as const;

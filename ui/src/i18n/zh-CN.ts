@@ -452,4 +452,13 @@ export const zhCN: Catalogue = {
   "common.dismiss": "忽略",
   "watch.signIn": "集群拒绝了凭据（可能已过期）；数据自 {since} 起未更新。",
   "watch.signInAgain": "重新登录",
+  "detail.tab.metrics": "指标",
+  "metrics.unavailable": "此集群不提供指标",
+  "metrics.note": "来自 metrics.k8s.io，本标签页打开期间每 10 秒读取一次（最近一次 {at}）。",
+  "metrics.noPods": "没有正在运行的 Pod 可供测量。",
+  "metrics.pod": "Pod",
+  "metrics.cpu": "CPU",
+  "metrics.memory": "内存",
+  "metrics.cpuOf": "{pod} 最近几分钟的 CPU",
+  "metrics.memoryOf": "{pod} 最近几分钟的内存",
 };

@@ -9,6 +9,7 @@
 pub mod detail;
 pub mod statefulset;
 pub mod statefulset_detail;
+pub mod statefulset_metrics;
 
 use std::collections::BTreeMap;
 

@@ -6,11 +6,12 @@ import { Age, Chips, Status, ToneIcon } from "../../components/Status";
 import { useT, useTx } from "../../i18n";
 import { useBatch } from "../../state/batch";
 import { BatchProgress } from "./BatchProgress";
+import { MetricsTab } from "./MetricsTab";
 import { RolloutTab } from "./RolloutTab";
 import { YamlTab } from "./YamlTab";
 
-type Tab = "details" | "pods" | "rollout" | "events" | "yaml";
-const TABS: Tab[] = ["details", "pods", "rollout", "events", "yaml"];
+type Tab = "details" | "pods" | "rollout" | "metrics" | "events" | "yaml";
+const TABS: Tab[] = ["details", "pods", "rollout", "metrics", "events", "yaml"];
 
 export function useDetail(context: string, namespace: string, name: string) {
   const [detail, setDetail] = useState<StatefulSetDetail | null>(null);
@@ -85,6 +86,7 @@ export function DetailView({
     ),
     pods: <PodsTab ordinals={detail.ordinals} />,
     rollout: <RolloutTab detail={detail} status={status} />,
+    metrics: <MetricsTab context={status.context} namespace={namespace} name={name} />,
     events: <EventsTab detail={detail} />,
     yaml: <YamlTab status={status} target={{ context: status.context, kind: "statefulsets", namespace, name }} liveVersion={detail.resourceVersion} />,
   };
