@@ -21,6 +21,8 @@ use ts_rs::TS;
 use crate::cluster::ClusterError;
 use crate::error::{Classify, IpcError};
 
+pub mod checks;
+
 /// The field manager of every apply Ordinal makes.
 pub const FIELD_MANAGER: &str = "ordinal";
 
@@ -154,6 +156,32 @@ pub fn validate(
     ar: &ApiResource,
     target: &EditTarget,
 ) -> Result<Value, Vec<EditProblem>> {
+    validate_target(yaml, ar, target)
+}
+
+/// [`validate`], plus the kind's own rules ([`checks`]), with `base` (the object as read) for
+/// fields that cannot change. Nothing is sent when this fails.
+pub fn validate_against(
+    yaml: &str,
+    ar: &ApiResource,
+    target: &EditTarget,
+    base: Option<&Value>,
+) -> Result<Value, Vec<EditProblem>> {
+    let v = validate_target(yaml, ar, target)?;
+    if ar.kind == "StatefulSet" {
+        let problems = checks::check_statefulset(&v, base);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+    }
+    Ok(v)
+}
+
+fn validate_target(
+    yaml: &str,
+    ar: &ApiResource,
+    target: &EditTarget,
+) -> Result<Value, Vec<EditProblem>> {
     let v: Value = match serde_saphyr::from_str(yaml) {
         Ok(v) => v,
         Err(e) => return Err(vec![yaml_problem(&e.to_string())]),
@@ -233,7 +261,8 @@ async fn run(
     force: bool,
     dry_run: bool,
 ) -> Result<ApplyOutcome, IpcError> {
-    let mut applied = match validate(yaml, ar, target) {
+    let base_value: Option<Value> = serde_saphyr::from_str(base).ok();
+    let mut applied = match validate_against(yaml, ar, target, base_value.as_ref()) {
         Ok(v) => v,
         Err(problems) => return Ok(ApplyOutcome::Invalid { problems }),
     };
