@@ -1,4 +1,3 @@
-#![allow(dead_code)] // shared by e2e.rs and bench_app.rs, each using a part
 //! End-to-end harness: the real `ordinal` binary in a real window, driven through WebDriver.
 //!
 //! Each [`App`] gets its own Xvfb display (1280x800), its own `tauri-driver` (which starts
