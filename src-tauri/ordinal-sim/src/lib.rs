@@ -6,6 +6,7 @@
 //! "Demo cluster". It never depends on Tauri.
 
 pub mod api;
+pub mod churn;
 pub mod controller;
 pub mod error;
 pub mod ops;
@@ -30,6 +31,7 @@ use base64::Engine;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
+pub use churn::{ChurnReport, ChurnSpec, ChurnWrite};
 pub use state::FailKind;
 use state::State;
 
@@ -227,6 +229,12 @@ impl Simulator {
                 h.abort();
             }
         }
+    }
+
+    /// Start a pod churn (see [`churn`]) on the current tokio runtime; the handle yields every
+    /// write with its commit time and resourceVersion.
+    pub fn churn(&self, spec: ChurnSpec) -> JoinHandle<ChurnReport> {
+        tokio::spawn(churn::run(self.ctl.state.clone(), spec))
     }
 
     /// Object counts per resource (for benchmarks and diagnostics).

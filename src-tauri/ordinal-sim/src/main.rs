@@ -1,13 +1,19 @@
-//! `ordinal-sim --kubeconfig PATH [--port N] [--seed demo|empty|scale:NS,STS,REPLICAS] [--ready-delay-ms N]`
+//! `ordinal-sim --kubeconfig PATH [--port N] [--seed demo|empty|scale:NS,STS,REPLICAS] [--ready-delay-ms N] [--control-stdin]`
 //! Serves until killed; prints the kubeconfig path and server URL when ready.
+//!
+//! With `--control-stdin` (for benchmarks that run the simulator as a separate process) it reads
+//! commands from stdin, one per line, and stops when stdin closes:
+//! - `churn RATE SECONDS LOG_PATH`: pod churn (see `ordinal_sim::churn`); when it ends, the writes
+//!   are in LOG_PATH (`namespace/name resourceVersion unixNanos` per line) and stdout gets
+//!   `churn-done WRITES SKIPPED ELAPSED_MS`.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ordinal_sim::{Seed, SimConfig, Simulator};
+use ordinal_sim::{ChurnSpec, Seed, SimConfig, Simulator};
 
 fn usage() -> ! {
-    eprintln!("usage: ordinal-sim --kubeconfig PATH [--port N] [--seed demo|empty|scale:NS,STS,REPLICAS] [--ready-delay-ms N]");
+    eprintln!("usage: ordinal-sim --kubeconfig PATH [--port N] [--seed demo|empty|scale:NS,STS,REPLICAS] [--ready-delay-ms N] [--control-stdin]");
     std::process::exit(2)
 }
 
@@ -38,6 +44,7 @@ fn parse_seed(s: &str) -> Option<Seed> {
 async fn main() {
     let mut args = std::env::args().skip(1);
     let mut kubeconfig: Option<PathBuf> = None;
+    let mut control_stdin = false;
     let mut cfg = SimConfig::default();
     while let Some(a) = args.next() {
         let mut val = || args.next().unwrap_or_else(|| usage());
@@ -48,6 +55,7 @@ async fn main() {
             "--ready-delay-ms" => {
                 cfg.ready_delay = Duration::from_millis(val().parse().unwrap_or_else(|_| usage()))
             }
+            "--control-stdin" => control_stdin = true,
             "-h" | "--help" => usage(),
             _ => usage(),
         }
@@ -68,6 +76,54 @@ async fn main() {
     }
     println!("kubeconfig: {}", kubeconfig.display());
     println!("server: {}", sim.url());
-    let _ = tokio::signal::ctrl_c().await;
+    if control_stdin {
+        tokio::select! {
+            _ = control(&sim) => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    } else {
+        let _ = tokio::signal::ctrl_c().await;
+    }
     sim.shutdown().await;
+}
+
+/// Serve commands from stdin until it closes.
+async fn control(sim: &Simulator) {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["churn", rate, secs, log] => {
+                let (Ok(rate), Ok(secs)) = (rate.parse::<u32>(), secs.parse::<f64>()) else {
+                    println!("error: usage: churn RATE SECONDS LOG_PATH");
+                    continue;
+                };
+                let spec = ChurnSpec {
+                    rate_per_sec: rate,
+                    duration: Duration::from_secs_f64(secs.max(0.0)),
+                    ..Default::default()
+                };
+                let log = PathBuf::from(log);
+                let handle = sim.churn(spec);
+                // Reported when it ends; later commands (or stdin closing) are not held up.
+                tokio::spawn(async move {
+                    match handle.await {
+                        Ok(report) => match report.write_log(&log) {
+                            Ok(()) => println!(
+                                "churn-done {} {} {}",
+                                report.writes.len(),
+                                report.skipped,
+                                report.elapsed.as_millis()
+                            ),
+                            Err(e) => println!("error: cannot write {}: {e}", log.display()),
+                        },
+                        Err(e) => println!("error: churn failed: {e}"),
+                    }
+                });
+            }
+            [] => {}
+            _ => println!("error: unknown command: {line}"),
+        }
+    }
 }

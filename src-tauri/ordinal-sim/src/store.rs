@@ -173,6 +173,37 @@ impl Store {
         E: From<StoreError>,
         F: FnOnce(Option<Value>) -> Result<Mutation, E>,
     {
+        self.mutate_with(res, ns, name, true, f)
+    }
+
+    /// [`Store::mutate`] whose event reaches watches and the history but not the simulated
+    /// controllers (for benchmark churn: status noise the controllers would only recompute).
+    pub fn mutate_unobserved<E, F>(
+        &self,
+        res: usize,
+        ns: &str,
+        name: &str,
+        f: F,
+    ) -> Result<Outcome, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(Option<Value>) -> Result<Mutation, E>,
+    {
+        self.mutate_with(res, ns, name, false, f)
+    }
+
+    fn mutate_with<E, F>(
+        &self,
+        res: usize,
+        ns: &str,
+        name: &str,
+        observed: bool,
+        f: F,
+    ) -> Result<Outcome, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(Option<Value>) -> Result<Mutation, E>,
+    {
         let mut inner = self.lock();
         let k = key(ns, name);
         let cur = inner.objects.get(res).and_then(|m| m.get(&k)).cloned();
@@ -217,6 +248,7 @@ impl Store {
                         obj,
                         prev: cur,
                     },
+                    observed,
                 );
                 Ok(Outcome::Stored {
                     value: v,
@@ -249,13 +281,14 @@ impl Store {
                         obj,
                         prev: cur,
                     },
+                    observed,
                 );
                 Ok(Outcome::Deleted(v))
             }
         }
     }
 
-    fn emit(&self, inner: &mut Inner, ev: Event) {
+    fn emit(&self, inner: &mut Inner, ev: Event, observed: bool) {
         let ev = Arc::new(ev);
         inner.history.push_back(ev.clone());
         while inner.history.len() > inner.history_limit {
@@ -264,6 +297,9 @@ impl Store {
             }
         }
         let _ = self.tx.send(ev.clone());
+        if !observed {
+            return;
+        }
         if let Some(tx) = self.ctrl.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             let _ = tx.send(ev);
         }

@@ -14,9 +14,12 @@ const CHANNEL_CAPACITY: usize = 256;
 /// What subscribers have been told so far: the rows (as sent: `Reset` plus every `Delta`), the
 /// state, and the channel. Publishing and subscribing both happen under this one lock, so a new
 /// subscriber's `Reset` and the deltas it then receives never overlap or leave a gap.
+///
+/// Rows are shared with the watch task (`Arc`), so the snapshot costs no second copy of them; an
+/// event is sent once as an `Arc` and the last subscriber to receive it takes it without a copy.
 pub(crate) struct Snapshot {
-    pub tx: Option<broadcast::Sender<RowsEvent>>,
-    pub rows: BTreeMap<String, Row>,
+    pub tx: Option<broadcast::Sender<Arc<RowsEvent>>>,
+    pub rows: BTreeMap<String, Arc<Row>>,
     pub synced: bool,
     pub state: WatchState,
 }
@@ -27,7 +30,7 @@ impl Snapshot {
         let mut out = Vec::new();
         if self.synced {
             out.push(RowsEvent::Reset {
-                rows: self.rows.values().cloned().collect(),
+                rows: self.rows.values().map(|r| Row::clone(r)).collect(),
             });
             if self.state != WatchState::Live {
                 out.push(RowsEvent::State {
@@ -45,7 +48,7 @@ impl Snapshot {
     /// Send to every subscriber (none listening is fine).
     pub fn send(&self, ev: RowsEvent) {
         if let Some(tx) = &self.tx {
-            let _ = tx.send(ev);
+            let _ = tx.send(Arc::new(ev));
         }
     }
 }
@@ -72,7 +75,7 @@ impl SharedWatch {
         self.snap.lock().unwrap().tx = None;
     }
 
-    fn join(&self) -> Option<(broadcast::Receiver<RowsEvent>, Vec<RowsEvent>)> {
+    fn join(&self) -> Option<(broadcast::Receiver<Arc<RowsEvent>>, Vec<RowsEvent>)> {
         let snap = self.snap.lock().unwrap();
         let rx = snap.tx.as_ref()?.subscribe();
         Some((rx, snap.opening()))
@@ -95,7 +98,7 @@ impl Drop for SubGuard {
 
 struct Sub {
     shared: Arc<SharedWatch>,
-    rx: Option<broadcast::Receiver<RowsEvent>>,
+    rx: Option<broadcast::Receiver<Arc<RowsEvent>>>,
     queue: VecDeque<RowsEvent>,
     _guard: SubGuard,
 }
@@ -121,7 +124,8 @@ pub(crate) fn stream(
             }
             let rx = sub.rx.as_mut()?;
             match rx.recv().await {
-                Ok(ev) => return Some((ev, sub)),
+                // Unique once every other subscriber has received it: taken without a copy.
+                Ok(ev) => return Some((Arc::unwrap_or_clone(ev), sub)),
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     // Fell behind: start over from the current rows.
                     let (rx, opening) = sub.shared.join()?;
@@ -176,7 +180,7 @@ mod tests {
         );
         {
             let mut snap = shared.snap.lock().unwrap();
-            snap.rows.insert("a".into(), row("a"));
+            snap.rows.insert("a".into(), Arc::new(row("a")));
             snap.synced = true;
             snap.state = WatchState::Live;
             snap.send(RowsEvent::Reset {
@@ -200,7 +204,7 @@ mod tests {
         for i in 0..CHANNEL_CAPACITY + 10 {
             let mut snap = shared.snap.lock().unwrap();
             let k = format!("r{i}");
-            snap.rows.insert(k.clone(), row(&k));
+            snap.rows.insert(k.clone(), Arc::new(row(&k)));
             snap.send(RowsEvent::Delta {
                 upserts: vec![row(&k)],
                 deletes: vec![],
