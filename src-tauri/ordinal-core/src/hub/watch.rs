@@ -189,6 +189,19 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
+/// A full list leaves glibc's heap holding the pages of JSON it decoded (hundreds of MB for
+/// 50,000 pods) although only the compact rows stay alive; hand the free pages back to the OS
+/// once a list completes (measured in the scale bench: RSS 397 MB → 248 MB).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        rt.spawn_blocking(|| {
+            // SAFETY: malloc_trim only returns unused pages of the allocator's arenas.
+            unsafe { libc::malloc_trim(0) };
+        });
+    }
+}
+
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -285,6 +298,7 @@ impl Task {
                         self.since = None;
                         self.set_state(WatchState::Live);
                     }
+                    release_free_memory();
                 }
             }
             Event::Apply(obj) => {
