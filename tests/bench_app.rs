@@ -56,6 +56,32 @@ fn cpu_seconds(pid: u32) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// CPU seconds per thread (`process/thread` name) of the processes, for the idle diagnosis.
+fn thread_cpu(pids: &[u32]) -> std::collections::BTreeMap<String, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    for pid in pids {
+        for t in std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let tid = t.file_name().to_string_lossy().into_owned();
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat")) else {
+                continue;
+            };
+            let Some(close) = stat.rfind(')') else {
+                continue;
+            };
+            let name = stat[stat.find('(').unwrap_or(0) + 1..close].to_string();
+            let f: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+            let cpu = (f[11].parse::<f64>().unwrap_or(0.0) + f[12].parse::<f64>().unwrap_or(0.0))
+                / clk_tck();
+            *out.entry(format!("{}/{name}", comm(*pid))).or_insert(0.0) += cpu;
+        }
+    }
+    out
+}
+
 fn now() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -235,8 +261,47 @@ async fn window_figures() {
 
     let pids = app_processes();
     let names: Vec<String> = pids.iter().map(|p| comm(*p)).collect();
+    // After the list completes the webview keeps working for a few seconds (measured: ~1.5 s of
+    // CPU on WebKit's main thread and ~0.4 s on the app's, in small slices, no JavaScript task
+    // over 50 ms, no DOM mutation, no running animation; an empty page idles at 0.3 %). Idle
+    // is measured once that is over: at least 8 s after the list completed and two quiet
+    // half-seconds in a row. The settling is reported on its own.
+    let settle0 = Instant::now();
+    let cpu_settle0: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let (mut last, mut quiet_halves) = (cpu_settle0, 0);
+    while (quiet_halves < 2 || settle0.elapsed() < Duration::from_secs(8))
+        && settle0.elapsed() < Duration::from_secs(40)
+    {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let c: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+        quiet_halves = if c - last <= 0.02 {
+            quiet_halves + 1
+        } else {
+            0
+        };
+        last = c;
+    }
+    let settle_s = settle0.elapsed().as_secs_f64();
+    figures.push(figure(
+        "settle_after_sync",
+        "CPU the window spends settling after the list completes",
+        ((last - cpu_settle0) * 100.0).round() / 100.0,
+        "cpu s",
+        None,
+        &format!("quiet after {settle_s:.1} s"),
+    ));
     let (rss, pss) = memory(&pids);
-    eprintln!("memory after sync: RSS {rss:.0} MB, PSS {pss:.0} MB ({names:?})");
+    let per_process: Vec<String> = pids
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {:.0} MB",
+                comm(*p),
+                kb_field(*p, "status", "VmRSS:") / 1024.0
+            )
+        })
+        .collect();
+    eprintln!("memory after sync: RSS {rss:.0} MB, PSS {pss:.0} MB ({per_process:?})");
     figures.push(figure(
         "rss_after_sync",
         "memory of app + webview after sync (RSS sum)",
@@ -251,20 +316,65 @@ async fn window_figures() {
     } else {
         30
     };
+    // What could keep the webview busy while nothing changes: running animations (a spinner left
+    // on screen repaints every frame) and the focused element (a text caret blinks).
+    let busy = app
+        .js(
+            "return { animations: document.getAnimations().map(a => (a.effect && a.effect.target ? \
+             (a.effect.target.className || a.effect.target.tagName) : '?') + ':' + a.animationName), \
+             focused: document.activeElement ? document.activeElement.tagName + '.' + \
+             document.activeElement.className : null }",
+        )
+        .await;
+    eprintln!("running animations and focus before the quiet period: {busy}");
+    app.js(
+        "window.__idle = { mutations: 0, raf: 0, timeouts: 0, intervals: 0, ipc: 0, targets: {} }; \
+         new MutationObserver(ms => { for (const m of ms) { window.__idle.mutations++; \
+           const t = m.target.nodeType === 1 ? m.target : m.target.parentElement; \
+           const k = t ? (t.getAttribute('data-testid') || t.className || t.tagName) : '?'; \
+           window.__idle.targets[k] = (window.__idle.targets[k] || 0) + 1; } }) \
+           .observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true }); \
+         const raf = window.requestAnimationFrame; window.requestAnimationFrame = f => { window.__idle.raf++; return raf(f); }; \
+         const st = window.setTimeout; window.setTimeout = (f, ms, ...a) => { window.__idle.timeouts++; return st(f, ms, ...a); }; \
+         const si = window.setInterval; window.setInterval = (f, ms, ...a) => { window.__idle.intervals++; return si(f, ms, ...a); }; \
+         return true",
+    )
+    .await;
     let per0: Vec<String> = pids
         .iter()
         .map(|p| format!("{} {:.2}s", comm(*p), cpu_seconds(*p)))
         .collect();
     eprintln!("cpu seconds before the quiet period: {per0:?}");
     let cpu0: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let threads0 = thread_cpu(&pids);
     let t0 = Instant::now();
-    tokio::time::sleep(Duration::from_secs(quiet)).await;
+    let mut series = Vec::new();
+    let mut last = cpu0;
+    while t0.elapsed() < Duration::from_secs(quiet) {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let c: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+        series.push(((c - last) * 100.0).round() as i64);
+        last = c;
+    }
+    eprintln!("cpu centiseconds per 500 ms: {series:?}");
     let cpu1: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let activity = app.js("return window.__idle").await;
+    eprintln!("page activity during the quiet period: {activity}");
     let per: Vec<String> = pids
         .iter()
         .map(|p| format!("{} {:.2}s", comm(*p), cpu_seconds(*p)))
         .collect();
     eprintln!("cpu seconds so far per process: {per:?}");
+    let mut busiest: Vec<(String, f64)> = thread_cpu(&pids)
+        .into_iter()
+        .map(|(k, v)| {
+            let d = v - threads0.get(&k).copied().unwrap_or(0.0);
+            (k, d)
+        })
+        .filter(|(_, d)| *d > 0.0)
+        .collect();
+    busiest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    eprintln!("threads busy during the quiet period (cpu s): {busiest:?}");
     let idle = (cpu1 - cpu0) / t0.elapsed().as_secs_f64() * 100.0;
     eprintln!("idle CPU over {quiet} s: {idle:.2} % of one core");
     figures.push(figure(
@@ -285,6 +395,37 @@ async fn window_figures() {
         &format!("PSS sum {pss2:.0} MB; growth {:.0} MB", rss2 - rss),
     ));
     app.screenshot("scale-list").await;
+    // Control: the same processes with an empty page, to tell the app's share of idle CPU from
+    // WebKit's own.
+    app.js("document.body.innerHTML = ''; document.head.innerHTML = ''; return true")
+        .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let c0: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let th0 = thread_cpu(&pids);
+    let t1 = Instant::now();
+    tokio::time::sleep(Duration::from_secs(quiet)).await;
+    let c1: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let mut busiest: Vec<(String, f64)> = thread_cpu(&pids)
+        .into_iter()
+        .map(|(k, v)| {
+            let d = v - th0.get(&k).copied().unwrap_or(0.0);
+            (k, d)
+        })
+        .filter(|(_, d)| *d > 0.0)
+        .collect();
+    busiest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    eprintln!(
+        "control, empty page: idle CPU {:.2} % of one core; threads {busiest:?}",
+        (c1 - c0) / t1.elapsed().as_secs_f64() * 100.0
+    );
+    figures.push(figure(
+        "idle_cpu_empty_page",
+        "control: idle CPU of the same processes with an empty page",
+        (c1 - c0) / t1.elapsed().as_secs_f64() * 100.0,
+        "% of a core",
+        None,
+        "WebKit's own floor under Xvfb",
+    ));
     app.close().await;
     sim.shutdown().await;
 

@@ -124,12 +124,25 @@ impl Launch {
             "tauri:options".into(),
             json!({ "application": env!("CARGO_BIN_EXE_ordinal") }),
         );
-        let client = ClientBuilder::rustls()
-            .expect("rustls")
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("WebDriver session with the Ordinal window");
+        // On a loaded machine tauri-driver sometimes drops the first session request while
+        // WebKitWebDriver is still starting (hyper's IncompleteMessage): ask again, a few times.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::rustls()
+                .expect("rustls")
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if attempt < 4 => {
+                    eprintln!("WebDriver session, attempt {attempt}: {e}; retrying");
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                }
+                Err(e) => panic!("WebDriver session with the Ordinal window: {e}"),
+            }
+        };
         let app = App {
             client,
             dir: self.dir,
