@@ -6,11 +6,13 @@ import { Age, Chips, Status, ToneIcon } from "../../components/Status";
 import { useT, useTx } from "../../i18n";
 import { useBatch } from "../../state/batch";
 import { BatchProgress } from "./BatchProgress";
+import { DeleteDialog } from "./DeleteDialog";
+import { StsActions } from "./StsActions";
 import { MetricsTab } from "./MetricsTab";
 import { RolloutTab } from "./RolloutTab";
 import { YamlTab } from "./YamlTab";
 
-type Tab = "details" | "pods" | "rollout" | "metrics" | "events" | "yaml";
+export type Tab = "details" | "pods" | "rollout" | "metrics" | "events" | "yaml";
 const TABS: Tab[] = ["details", "pods", "rollout", "metrics", "events", "yaml"];
 
 export function useDetail(context: string, namespace: string, name: string) {
@@ -46,14 +48,17 @@ export function DetailView({
   namespace,
   name,
   detailState,
+  initialTab = "details",
 }: {
   status: ClusterStatus;
   namespace: string;
   name: string;
   detailState: ReturnType<typeof useDetail>;
+  initialTab?: Tab;
 }) {
   const t = useT();
-  const [tab, setTab] = useState<Tab>("details");
+  const [tab, setTab] = useState<Tab>(initialTab);
+  const [deleting, setDeleting] = useState(false);
   const { detail, error, retry } = detailState;
   const scaler = useBatch(status.context, "statefulsets");
   const sb = scaler.batch;
@@ -93,6 +98,7 @@ export function DetailView({
 
   return (
     <div className="detail" data-testid="sts-detail">
+      <div className="detail__bar">
       <div className="tabs" role="tablist" aria-label={t("detail.tabs")}>
         {TABS.map((id) => (
           <button
@@ -123,6 +129,30 @@ export function DetailView({
           </button>
         ))}
       </div>
+        <span className="detail__actions">
+          <StsActions
+            status={status}
+            namespace={namespace}
+            name={name}
+            hpa={detail.hpa}
+            onRestart={() => scaler.run({ type: "restart" }, [{ namespace, name }])}
+            onEditYaml={() => setTab("yaml")}
+            onDelete={() => setDeleting(true)}
+          />
+        </span>
+      </div>
+      {deleting ? (
+        <DeleteDialog
+          targets={[{ namespace, name }]}
+          context={status.context}
+          protection={status.protection}
+          onCancel={() => setDeleting(false)}
+          onConfirm={(propagation) => {
+            setDeleting(false);
+            scaler.run({ type: "delete", propagation, confirm: "confirmed" }, [{ namespace, name }]);
+          }}
+        />
+      ) : null}
       {scaler.batch ? <BatchProgress batch={scaler.batch} onRetryFailed={scaler.retryFailed} onUndo={() => void scaler.undo()} onDismiss={scaler.dismiss} readOnly={status.protection === "readOnly"} /> : null}
       <div className="tabs__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tabPanels[tab]}
