@@ -7,6 +7,8 @@ export type MenuItem = { id: string; label: string; icon?: IconName; danger?: bo
 
 export function Menu({ label, items, text, testId, onOpenChange }: { label: string; items: MenuItem[]; text?: ReactNode; testId?: string; onOpenChange?: (open: boolean) => void }) {
   const [open, setOpen] = useState(false);
+  // Fixed to the viewport under the button, so a scrolling table does not clip it.
+  const [place, setPlace] = useState<{ top: number; right: number } | null>(null);
   const changed = useRef(onOpenChange);
   changed.current = onOpenChange;
   useEffect(() => {
@@ -29,9 +31,25 @@ export function Menu({ label, items, text, testId, onOpenChange }: { label: stri
       const target = e.target as Node;
       if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
     };
+    // Escape closes even when focus left the menu (e.g. the focused item went away).
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      e.preventDefault();
+      close();
+    };
     document.addEventListener("mousedown", onDown);
-    return () => document.removeEventListener("mousedown", onDown);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("mousedown", onDown);
+      document.removeEventListener("keydown", onKey);
+    };
   }, [open]);
+
+  // Items can change while open (an answer arrives): keep focus inside.
+  const itemKey = items.map((i) => i.id).join(",");
+  useEffect(() => {
+    if (open && menu.current && !menu.current.contains(document.activeElement)) entries()[0]?.focus();
+  }, [open, itemKey]);
 
   return (
     <span className="menu-host">
@@ -44,15 +62,20 @@ export function Menu({ label, items, text, testId, onOpenChange }: { label: stri
         aria-controls={open ? id : undefined}
         aria-label={label}
         title={label}
+        tabIndex={text ? undefined : -1}
         data-testid={testId}
         onClick={(e) => {
           e.stopPropagation();
+          const r = e.currentTarget.getBoundingClientRect();
+          setPlace({ top: r.bottom + 4, right: Math.max(4, window.innerWidth - r.right) });
           setOpen((o) => !o);
         }}
         onMouseDown={(e) => e.stopPropagation()}
         onKeyDown={(e) => {
           if (e.key === "ArrowDown" && !open) {
             e.preventDefault();
+            const r = e.currentTarget.getBoundingClientRect();
+            setPlace({ top: r.bottom + 4, right: Math.max(4, window.innerWidth - r.right) });
             setOpen(true);
           }
         }}
@@ -67,6 +90,7 @@ export function Menu({ label, items, text, testId, onOpenChange }: { label: stri
           role="menu"
           aria-label={label}
           className="menu"
+          style={place ? { top: place.top, right: place.right } : undefined}
           data-testid={testId ? `${testId}-menu` : undefined}
           onMouseDown={(e) => e.stopPropagation()}
           onKeyDown={(e) => {

@@ -9,7 +9,7 @@ import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
 import { useRows } from "../state/rows";
 import { PageHeader } from "./PageHeader";
-import { DetailView, useDetail } from "./statefulsets/DetailView";
+import { DetailView, useDetail, type Tab } from "./statefulsets/DetailView";
 import { ListView } from "./statefulsets/ListView";
 
 const KIND = "statefulsets";
@@ -108,7 +108,7 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
   const [kind, setKind] = useState<KindInfo | null>(null);
   const [kindError, setKindError] = useState<IpcError | null>(null);
   const [kindAttempt, setKindAttempt] = useState(0);
-  const [open, setOpen] = useState<{ namespace: string; name: string } | null>(null);
+  const [open, setOpen] = useState<{ namespace: string; name: string; tab?: Tab } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -149,7 +149,7 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
     return () => window.removeEventListener("keydown", onKey);
   }, [open, close]);
 
-  const onOpen = useCallback((row: Row) => setOpen({ namespace: row.namespace ?? "", name: row.name }), []);
+  const onOpen = useCallback((row: Row, tab?: Tab) => setOpen({ namespace: row.namespace ?? "", name: row.name, tab }), []);
 
   let body;
   if (kindError) body = <ErrorState error={kindError} onRetry={() => setKindAttempt((n) => n + 1)} />;
@@ -160,7 +160,7 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
         <div hidden={open !== null} className="sts-list-host">
           <ListView kind={kind} status={status} rowsState={rowsState} multiScope={multiScope} query={query} onOpen={onOpen} />
         </div>
-        {open ? <Detail status={status} namespace={open.namespace} name={open.name} /> : null}
+        {open ? <Detail key={`${open.namespace}/${open.name}/${open.tab ?? ""}`} status={status} namespace={open.namespace} name={open.name} tab={open.tab} /> : null}
       </>
     );
 
@@ -189,7 +189,7 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
   );
 }
 
-function Detail({ status, namespace, name }: { status: ClusterStatus; namespace: string; name: string }) {
+function Detail({ status, namespace, name, tab }: { status: ClusterStatus; namespace: string; name: string; tab?: Tab }) {
   const detailState = useDetail(status.context, namespace, name);
-  return <DetailView status={status} namespace={namespace} name={name} detailState={detailState} />;
+  return <DetailView status={status} namespace={namespace} name={name} detailState={detailState} initialTab={tab} />;
 }
