@@ -7,6 +7,8 @@ import { useT, useTx } from "../../i18n";
 import { useBatch } from "../../state/batch";
 import { BatchProgress } from "./BatchProgress";
 import { DeleteDialog } from "./DeleteDialog";
+import { EditFormDialog } from "./forms/EditFormDialog";
+import { formSpec } from "./forms/specs";
 import { StsActions } from "./StsActions";
 import { MetricsTab } from "./MetricsTab";
 import { RolloutTab } from "./RolloutTab";
@@ -246,6 +248,8 @@ function DetailsTab({
           ? t("batch.disabled.forbidden")
           : null;
   const labels = Object.entries(detail.labels).map(([k, v]) => `${k}=${v}`);
+  const [editingLabels, setEditingLabels] = useState(false);
+  const readOnly = status.protection === "readOnly";
   const annotations = Object.entries(detail.annotations);
   const svc = detail.service;
   const svcOk = svc.exists && svc.headless && svc.selectsPods;
@@ -287,7 +291,30 @@ function DetailsTab({
           <Prop label={t("detail.name")}><span className="mono">{detail.name}</span></Prop>
           <Prop label={t("detail.namespace")}><span className="mono">{detail.namespace}</span></Prop>
           <Prop label={t("detail.created")}><Age at={detail.created} /></Prop>
-          <Prop label={t("detail.labels")}>{labels.length ? <Chips chips={labels} max={labels.length} /> : t("common.none")}</Prop>
+          <Prop label={t("detail.labels")}>
+            <span className="labels-prop" data-testid="detail-labels">
+              {labels.length ? <Chips chips={labels} max={labels.length} /> : t("common.none")}
+              <button
+                type="button"
+                className="btn btn--icon btn--tiny"
+                aria-label={t("form.labels.edit")}
+                title={readOnly ? t("batch.disabled.readOnly") : t("form.labels.edit")}
+                disabled={readOnly}
+                onClick={() => setEditingLabels(true)}
+                data-testid="labels-edit"
+              >
+                <Icon name="edit" size={12} />
+              </button>
+            </span>
+            {editingLabels ? (
+              <EditFormDialog
+                spec={formSpec("labels", t)}
+                target={{ context: status.context, kind: "statefulsets", namespace: detail.namespace, name: detail.name }}
+                status={status}
+                onClose={() => setEditingLabels(false)}
+              />
+            ) : null}
+          </Prop>
           <Prop label={t("detail.annotations")}>
             {annotations.length ? (
               <ul className="kv">

@@ -92,3 +92,41 @@ describe("detail header", () => {
     expect(backend.callsOf("run_action")[0]?.args.request).toMatchObject({ action: { type: "delete", propagation: "Background", confirm: "confirmed" }, targets: [{ namespace: "db", name: "pg" }] });
   });
 });
+
+describe("labels in the Details tab", () => {
+  it("adds, edits and removes label chips, validating syntax, then previews and applies metadata.labels", async () => {
+    const user = userEvent.setup();
+    await connected([row("pg")]);
+    backend.on("plan_edit", () => ({ outcome: "changes", diff: [{ kind: "add", text: "    tier: data" }], added: 1, removed: 1, resourceVersion: null }));
+    backend.on("apply_edit", () => ({ outcome: "changes", diff: [], added: 1, removed: 1, resourceVersion: "42" }));
+    await user.click(screen.getByRole("button", { name: "pg" }));
+    await waitFor(() => expect(backend.callsOf("watch_detail")).toHaveLength(1));
+    act(() => backend.channelOf<StatefulSetDetail>("watch_detail").onmessage(detail()));
+    expect(screen.getByTestId("detail-labels")).toHaveTextContent("app=pg");
+    await user.click(screen.getByTestId("labels-edit"));
+    const dialog = await screen.findByTestId("form-labels");
+    expect(within(dialog).getAllByTestId("label-chip").map((c) => c.getAttribute("data-key"))).toEqual(["app"]);
+    // an invalid key is refused at the field
+    await user.type(screen.getByTestId("field-draftKey"), "bad key");
+    expect(screen.getByTestId("issue-draftKey")).toHaveTextContent("Letters, digits");
+    expect(screen.getByTestId("label-add")).toBeDisabled();
+    expect(screen.getByTestId("form-preview")).toBeDisabled();
+    await user.clear(screen.getByTestId("field-draftKey"));
+    await user.type(screen.getByTestId("field-draftKey"), "tier");
+    await user.type(screen.getByTestId("field-draftValue"), "db{Enter}");
+    expect(within(dialog).getAllByTestId("label-chip").map((c) => c.getAttribute("data-key"))).toEqual(["app", "tier"]);
+    // edit: the chip moves into the inputs
+    await user.click(screen.getByTestId("label-edit-tier"));
+    expect(screen.getByTestId("field-draftValue")).toHaveValue("db");
+    await user.clear(screen.getByTestId("field-draftValue"));
+    await user.type(screen.getByTestId("field-draftValue"), "data{Enter}");
+    await user.click(screen.getByTestId("label-remove-app"));
+    await user.click(screen.getByTestId("form-preview"));
+    expect(await screen.findByTestId("yaml-diff")).toHaveTextContent("tier: data");
+    const planned = backend.callsOf("plan_edit")[0]!.args.yaml as string;
+    expect(planned).toContain("labels:\n    tier: data\n");
+    expect(planned).not.toContain("app: pg");
+    await user.click(screen.getByTestId("yaml-apply"));
+    expect(await screen.findByTestId("form-applied")).toHaveTextContent("42");
+  });
+});

@@ -235,7 +235,7 @@ describe("storage", () => {
 
 describe("labels", () => {
   it("round-trips metadata.labels only", () => {
-    expect(m.labelsFrom(obj)).toEqual({ labels: [{ key: "app", value: "pg" }] });
+    expect(m.labelsFrom(obj)).toEqual({ labels: [{ key: "app", value: "pg" }], draftKey: "", draftValue: "" });
     const out = reparse(m.applyLabels(YAML, { labels: [{ key: "app", value: "pg" }, { key: "team.example.com/owner", value: "db-team" }] }));
     expect(out.metadata.labels).toEqual({ app: "pg", "team.example.com/owner": "db-team" });
     expect(out.spec.template.metadata.labels).toEqual({ app: "pg" });
@@ -254,6 +254,16 @@ describe("labels", () => {
     expect(m.labelValueIssue("has space")?.key).toBe("form.err.labelValue");
     const i = m.validateLabels({ labels: [{ key: "a", value: "1" }, { key: "a", value: "2" }] });
     expect(i["labels.1.key"]?.key).toBe("form.err.duplicate");
+    const d = m.validateLabels({ labels: [], draftKey: "bad key", draftValue: "x y" });
+    expect(d.draftKey?.key).toBe("form.err.labelName");
+    expect(d.draftValue?.key).toBe("form.err.labelValue");
+    expect(m.validateLabels({ labels: [], draftKey: "", draftValue: "" })).toEqual({});
+  });
+  it("includes a typed draft label, replacing one with the same key", () => {
+    const v = { labels: [{ key: "app", value: "pg" }, { key: "tier", value: "db" }], draftKey: "tier", draftValue: "data" };
+    expect(m.labelsWithDraft(v)).toEqual([{ key: "app", value: "pg" }, { key: "tier", value: "data" }]);
+    expect(reparse(m.applyLabels(YAML, v)).metadata.labels).toEqual({ app: "pg", tier: "data" });
+    expect(m.labelsWithDraft({ labels: v.labels })).toBe(v.labels);
   });
 });
 

@@ -432,11 +432,19 @@ export function applyStorage(yaml: string, v: StorageForm, obj: Obj): string {
 
 // ---- labels --------------------------------------------------------------------------------
 
-export type LabelsForm = { labels: { key: string; value: string }[] };
+/** The labels as chips, plus the key/value being typed (included when not empty). */
+export type LabelsForm = { labels: { key: string; value: string }[]; draftKey?: string; draftValue?: string };
 
 export function labelsFrom(obj: Obj): LabelsForm {
   const l = (obj?.metadata?.labels ?? {}) as Record<string, unknown>;
-  return { labels: Object.entries(l).map(([key, value]) => ({ key, value: str(value) })) };
+  return { labels: Object.entries(l).map(([key, value]) => ({ key, value: str(value) })), draftKey: "", draftValue: "" };
+}
+
+/** The labels with the draft (when one is typed) added or replacing the label with its key. */
+export function labelsWithDraft(v: LabelsForm): { key: string; value: string }[] {
+  const key = (v.draftKey ?? "").trim();
+  if (key === "" && (v.draftValue ?? "").trim() === "") return v.labels;
+  return [...v.labels.filter((l) => l.key.trim() !== key), { key, value: (v.draftValue ?? "").trim() }];
 }
 
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -468,12 +476,16 @@ export function validateLabels(v: LabelsForm): Issues {
     if (!issues[`labels.${i}.key`] && seen.has(l.key.trim())) issues[`labels.${i}.key`] = { key: "form.err.duplicate" };
     seen.add(l.key.trim());
   });
+  if ((v.draftKey ?? "").trim() !== "" || (v.draftValue ?? "").trim() !== "") {
+    put(issues, "draftKey", labelKeyIssue(v.draftKey ?? ""));
+    put(issues, "draftValue", labelValueIssue(v.draftValue ?? ""));
+  }
   return issues;
 }
 
 export function applyLabels(yaml: string, v: LabelsForm): string {
   return editYaml(yaml, (doc) => {
-    const labels = Object.fromEntries(v.labels.map((l) => [l.key.trim(), l.value.trim()]));
+    const labels = Object.fromEntries(labelsWithDraft(v).map((l) => [l.key.trim(), l.value.trim()]));
     if (Object.keys(labels).length) doc.setIn(["metadata", "labels"], doc.createNode(labels));
     else if (doc.hasIn(["metadata", "labels"])) doc.deleteIn(["metadata", "labels"]);
   });

@@ -292,41 +292,75 @@ function labelsSpec(t: Translate): FormSpec<m.LabelsForm> {
     from: m.labelsFrom,
     validate: (v) => m.validateLabels(v),
     apply: (yaml, v) => m.applyLabels(yaml, v),
-    Fields: ({ values, set, issues }) => {
-      const upd = (i: number, patch: Partial<{ key: string; value: string }>) => set({ labels: values.labels.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
-      return (
-        <>
-          {values.labels.length === 0 ? <p className="faint">{t("form.labels.none")}</p> : null}
-          {values.labels.map((l, i) => (
-            <div key={i} className="form-cols form-cols--label" data-testid="label-row">
-              <Field id={`labels.${i}.key`} label={t("form.labels.key")} issues={issues}>
-                {(p) => <input {...p} className={`${p.className} mono`} value={l.key} spellCheck={false} onChange={(e) => upd(i, { key: e.target.value })} />}
-              </Field>
-              <Field id={`labels.${i}.value`} label={t("form.labels.value")} issues={issues}>
-                {(p) => <input {...p} className={`${p.className} mono`} value={l.value} spellCheck={false} onChange={(e) => upd(i, { value: e.target.value })} />}
-              </Field>
-              <div className="form-row form-row--end">
-                <button
-                  type="button"
-                  className="btn btn--icon"
-                  aria-label={t("form.labels.remove", { key: l.key })}
-                  title={t("form.labels.remove", { key: l.key })}
-                  onClick={() => set({ labels: values.labels.filter((_, j) => j !== i) })}
-                  data-testid={`label-remove-${i}`}
-                >
-                  <Icon name="close" size={14} />
-                </button>
-              </div>
-            </div>
-          ))}
-          <div>
-            <button type="button" className="btn btn--small" onClick={() => set({ labels: [...values.labels, { key: "", value: "" }] })} data-testid="label-add">
-              <Icon name="plus" size={12} />
-              {t("form.labels.add")}
-            </button>
-          </div>
-        </>
-      );
-    },
+    Fields: (props) => <LabelChips t={t} {...props} />,
   };
+}
+
+/** Labels as chips: × removes one, clicking one moves it into the key/value inputs to edit. */
+function LabelChips({ t, values, set, issues }: { t: Translate; values: m.LabelsForm; set: (v: m.LabelsForm) => void; issues: m.Issues }) {
+  const draftKey = values.draftKey ?? "";
+  const draftValue = values.draftValue ?? "";
+  const canAdd = draftKey.trim() !== "" && !issues.draftKey && !issues.draftValue;
+  const add = () => {
+    if (!canAdd) return;
+    set({ labels: m.labelsWithDraft(values), draftKey: "", draftValue: "" });
+    document.getElementById("f-draftKey")?.focus();
+  };
+  const onEnter = (e: React.KeyboardEvent) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      add();
+    }
+  };
+  const server = issues.labels;
+  return (
+    <>
+      <div className="label-edit" data-testid="label-chips">
+        {values.labels.length === 0 ? <span className="faint">{t("form.labels.none")}</span> : null}
+        {values.labels.map((l, i) => (
+          <span key={l.key} className="chip chip--edit" data-testid="label-chip" data-key={l.key}>
+            <button
+              type="button"
+              className="link mono"
+              title={t("form.labels.edit")}
+              onClick={() => set({ labels: values.labels.filter((_, j) => j !== i), draftKey: l.key, draftValue: l.value })}
+              data-testid={`label-edit-${l.key}`}
+            >
+              {l.value === "" ? l.key : `${l.key}=${l.value}`}
+            </button>
+            <button
+              type="button"
+              className="chip__remove"
+              aria-label={t("form.labels.remove", { key: l.key })}
+              title={t("form.labels.remove", { key: l.key })}
+              onClick={() => set({ ...values, labels: values.labels.filter((_, j) => j !== i) })}
+              data-testid={`label-remove-${l.key}`}
+            >
+              <Icon name="close" size={10} />
+            </button>
+          </span>
+        ))}
+      </div>
+      {server ? (
+        <span className="field__error" role="alert" data-testid="issue-labels">
+          <Icon name="error" size={12} />
+          {t("form.serverProblem")}: {String(server.params?.message ?? "")}
+        </span>
+      ) : null}
+      <div className="form-cols form-cols--label">
+        <Field id="draftKey" label={t("form.labels.key")} issues={issues}>
+          {(p) => <input {...p} className={`${p.className} mono`} value={draftKey} placeholder="app.kubernetes.io/part-of" spellCheck={false} autoComplete="off" onKeyDown={onEnter} onChange={(e) => set({ ...values, draftKey: e.target.value })} />}
+        </Field>
+        <Field id="draftValue" label={t("form.labels.value")} issues={issues}>
+          {(p) => <input {...p} className={`${p.className} mono`} value={draftValue} spellCheck={false} autoComplete="off" onKeyDown={onEnter} onChange={(e) => set({ ...values, draftValue: e.target.value })} />}
+        </Field>
+        <div className="form-row form-row--end">
+          <button type="button" className="btn" disabled={!canAdd} onClick={add} data-testid="label-add">
+            <Icon name="plus" size={12} />
+            {t("form.labels.add")}
+          </button>
+        </div>
+      </div>
+    </>
+  );
 }
