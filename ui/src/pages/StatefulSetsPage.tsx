@@ -4,6 +4,7 @@ import { Icon } from "../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
 import { useT } from "../i18n";
 import { contextLabel } from "../lib/context";
+import { formatNamespaces, parseNamespaces } from "../lib/namespaces";
 import { isTypingTarget } from "../shell/keyboard";
 import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
@@ -25,7 +26,18 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-export function StatefulSetsPage({ context, namespace: typedNamespace, query = "" }: { context: ContextSummary | null; namespace: string; query?: string }) {
+export function StatefulSetsPage({
+  context,
+  namespace: typedNamespace,
+  query = "",
+  onNamespacesSeen,
+}: {
+  context: ContextSummary | null;
+  /** "" = all namespaces, "db" = one, "db, stream" = several. */
+  namespace: string;
+  query?: string;
+  onNamespacesSeen?: (context: string, namespaces: string[]) => void;
+}) {
   const t = useT();
   const namespace = useDebounced(typedNamespace, 300);
   const { list, loading, error, reload, reloading } = useContexts();
@@ -42,10 +54,13 @@ export function StatefulSetsPage({ context, namespace: typedNamespace, query = "
     }
   }, [demoIsCurrent, status, connect]);
 
+  const typedList = parseNamespaces(typedNamespace);
   const scope = context
-    ? typedNamespace
-      ? t("sts.scope.namespace", { context: contextLabel(context.name, t), namespace: typedNamespace })
-      : t("sts.scope.all", { context: contextLabel(context.name, t) })
+    ? typedList.length === 1
+      ? t("sts.scope.namespace", { context: contextLabel(context.name, t), namespace: typedList[0]! })
+      : typedList.length > 1
+        ? t("sts.scope.namespaces", { context: contextLabel(context.name, t), namespaces: formatNamespaces(typedList) })
+        : t("sts.scope.all", { context: contextLabel(context.name, t) })
     : null;
   const header = <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} />;
 
@@ -61,7 +76,7 @@ export function StatefulSetsPage({ context, namespace: typedNamespace, query = "
       </EmptyState>
     );
   } else if (status?.state === "connected") {
-    return <Connected key={`${context.name}\u0000${namespace}`} status={status} namespace={namespace} query={query} scope={scope} />;
+    return <Connected key={`${context.name}\u0000${formatNamespaces(parseNamespaces(namespace))}`} status={status} namespace={namespace} query={query} scope={scope} onNamespacesSeen={onNamespacesSeen} />;
   } else {
     body = <ConnectPanel context={context.name} status={status} onConnect={() => void connect(context.name)} />;
   }
@@ -103,7 +118,19 @@ function ConnectPanel({ context, status, onConnect }: { context: string; status:
 }
 
 /** The connected view: the live list, and the detail of one StatefulSet on top of it. */
-function Connected({ status, namespace, query, scope }: { status: ClusterStatus; namespace: string; query: string; scope: string | null }) {
+function Connected({
+  status,
+  namespace,
+  query,
+  scope,
+  onNamespacesSeen,
+}: {
+  status: ClusterStatus;
+  namespace: string;
+  query: string;
+  scope: string | null;
+  onNamespacesSeen?: (context: string, namespaces: string[]) => void;
+}) {
   const t = useT();
   const [kind, setKind] = useState<KindInfo | null>(null);
   const [kindError, setKindError] = useState<IpcError | null>(null);
@@ -129,8 +156,16 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
     };
   }, [kindAttempt]);
 
-  const scopeArg = useMemo(() => ({ namespaces: namespace ? [namespace] : [] }), [namespace]);
+  // Several namespaces go to the watch as they are: the core runs one watcher per namespace.
+  const scopeKey = formatNamespaces(parseNamespaces(namespace));
+  const scopeArg = useMemo(() => ({ namespaces: parseNamespaces(scopeKey) }), [scopeKey]);
   const rowsState = useRows(status.context, KIND, scopeArg, kind !== null);
+  useEffect(() => {
+    if (!onNamespacesSeen || rowsState.rows.length === 0) return;
+    const seen = new Set<string>();
+    for (const r of rowsState.rows) if (r.namespace) seen.add(r.namespace);
+    onNamespacesSeen(status.context, [...seen]);
+  }, [rowsState.rows, status.context, onNamespacesSeen]);
   const multiScope = scopeArg.namespaces.length !== 1;
 
   const close = useCallback(() => {
