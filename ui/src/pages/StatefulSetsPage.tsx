@@ -11,6 +11,7 @@ import { useContexts } from "../state/contexts";
 import { useRows } from "../state/rows";
 import { PageHeader } from "./PageHeader";
 import { DetailView, useDetail, type Tab } from "./statefulsets/DetailView";
+import { CrossClusterView } from "./statefulsets/CrossClusterView";
 import { ListView } from "./statefulsets/ListView";
 
 const KIND = "statefulsets";
@@ -43,6 +44,8 @@ export function StatefulSetsPage({
   const { list, loading, error, reload, reloading } = useContexts();
   const { statuses, connect } = useClusters();
   const status = context ? statuses[context.name] : undefined;
+  const [cross, setCross] = useState(false);
+  const toggle = <CrossToggle on={cross} onChange={setCross} />;
 
   // With no kubeconfig at all, the built-in demo cluster is the current context: open it at once.
   const autoConnected = useRef(false);
@@ -62,7 +65,9 @@ export function StatefulSetsPage({
         ? t("sts.scope.namespaces", { context: contextLabel(context.name, t), namespaces: formatNamespaces(typedList) })
         : t("sts.scope.all", { context: contextLabel(context.name, t) })
     : null;
-  const header = <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} />;
+  const header = <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} actions={toggle} />;
+
+  if (cross) return <CrossMode namespaces={parseNamespaces(namespace)} query={query} toggle={toggle} />;
 
   let body;
   if (loading && !list) {
@@ -76,7 +81,7 @@ export function StatefulSetsPage({
       </EmptyState>
     );
   } else if (status?.state === "connected") {
-    return <Connected key={`${context.name}\u0000${formatNamespaces(parseNamespaces(namespace))}`} status={status} namespace={namespace} query={query} scope={scope} onNamespacesSeen={onNamespacesSeen} />;
+    return <Connected key={`${context.name}\u0000${formatNamespaces(parseNamespaces(namespace))}`} status={status} namespace={namespace} query={query} scope={scope} onNamespacesSeen={onNamespacesSeen} toggle={toggle} />;
   } else {
     body = <ConnectPanel context={context.name} status={status} onConnect={() => void connect(context.name)} />;
   }
@@ -124,12 +129,14 @@ function Connected({
   query,
   scope,
   onNamespacesSeen,
+  toggle,
 }: {
   status: ClusterStatus;
   namespace: string;
   query: string;
   scope: string | null;
   onNamespacesSeen?: (context: string, namespaces: string[]) => void;
+  toggle: React.ReactNode;
 }) {
   const t = useT();
   const [kind, setKind] = useState<KindInfo | null>(null);
@@ -217,7 +224,7 @@ function Connected({
           subtitle={<span className="mono">{t("detail.subtitle", { context: contextLabel(status.context, t), namespace: open.namespace })}</span>}
         />
       ) : (
-        <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} />
+        <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} actions={toggle} />
       )}
       <div className="page__body">{body}</div>
     </section>
@@ -227,4 +234,85 @@ function Connected({
 function Detail({ status, namespace, name, tab }: { status: ClusterStatus; namespace: string; name: string; tab?: Tab }) {
   const detailState = useDetail(status.context, namespace, name);
   return <DetailView status={status} namespace={namespace} name={name} detailState={detailState} initialTab={tab} />;
+}
+
+/** The "All connected clusters" switch in the page header. */
+function CrossToggle({ on, onChange }: { on: boolean; onChange: (on: boolean) => void }) {
+  const t = useT();
+  return (
+    <button type="button" className={`btn${on ? " is-active" : ""}`} aria-pressed={on} onClick={() => onChange(!on)} data-testid="cross-toggle">
+      <Icon name="cluster" />
+      {t("cross.toggle")}
+    </button>
+  );
+}
+
+/** Every connected cluster's StatefulSets in one list; a row opens its detail (with its own context). */
+function CrossMode({ namespaces, query, toggle }: { namespaces: string[]; query: string; toggle: React.ReactNode }) {
+  const t = useT();
+  const { statuses } = useClusters();
+  const [kind, setKind] = useState<KindInfo | null>(null);
+  const [kindError, setKindError] = useState<IpcError | null>(null);
+  const [open, setOpen] = useState<{ context: string; namespace: string; name: string } | null>(null);
+  const connected = useMemo(
+    () => Object.values(statuses).filter((s) => s.state === "connected").sort((a, b) => a.context.localeCompare(b.context)),
+    [statuses],
+  );
+
+  useEffect(() => {
+    let cancelled = false;
+    listKinds().then(
+      (kinds) => {
+        if (cancelled) return;
+        const k = kinds.find((x) => x.id === KIND);
+        if (k) setKind(k);
+        else setKindError({ code: "NotFound", message: `list_kinds: no "${KIND}"` });
+      },
+      (e: IpcError) => {
+        if (!cancelled) setKindError(e);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const openStatus = open ? statuses[open.context] : undefined;
+  const nsText = namespaces.length ? formatNamespaces(namespaces) : t("topbar.allNamespaces");
+  return (
+    <section className="page__section" data-page="statefulsets" data-cross="true">
+      {open && openStatus ? (
+        <PageHeader
+          title={open.name}
+          badge={kind?.badge ?? "SS"}
+          breadcrumb={
+            <>
+              <button type="button" className="link" onClick={() => setOpen(null)} data-testid="breadcrumb-list">
+                {t("cross.title")}
+              </button>
+              <Icon name="chevron" size={12} />
+              <span className="mono">{open.name}</span>
+            </>
+          }
+          subtitle={<span className="mono">{t("detail.subtitle", { context: contextLabel(open.context, t), namespace: open.namespace })}</span>}
+        />
+      ) : (
+        <PageHeader title={t("cross.title")} subtitle={<span className="mono">{t("cross.scope", { count: connected.length, namespaces: nsText })}</span>} actions={toggle} />
+      )}
+      <div className="page__body">
+        {kindError ? (
+          <ErrorState error={kindError} />
+        ) : !kind ? (
+          <LoadingState />
+        ) : (
+          <>
+            <div hidden={open !== null} className="sts-list-host">
+              <CrossClusterView kind={kind} statuses={connected} namespaces={namespaces} query={query} onOpen={(context, row) => setOpen({ context, namespace: row.namespace ?? "", name: row.name })} />
+            </div>
+            {open && openStatus ? <Detail key={`${open.context}/${open.namespace}/${open.name}`} status={openStatus} namespace={open.namespace} name={open.name} /> : null}
+          </>
+        )}
+      </div>
+    </section>
+  );
 }
