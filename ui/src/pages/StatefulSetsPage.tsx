@@ -253,7 +253,7 @@ function CrossMode({ namespaces, query, toggle }: { namespaces: string[]; query:
   const { statuses } = useClusters();
   const [kind, setKind] = useState<KindInfo | null>(null);
   const [kindError, setKindError] = useState<IpcError | null>(null);
-  const [open, setOpen] = useState<{ context: string; namespace: string; name: string } | null>(null);
+  const [open, setOpen] = useState<{ context: string; namespace: string; name: string; tab?: Tab } | null>(null);
   const connected = useMemo(
     () => Object.values(statuses).filter((s) => s.state === "connected").sort((a, b) => a.context.localeCompare(b.context)),
     [statuses],
@@ -307,9 +307,9 @@ function CrossMode({ namespaces, query, toggle }: { namespaces: string[]; query:
         ) : (
           <>
             <div hidden={open !== null} className="sts-list-host">
-              <CrossClusterView kind={kind} statuses={connected} namespaces={namespaces} query={query} onOpen={(context, row) => setOpen({ context, namespace: row.namespace ?? "", name: row.name })} />
+              <CrossClusterView kind={kind} statuses={connected} namespaces={namespaces} query={query} onOpen={(context, row, tab) => setOpen({ context, namespace: row.namespace ?? "", name: row.name, tab })} />
             </div>
-            {open && openStatus ? <Detail key={`${open.context}/${open.namespace}/${open.name}`} status={openStatus} namespace={open.namespace} name={open.name} /> : null}
+            {open && openStatus ? <Detail key={`${open.context}/${open.namespace}/${open.name}/${open.tab ?? ""}`} status={openStatus} namespace={open.namespace} name={open.name} tab={open.tab} /> : null}
           </>
         )}
       </div>

@@ -15,6 +15,8 @@ import { mergeRows, originOf, useMultiRows } from "../../state/multiRows";
 import { BatchProgress } from "./BatchProgress";
 import { BATCH_BUTTONS } from "./ListView";
 import { DeleteDialog } from "./DeleteDialog";
+import type { Tab } from "./DetailView";
+import { StsActions } from "./StsActions";
 
 type BatchKind = (typeof BATCH_BUTTONS)[number]["id"];
 
@@ -32,7 +34,7 @@ export function CrossClusterView({
   statuses: ClusterStatus[];
   namespaces: string[];
   query: string;
-  onOpen: (context: string, row: Row) => void;
+  onOpen: (context: string, row: Row, tab?: Tab) => void;
 }) {
   const t = useT();
   const contexts = useMemo(() => statuses.map((s) => s.context), [statuses]);
@@ -85,6 +87,30 @@ export function CrossClusterView({
     else runners.current.delete(context);
   }, []);
 
+  // Each row's kebab acts in the row's own cluster (its status: protection, context).
+  const statusRef = useRef(statusOf);
+  statusRef.current = statusOf;
+  const rowMenu = useCallback(
+    (row: Row) => {
+      const { context } = originOf(row.key);
+      const st = statusRef.current[context];
+      if (!st) return null;
+      const ref: ObjectRef = { namespace: row.namespace, name: row.name };
+      return (
+        <StsActions
+          kebab
+          status={st}
+          namespace={row.namespace ?? ""}
+          name={row.name}
+          onRestart={() => runners.current.get(context)?.({ type: "restart" }, [ref])}
+          onEditYaml={() => onOpen(context, row, "yaml")}
+          onDelete={() => setDeleting({ context, targets: [ref] })}
+        />
+      );
+    },
+    [onOpen, statusOf],
+  );
+
   const errors = Object.entries(byContext).filter(([, c]) => c.error);
 
   let body;
@@ -112,6 +138,7 @@ export function CrossClusterView({
         rowTestId="cross-row"
         badge={kind.badge}
         label={t("cross.title")}
+        rowMenu={rowMenu}
       />
     );
   }

@@ -83,6 +83,12 @@ describe("cross-cluster view", () => {
     await user.click(screen.getByTestId("delete-confirm-button"));
     expect(backend.callsOf("run_action").at(-1)?.args.request).toMatchObject({ context: "staging", action: { type: "delete" }, targets: [{ namespace: "db", name: "pg" }] });
 
+    // a row's kebab acts in that row's cluster
+    const prodKafka = screen.getAllByTestId("cross-row").find((r) => keyOf(r).startsWith("prod-eu") && keyOf(r).endsWith("stream/kafka"))!;
+    await user.click(within(prodKafka).getByTestId("row-actions"));
+    await user.click(screen.getByTestId("menu-restart"));
+    expect(backend.callsOf("run_action").at(-1)?.args.request).toMatchObject({ context: "prod-eu", action: { type: "restart" }, targets: [{ namespace: "stream", name: "kafka" }] });
+
     // opening a row opens its detail in its own cluster
     await user.click(within(stagingPg).getByRole("button", { name: "pg" }));
     await waitFor(() => expect(backend.callsOf("watch_detail").at(-1)?.args).toMatchObject({ context: "staging", namespace: "db", name: "pg" }));
