@@ -127,7 +127,8 @@ export function Menu({ label, items, text, testId, onOpenChange }: { label: stri
               data-testid={`menu-${item.id}`}
               onClick={(e) => {
                 e.stopPropagation();
-                close(false);
+                // Focus goes back to the button first, so a dialog the item opens returns it there.
+                close();
                 item.onSelect();
               }}
             >

@@ -94,6 +94,16 @@ describe("Actions menu", () => {
     expect(h.onDelete).toHaveBeenCalled();
   });
 
+  it("returns focus to the Actions button when a form closes", async () => {
+    const user = userEvent.setup();
+    setup();
+    await open(user, "strategy");
+    await screen.findByTestId("field-partition");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("form-strategy")).not.toBeInTheDocument();
+    expect(screen.getByTestId("sts-actions")).toHaveFocus();
+  });
+
   it("hides Edit replicas when an HPA targets the StatefulSet", async () => {
     const user = userEvent.setup();
     setup({ hpa: "pg-hpa" });
