@@ -143,6 +143,7 @@ function Connected({
   const [kindError, setKindError] = useState<IpcError | null>(null);
   const [kindAttempt, setKindAttempt] = useState(0);
   const [open, setOpen] = useState<{ namespace: string; name: string; tab?: Tab } | null>(null);
+  const [actionsSlot, setActionsSlot] = useState<HTMLElement | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -202,7 +203,7 @@ function Connected({
         <div hidden={open !== null} className="sts-list-host">
           <ListView kind={kind} status={status} rowsState={rowsState} multiScope={multiScope} query={query} onOpen={onOpen} />
         </div>
-        {open ? <Detail key={`${open.namespace}/${open.name}/${open.tab ?? ""}`} status={status} namespace={open.namespace} name={open.name} tab={open.tab} /> : null}
+        {open ? <Detail key={`${open.namespace}/${open.name}/${open.tab ?? ""}`} status={status} namespace={open.namespace} name={open.name} tab={open.tab} actionsSlot={actionsSlot} /> : null}
       </>
     );
 
@@ -222,6 +223,7 @@ function Connected({
             </>
           }
           subtitle={<span className="mono">{t("detail.subtitle", { context: contextLabel(status.context, t), namespace: open.namespace })}</span>}
+          actions={<span ref={setActionsSlot} className="detail-actions-slot" />}
         />
       ) : (
         <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} actions={toggle} />
@@ -231,9 +233,9 @@ function Connected({
   );
 }
 
-function Detail({ status, namespace, name, tab }: { status: ClusterStatus; namespace: string; name: string; tab?: Tab }) {
+function Detail({ status, namespace, name, tab, actionsSlot }: { status: ClusterStatus; namespace: string; name: string; tab?: Tab; actionsSlot?: HTMLElement | null }) {
   const detailState = useDetail(status.context, namespace, name);
-  return <DetailView status={status} namespace={namespace} name={name} detailState={detailState} initialTab={tab} />;
+  return <DetailView status={status} namespace={namespace} name={name} detailState={detailState} initialTab={tab} actionsSlot={actionsSlot} />;
 }
 
 /** The "All connected clusters" switch in the page header. */
@@ -254,6 +256,7 @@ function CrossMode({ namespaces, query, toggle }: { namespaces: string[]; query:
   const [kind, setKind] = useState<KindInfo | null>(null);
   const [kindError, setKindError] = useState<IpcError | null>(null);
   const [open, setOpen] = useState<{ context: string; namespace: string; name: string; tab?: Tab } | null>(null);
+  const [actionsSlot, setActionsSlot] = useState<HTMLElement | null>(null);
   const connected = useMemo(
     () => Object.values(statuses).filter((s) => s.state === "connected").sort((a, b) => a.context.localeCompare(b.context)),
     [statuses],
@@ -295,6 +298,7 @@ function CrossMode({ namespaces, query, toggle }: { namespaces: string[]; query:
             </>
           }
           subtitle={<span className="mono">{t("detail.subtitle", { context: contextLabel(open.context, t), namespace: open.namespace })}</span>}
+          actions={<span ref={setActionsSlot} className="detail-actions-slot" />}
         />
       ) : (
         <PageHeader title={t("cross.title")} subtitle={<span className="mono">{t("cross.scope", { count: connected.length, namespaces: nsText })}</span>} actions={toggle} />
@@ -309,7 +313,7 @@ function CrossMode({ namespaces, query, toggle }: { namespaces: string[]; query:
             <div hidden={open !== null} className="sts-list-host">
               <CrossClusterView kind={kind} statuses={connected} namespaces={namespaces} query={query} onOpen={(context, row, tab) => setOpen({ context, namespace: row.namespace ?? "", name: row.name, tab })} />
             </div>
-            {open && openStatus ? <Detail key={`${open.context}/${open.namespace}/${open.name}/${open.tab ?? ""}`} status={openStatus} namespace={open.namespace} name={open.name} tab={open.tab} /> : null}
+            {open && openStatus ? <Detail key={`${open.context}/${open.namespace}/${open.name}/${open.tab ?? ""}`} status={openStatus} namespace={open.namespace} name={open.name} tab={open.tab} actionsSlot={actionsSlot} /> : null}
           </>
         )}
       </div>

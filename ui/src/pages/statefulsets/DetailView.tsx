@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from "react";
+import { createPortal } from "react-dom";
 import { watchDetail, type ClusterStatus, type IpcError, type OrdinalView, type StatefulSetDetail, type Unsubscribe } from "../../api";
 import { Icon } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
@@ -51,12 +52,15 @@ export function DetailView({
   name,
   detailState,
   initialTab = "details",
+  actionsSlot = null,
 }: {
   status: ClusterStatus;
   namespace: string;
   name: string;
   detailState: ReturnType<typeof useDetail>;
   initialTab?: Tab;
+  /** Where the Actions menu goes (the page header); inline above the tabs without one. */
+  actionsSlot?: HTMLElement | null;
 }) {
   const t = useT();
   const [tab, setTab] = useState<Tab>(initialTab);
@@ -82,6 +86,18 @@ export function DetailView({
   }
   if (!detail) return <LoadingState />;
 
+  const actions = (
+    <StsActions
+      status={status}
+      namespace={namespace}
+      name={name}
+      hpa={detail.hpa}
+      onRestart={() => scaler.run({ type: "restart" }, [{ namespace, name }])}
+      onEditYaml={() => setTab("yaml")}
+      onDelete={() => setDeleting(true)}
+    />
+  );
+
   const tabPanels: Record<Tab, ReactNode> = {
     details: (
       <DetailsTab
@@ -101,7 +117,7 @@ export function DetailView({
   return (
     <div className="detail" data-testid="sts-detail">
       <div className="detail__bar">
-      <div className="tabs" role="tablist" aria-label={t("detail.tabs")}>
+        <div className="tabs" role="tablist" aria-label={t("detail.tabs")}>
         {TABS.map((id) => (
           <button
             key={id}
@@ -131,17 +147,7 @@ export function DetailView({
           </button>
         ))}
       </div>
-        <span className="detail__actions">
-          <StsActions
-            status={status}
-            namespace={namespace}
-            name={name}
-            hpa={detail.hpa}
-            onRestart={() => scaler.run({ type: "restart" }, [{ namespace, name }])}
-            onEditYaml={() => setTab("yaml")}
-            onDelete={() => setDeleting(true)}
-          />
-        </span>
+        {actionsSlot ? createPortal(actions, actionsSlot) : <span className="detail__actions">{actions}</span>}
       </div>
       {deleting ? (
         <DeleteDialog
