@@ -539,6 +539,7 @@ export const en = {
   "form.health.httpGet": "HTTP GET",
   "form.health.tcpSocket": "TCP port",
   "form.health.exec": "Command",
+  "form.health.grpc": "gRPC",
   "form.health.path": "Path",
   "form.health.port": "Port",
   "form.health.scheme": "Scheme",

@@ -541,6 +541,7 @@ export const zhCN: Catalogue = {
   "form.health.httpGet": "HTTP GET 请求",
   "form.health.tcpSocket": "TCP 端口",
   "form.health.exec": "执行命令",
+  "form.health.grpc": "gRPC 健康检查",
   "form.health.path": "路径",
   "form.health.port": "端口",
   "form.health.scheme": "协议",

@@ -164,6 +164,9 @@ describe("health checks", () => {
     expect(h.containers[0]!.probes.readinessProbe).toMatchObject({ enabled: true, handler: "tcpSocket", port: "5432", periodSeconds: "5" });
     expect(h.containers[0]!.probes.livenessProbe.enabled).toBe(false);
     expect(m.probeFrom({ exec: { command: ["pg_isready", "-U", "pg"] } }).command).toBe("pg_isready\n-U\npg");
+    expect(m.probeFrom({ grpc: { port: 9090 } })).toMatchObject({ enabled: true, handler: "grpc", port: "9090" });
+    expect(m.probeToObject({ ...m.emptyProbe(), enabled: true, handler: "grpc", port: "9090" }).grpc).toEqual({ port: 9090 });
+    expect(m.validateHealth({ containers: [{ name: "a", probes: { livenessProbe: { ...m.emptyProbe(), enabled: true, handler: "grpc", port: "grpc" }, readinessProbe: m.emptyProbe(), startupProbe: m.emptyProbe() } }] })["c.0.livenessProbe.port"]?.key).toBe("form.err.port");
     expect(m.probeFrom({ httpGet: { path: "/healthz", port: "http", scheme: "HTTPS" } })).toMatchObject({ handler: "httpGet", path: "/healthz", port: "http", scheme: "HTTPS" });
   });
   it("adds, changes and removes probes; leaves untouched probes as they are", () => {

@@ -250,7 +250,7 @@ export function applyResources(yaml: string, v: ResourcesForm): string {
 
 export const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 export type ProbeKind = (typeof PROBES)[number];
-export type Handler = "httpGet" | "tcpSocket" | "exec";
+export type Handler = "httpGet" | "tcpSocket" | "exec" | "grpc";
 export type ProbeForm = {
   enabled: boolean;
   handler: Handler;
@@ -284,6 +284,9 @@ export function probeFrom(p: Obj | undefined): ProbeForm {
   } else if (p.tcpSocket) {
     f.handler = "tcpSocket";
     f.port = str(p.tcpSocket.port);
+  } else if (p.grpc) {
+    f.handler = "grpc";
+    f.port = str(p.grpc.port);
   } else if (p.exec) {
     f.handler = "exec";
     f.command = Array.isArray(p.exec.command) ? (p.exec.command as unknown[]).map(str).join("\n") : "";
@@ -313,6 +316,9 @@ export function validateHealth(v: HealthForm): Issues {
         put(issues, `${at}port`, portIssue(p.port));
       } else if (p.handler === "tcpSocket") {
         put(issues, `${at}port`, portIssue(p.port));
+      } else if (p.handler === "grpc") {
+        const port = portIssue(p.port);
+        put(issues, `${at}port`, port ?? (INT.test(p.port.trim()) ? null : { key: "form.err.port" }));
       } else if (commandOf(p.command).length === 0) {
         issues[`${at}command`] = { key: "form.err.required" };
       }
@@ -337,6 +343,7 @@ export function probeToObject(p: ProbeForm): Obj {
   const o: Obj = {};
   if (p.handler === "httpGet") o.httpGet = { path: p.path.trim(), port: intOrString(p.port), scheme: p.scheme };
   else if (p.handler === "tcpSocket") o.tcpSocket = { port: intOrString(p.port) };
+  else if (p.handler === "grpc") o.grpc = { port: Number(p.port.trim()) };
   else o.exec = { command: commandOf(p.command) };
   for (const k of TIMINGS) if (p[k].trim() !== "") o[k] = Number(p[k].trim());
   return o;

@@ -160,7 +160,7 @@ function HealthFields({ t, values, set, issues }: { t: Translate; values: m.Heal
                   <div className="form-row">
                     <label htmlFor={`h-${kind}`}>{t("form.health.handler")}</label>
                     <select id={`h-${kind}`} className="control" value={p.handler} onChange={(e) => upd({ handler: e.target.value as m.Handler })} data-testid={`probe-handler-${kind}`}>
-                      {(["httpGet", "tcpSocket", "exec"] as const).map((h) => (
+                      {(["httpGet", "tcpSocket", "exec", "grpc"] as const).map((h) => (
                         <option key={h} value={h}>{t(`form.health.${h}`)}</option>
                       ))}
                     </select>
