@@ -280,6 +280,18 @@ function CrossMode({ namespaces, query, toggle }: { namespaces: string[]; query:
     };
   }, []);
 
+  // Esc goes back from a detail to the list (as in the single-cluster view).
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented || isTypingTarget(e.target)) return;
+      e.preventDefault();
+      setOpen(null);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+
   const openStatus = open ? statuses[open.context] : undefined;
   const nsText = namespaces.length ? formatNamespaces(namespaces) : t("topbar.allNamespaces");
   return (

@@ -94,7 +94,8 @@ describe("cross-cluster view", () => {
     await waitFor(() => expect(backend.callsOf("watch_detail").at(-1)?.args).toMatchObject({ context: "staging", namespace: "db", name: "pg" }));
     act(() => backend.channelOf<StatefulSetDetail>("watch_detail").onmessage(detail({ context: "staging" })));
     expect(screen.getByTestId("sts-detail")).toBeInTheDocument();
-    await user.click(screen.getByTestId("breadcrumb-list"));
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("sts-detail")).not.toBeInTheDocument();
     expect(screen.getByTestId("cross-table")).toBeVisible();
 
     // a cluster that disconnects leaves the list
