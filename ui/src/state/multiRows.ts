@@ -18,13 +18,24 @@ export function originOf(key: string): { context: string; key: string } {
 
 export type ClusterRows = { rows: Row[]; loaded: boolean; watch: WatchState | null; error: IpcError | null };
 
+// A merged row per source row object, so rows a delta did not touch keep their identity (the
+// table re-renders and flashes only what changed).
+const merged = new WeakMap<Row, { cluster: string; row: Row }>();
+
 /** Merges per-cluster rows into one list (keys prefixed, a `cluster` cell added). */
 export function mergeRows(byContext: Record<string, ClusterRows>, label: (context: string) => string): Row[] {
   const out: Row[] = [];
   for (const [context, c] of Object.entries(byContext)) {
     const cluster = label(context);
     for (const r of c.rows) {
-      out.push({ ...r, key: mergedKey(context, r.key), cells: { ...r.cells, cluster: { t: "mono", v: cluster } }, sort: { ...r.sort, cluster } });
+      const hit = merged.get(r);
+      if (hit && hit.cluster === cluster && hit.row.key === mergedKey(context, r.key)) {
+        out.push(hit.row);
+        continue;
+      }
+      const row: Row = { ...r, key: mergedKey(context, r.key), cells: { ...r.cells, cluster: { t: "mono", v: cluster } }, sort: { ...r.sort, cluster } };
+      merged.set(r, { cluster, row });
+      out.push(row);
     }
   }
   return out;

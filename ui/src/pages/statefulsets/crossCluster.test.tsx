@@ -31,6 +31,13 @@ describe("merging rows", () => {
     expect(originOf(rows[1]!.key)).toEqual({ context: "arn:aws:eks:x/cluster/b", key: "db/pg" });
     expect(rows[0]!.cells.cluster).toEqual({ t: "mono", v: "a" });
   });
+  it("keeps the identity of rows that did not change", () => {
+    const pg = row("pg");
+    const first = mergeRows({ a: { rows: [pg, row("kafka")], loaded: true, watch: null, error: null } }, (c) => c);
+    const second = mergeRows({ a: { rows: [pg, row("kafka")], loaded: true, watch: null, error: null } }, (c) => c);
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).not.toBe(first[1]);
+  });
 });
 
 describe("cross-cluster view", () => {
