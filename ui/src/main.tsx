@@ -10,6 +10,7 @@ import "./styles/shell.css";
 import "./styles/components.css";
 import "./styles/statefulsets.css";
 import "./styles/contexts.css";
+import "./styles/forms.css";
 
 // Paint the first frame in the last known theme and language (or the OS's); the settings the
 // backend returns confirm or correct both a moment later.

@@ -2,7 +2,7 @@
 // viewport (plus a little overscan) are in the DOM; rows have a fixed height. Selection and the
 // focused row are held by key, so live updates never move them, and the scroll container is
 // never re-created, so they never move the scroll position either.
-import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { ColumnDef, Row } from "../api";
 import { useT, useTx } from "../i18n";
 import { Icon } from "./Icon";
@@ -32,6 +32,8 @@ type Props = {
   label: string;
   /** A kind badge shown before the name (e.g. `SS`). */
   badge?: string;
+  /** A per-row actions menu (a kebab) in a trailing column; the context-menu key (or Shift+F10) opens the focused row's. */
+  rowMenu?: (row: Row) => ReactNode;
 };
 
 export function DataTable({
@@ -49,6 +51,7 @@ export function DataTable({
   rowTestId,
   label,
   badge,
+  rowMenu,
 }: Props) {
   const t = useT();
   const tx = useTx();
@@ -73,7 +76,7 @@ export function DataTable({
   const visible = rows.slice(first, last);
   const focusedIndex = focusedKey === null ? -1 : rows.findIndex((r) => r.key === focusedKey);
 
-  const template = `32px ${columns.map((c, i) => (i === columns.length - 1 ? `minmax(${c.width}px, 1fr)` : `${c.width}px`)).join(" ")}`;
+  const template = `32px ${columns.map((c, i) => (i === columns.length - 1 ? `minmax(${c.width}px, 1fr)` : `${c.width}px`)).join(" ")}${rowMenu ? " 36px" : ""}`;
   const allSelected = total > 0 && rows.every((r) => selected.has(r.key));
   const someSelected = !allSelected && rows.some((r) => selected.has(r.key));
   const headerBox = useRef<HTMLInputElement>(null);
@@ -143,6 +146,12 @@ export function DataTable({
       case "Enter":
         if (focusedIndex >= 0) onOpen(rows[focusedIndex]!);
         break;
+      case "ContextMenu":
+      case "F10":
+        if (e.key === "F10" && !e.shiftKey) return;
+        if (focusedIndex < 0 || !rowMenu) return;
+        document.getElementById(rowDomId(rows[focusedIndex]!.key))?.querySelector<HTMLButtonElement>("[data-row-menu] button")?.click();
+        break;
       default:
         return;
     }
@@ -191,6 +200,7 @@ export function DataTable({
             </span>
           );
         })}
+        {rowMenu ? <span className="vtable__cell" role="columnheader" aria-label={t("menu.actions")} /> : null}
       </div>
       <div className="vtable__body" role="rowgroup" style={{ height: total * ROW_HEIGHT }}>
         {visible.map((row, i) => (
@@ -209,6 +219,7 @@ export function DataTable({
             onFocusKey={onFocusKey}
             selectLabel={t("table.selectRow", { name: row.name })}
             badge={badge}
+            menu={rowMenu}
           />
         ))}
       </div>
@@ -234,8 +245,10 @@ const TableRow = memo(function TableRow({
   onFocusKey,
   selectLabel,
   badge,
+  menu,
 }: {
   badge?: string;
+  menu?: (row: Row) => ReactNode;
   row: Row;
   index: number;
   columns: ColumnDef[];
@@ -296,6 +309,11 @@ const TableRow = memo(function TableRow({
           )}
         </span>
       ))}
+      {menu ? (
+        <span role="gridcell" className="vtable__cell vtable__menu" data-row-menu="">
+          {menu(row)}
+        </span>
+      ) : null}
     </div>
   );
 });

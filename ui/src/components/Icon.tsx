@@ -34,7 +34,9 @@ export type IconName =
   | "chevron"
   | "sortAsc"
   | "sortDesc"
-  | "undo";
+  | "undo"
+  | "more"
+  | "edit";
 
 const paths: Record<IconName, ReactNode> = {
   ok: (
@@ -174,6 +176,14 @@ const paths: Record<IconName, ReactNode> = {
     </>
   ),
   close: <path d="m4 4 8 8M12 4l-8 8" />,
+  more: (
+    <>
+      <circle cx="8" cy="3.5" r="0.9" fill="currentColor" />
+      <circle cx="8" cy="8" r="0.9" fill="currentColor" />
+      <circle cx="8" cy="12.5" r="0.9" fill="currentColor" />
+    </>
+  ),
+  edit: <path d="M10.5 2.5 13.5 5.5 6 13H3v-3Z M9 4l3 3" />,
   cluster: (
     <>
       <circle cx="8" cy="8" r="2" />

@@ -4,12 +4,14 @@ import { Icon } from "../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
 import { useT } from "../i18n";
 import { contextLabel } from "../lib/context";
+import { formatNamespaces, parseNamespaces } from "../lib/namespaces";
 import { isTypingTarget } from "../shell/keyboard";
 import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
 import { useRows } from "../state/rows";
 import { PageHeader } from "./PageHeader";
-import { DetailView, useDetail } from "./statefulsets/DetailView";
+import { DetailView, useDetail, type Tab } from "./statefulsets/DetailView";
+import { CrossClusterView } from "./statefulsets/CrossClusterView";
 import { ListView } from "./statefulsets/ListView";
 
 const KIND = "statefulsets";
@@ -25,12 +27,25 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-export function StatefulSetsPage({ context, namespace: typedNamespace, query = "" }: { context: ContextSummary | null; namespace: string; query?: string }) {
+export function StatefulSetsPage({
+  context,
+  namespace: typedNamespace,
+  query = "",
+  onNamespacesSeen,
+}: {
+  context: ContextSummary | null;
+  /** "" = all namespaces, "db" = one, "db, stream" = several. */
+  namespace: string;
+  query?: string;
+  onNamespacesSeen?: (context: string, namespaces: string[]) => void;
+}) {
   const t = useT();
   const namespace = useDebounced(typedNamespace, 300);
   const { list, loading, error, reload, reloading } = useContexts();
   const { statuses, connect } = useClusters();
   const status = context ? statuses[context.name] : undefined;
+  const [cross, setCross] = useState(false);
+  const toggle = <CrossToggle on={cross} onChange={setCross} />;
 
   // With no kubeconfig at all, the built-in demo cluster is the current context: open it at once.
   const autoConnected = useRef(false);
@@ -42,12 +57,17 @@ export function StatefulSetsPage({ context, namespace: typedNamespace, query = "
     }
   }, [demoIsCurrent, status, connect]);
 
+  const typedList = parseNamespaces(typedNamespace);
   const scope = context
-    ? typedNamespace
-      ? t("sts.scope.namespace", { context: contextLabel(context.name, t), namespace: typedNamespace })
-      : t("sts.scope.all", { context: contextLabel(context.name, t) })
+    ? typedList.length === 1
+      ? t("sts.scope.namespace", { context: contextLabel(context.name, t), namespace: typedList[0]! })
+      : typedList.length > 1
+        ? t("sts.scope.namespaces", { context: contextLabel(context.name, t), namespaces: formatNamespaces(typedList) })
+        : t("sts.scope.all", { context: contextLabel(context.name, t) })
     : null;
-  const header = <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} />;
+  const header = <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} actions={toggle} />;
+
+  if (cross) return <CrossMode namespaces={parseNamespaces(namespace)} query={query} toggle={toggle} />;
 
   let body;
   if (loading && !list) {
@@ -61,7 +81,7 @@ export function StatefulSetsPage({ context, namespace: typedNamespace, query = "
       </EmptyState>
     );
   } else if (status?.state === "connected") {
-    return <Connected key={`${context.name}\u0000${namespace}`} status={status} namespace={namespace} query={query} scope={scope} />;
+    return <Connected key={`${context.name}\u0000${formatNamespaces(parseNamespaces(namespace))}`} status={status} namespace={namespace} query={query} scope={scope} onNamespacesSeen={onNamespacesSeen} toggle={toggle} />;
   } else {
     body = <ConnectPanel context={context.name} status={status} onConnect={() => void connect(context.name)} />;
   }
@@ -103,12 +123,27 @@ function ConnectPanel({ context, status, onConnect }: { context: string; status:
 }
 
 /** The connected view: the live list, and the detail of one StatefulSet on top of it. */
-function Connected({ status, namespace, query, scope }: { status: ClusterStatus; namespace: string; query: string; scope: string | null }) {
+function Connected({
+  status,
+  namespace,
+  query,
+  scope,
+  onNamespacesSeen,
+  toggle,
+}: {
+  status: ClusterStatus;
+  namespace: string;
+  query: string;
+  scope: string | null;
+  onNamespacesSeen?: (context: string, namespaces: string[]) => void;
+  toggle: React.ReactNode;
+}) {
   const t = useT();
   const [kind, setKind] = useState<KindInfo | null>(null);
   const [kindError, setKindError] = useState<IpcError | null>(null);
   const [kindAttempt, setKindAttempt] = useState(0);
-  const [open, setOpen] = useState<{ namespace: string; name: string } | null>(null);
+  const [open, setOpen] = useState<{ namespace: string; name: string; tab?: Tab } | null>(null);
+  const [actionsSlot, setActionsSlot] = useState<HTMLElement | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -129,8 +164,16 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
     };
   }, [kindAttempt]);
 
-  const scopeArg = useMemo(() => ({ namespaces: namespace ? [namespace] : [] }), [namespace]);
+  // Several namespaces go to the watch as they are: the core runs one watcher per namespace.
+  const scopeKey = formatNamespaces(parseNamespaces(namespace));
+  const scopeArg = useMemo(() => ({ namespaces: parseNamespaces(scopeKey) }), [scopeKey]);
   const rowsState = useRows(status.context, KIND, scopeArg, kind !== null);
+  useEffect(() => {
+    if (!onNamespacesSeen || rowsState.rows.length === 0) return;
+    const seen = new Set<string>();
+    for (const r of rowsState.rows) if (r.namespace) seen.add(r.namespace);
+    onNamespacesSeen(status.context, [...seen]);
+  }, [rowsState.rows, status.context, onNamespacesSeen]);
   const multiScope = scopeArg.namespaces.length !== 1;
 
   const close = useCallback(() => {
@@ -149,7 +192,7 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
     return () => window.removeEventListener("keydown", onKey);
   }, [open, close]);
 
-  const onOpen = useCallback((row: Row) => setOpen({ namespace: row.namespace ?? "", name: row.name }), []);
+  const onOpen = useCallback((row: Row, tab?: Tab) => setOpen({ namespace: row.namespace ?? "", name: row.name, tab }), []);
 
   let body;
   if (kindError) body = <ErrorState error={kindError} onRetry={() => setKindAttempt((n) => n + 1)} />;
@@ -160,7 +203,7 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
         <div hidden={open !== null} className="sts-list-host">
           <ListView kind={kind} status={status} rowsState={rowsState} multiScope={multiScope} query={query} onOpen={onOpen} />
         </div>
-        {open ? <Detail status={status} namespace={open.namespace} name={open.name} /> : null}
+        {open ? <Detail key={`${open.namespace}/${open.name}/${open.tab ?? ""}`} status={status} namespace={open.namespace} name={open.name} tab={open.tab} actionsSlot={actionsSlot} /> : null}
       </>
     );
 
@@ -180,16 +223,112 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
             </>
           }
           subtitle={<span className="mono">{t("detail.subtitle", { context: contextLabel(status.context, t), namespace: open.namespace })}</span>}
+          actions={<span ref={setActionsSlot} className="detail-actions-slot" />}
         />
       ) : (
-        <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} />
+        <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} actions={toggle} />
       )}
       <div className="page__body">{body}</div>
     </section>
   );
 }
 
-function Detail({ status, namespace, name }: { status: ClusterStatus; namespace: string; name: string }) {
+function Detail({ status, namespace, name, tab, actionsSlot }: { status: ClusterStatus; namespace: string; name: string; tab?: Tab; actionsSlot?: HTMLElement | null }) {
   const detailState = useDetail(status.context, namespace, name);
-  return <DetailView status={status} namespace={namespace} name={name} detailState={detailState} />;
+  return <DetailView status={status} namespace={namespace} name={name} detailState={detailState} initialTab={tab} actionsSlot={actionsSlot} />;
+}
+
+/** The "All connected clusters" switch in the page header. */
+function CrossToggle({ on, onChange }: { on: boolean; onChange: (on: boolean) => void }) {
+  const t = useT();
+  return (
+    <button type="button" className={`btn${on ? " is-active" : ""}`} aria-pressed={on} onClick={() => onChange(!on)} data-testid="cross-toggle">
+      <Icon name="cluster" />
+      {t("cross.toggle")}
+    </button>
+  );
+}
+
+/** Every connected cluster's StatefulSets in one list; a row opens its detail (with its own context). */
+function CrossMode({ namespaces, query, toggle }: { namespaces: string[]; query: string; toggle: React.ReactNode }) {
+  const t = useT();
+  const { statuses } = useClusters();
+  const [kind, setKind] = useState<KindInfo | null>(null);
+  const [kindError, setKindError] = useState<IpcError | null>(null);
+  const [open, setOpen] = useState<{ context: string; namespace: string; name: string; tab?: Tab } | null>(null);
+  const [actionsSlot, setActionsSlot] = useState<HTMLElement | null>(null);
+  const connected = useMemo(
+    () => Object.values(statuses).filter((s) => s.state === "connected").sort((a, b) => a.context.localeCompare(b.context)),
+    [statuses],
+  );
+
+  useEffect(() => {
+    let cancelled = false;
+    listKinds().then(
+      (kinds) => {
+        if (cancelled) return;
+        const k = kinds.find((x) => x.id === KIND);
+        if (k) setKind(k);
+        else setKindError({ code: "NotFound", message: `list_kinds: no "${KIND}"` });
+      },
+      (e: IpcError) => {
+        if (!cancelled) setKindError(e);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  // Esc goes back from a detail to the list (as in the single-cluster view).
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented || isTypingTarget(e.target)) return;
+      e.preventDefault();
+      setOpen(null);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+
+  const openStatus = open ? statuses[open.context] : undefined;
+  const nsText = namespaces.length ? formatNamespaces(namespaces) : t("topbar.allNamespaces");
+  return (
+    <section className="page__section" data-page="statefulsets" data-cross="true">
+      {open && openStatus ? (
+        <PageHeader
+          title={open.name}
+          badge={kind?.badge ?? "SS"}
+          breadcrumb={
+            <>
+              <button type="button" className="link" onClick={() => setOpen(null)} data-testid="breadcrumb-list">
+                {t("cross.title")}
+              </button>
+              <Icon name="chevron" size={12} />
+              <span className="mono">{open.name}</span>
+            </>
+          }
+          subtitle={<span className="mono">{t("detail.subtitle", { context: contextLabel(open.context, t), namespace: open.namespace })}</span>}
+          actions={<span ref={setActionsSlot} className="detail-actions-slot" />}
+        />
+      ) : (
+        <PageHeader title={t("cross.title")} subtitle={<span className="mono">{t("cross.scope", { count: connected.length, namespaces: nsText })}</span>} actions={toggle} />
+      )}
+      <div className="page__body">
+        {kindError ? (
+          <ErrorState error={kindError} />
+        ) : !kind ? (
+          <LoadingState />
+        ) : (
+          <>
+            <div hidden={open !== null} className="sts-list-host">
+              <CrossClusterView kind={kind} statuses={connected} namespaces={namespaces} query={query} onOpen={(context, row, tab) => setOpen({ context, namespace: row.namespace ?? "", name: row.name, tab })} />
+            </div>
+            {open && openStatus ? <Detail key={`${open.context}/${open.namespace}/${open.name}/${open.tab ?? ""}`} status={openStatus} namespace={open.namespace} name={open.name} tab={open.tab} actionsSlot={actionsSlot} /> : null}
+          </>
+        )}
+      </div>
+    </section>
+  );
 }

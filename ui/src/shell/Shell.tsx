@@ -18,6 +18,14 @@ export function Shell() {
   // The namespace filter, per context ("" = all namespaces).
   const [namespaces, setNamespaces] = useState<Record<string, string>>({});
   const [query, setQuery] = useState("");
+  // Namespaces seen in each context's rows, for the namespace picker.
+  const [seen, setSeen] = useState<Record<string, string[]>>({});
+  const onNamespacesSeen = useCallback((context: string, list: string[]) => {
+    setSeen((m) => {
+      const merged = [...new Set([...(m[context] ?? []), ...list])].sort();
+      return merged.length === (m[context]?.length ?? 0) ? m : { ...m, [context]: merged };
+    });
+  }, []);
   const [helpOpen, setHelpOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -73,10 +81,11 @@ export function Shell() {
           onQuery={setQuery}
           onShowShortcuts={() => setHelpOpen(true)}
           status={selected ? statuses[selected.name] : undefined}
+          knownNamespaces={selected ? seen[selected.name] : undefined}
         />
         <main className="page" id="main">
           {route === "statefulsets" ? (
-            <StatefulSetsPage context={selected} namespace={namespace} query={query} />
+            <StatefulSetsPage context={selected} namespace={namespace} query={query} onNamespacesSeen={onNamespacesSeen} />
           ) : route === "contexts" ? (
             <ContextsPage query={query} selected={selected} onSelectContext={selectContext} />
           ) : (

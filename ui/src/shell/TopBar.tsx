@@ -4,6 +4,7 @@ import { Icon } from "../components/Icon";
 import { useT } from "../i18n";
 import { contextLabel } from "../lib/context";
 import { ConnectionChip } from "./ConnectionChip";
+import { NamespacePicker } from "./NamespacePicker";
 
 type Props = {
   contexts: ContextSummary[];
@@ -16,10 +17,12 @@ type Props = {
   onShowShortcuts: () => void;
   /** The selected context's connection status, if known. */
   status?: ClusterStatus;
+  /** Namespaces seen in the selected context's rows (offered by the namespace picker). */
+  knownNamespaces?: string[];
 };
 
 export const TopBar = forwardRef<HTMLInputElement, Props>(function TopBar(
-  { contexts, selected, onSelectContext, namespace, onNamespace, query, onQuery, onShowShortcuts, status },
+  { contexts, selected, onSelectContext, namespace, onNamespace, query, onQuery, onShowShortcuts, status, knownNamespaces = [] },
   searchRef,
 ) {
   const t = useT();
@@ -72,6 +75,7 @@ export const TopBar = forwardRef<HTMLInputElement, Props>(function TopBar(
           ))}
         </datalist>
       </label>
+      <NamespacePicker value={namespace} known={[...new Set([...namespaceOptions, ...knownNamespaces])]} onChange={onNamespace} />
 
       {selected ? <ConnectionChip status={status} /> : null}
 

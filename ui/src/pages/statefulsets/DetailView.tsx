@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from "react";
+import { createPortal } from "react-dom";
 import { watchDetail, type ClusterStatus, type IpcError, type OrdinalView, type StatefulSetDetail, type Unsubscribe } from "../../api";
 import { Icon } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
@@ -6,11 +7,15 @@ import { Age, Chips, Status, ToneIcon } from "../../components/Status";
 import { useT, useTx } from "../../i18n";
 import { useBatch } from "../../state/batch";
 import { BatchProgress } from "./BatchProgress";
+import { DeleteDialog } from "./DeleteDialog";
+import { EditFormDialog } from "./forms/EditFormDialog";
+import { formSpec } from "./forms/specs";
+import { StsActions } from "./StsActions";
 import { MetricsTab } from "./MetricsTab";
 import { RolloutTab } from "./RolloutTab";
 import { YamlTab } from "./YamlTab";
 
-type Tab = "details" | "pods" | "rollout" | "metrics" | "events" | "yaml";
+export type Tab = "details" | "pods" | "rollout" | "metrics" | "events" | "yaml";
 const TABS: Tab[] = ["details", "pods", "rollout", "metrics", "events", "yaml"];
 
 export function useDetail(context: string, namespace: string, name: string) {
@@ -46,14 +51,20 @@ export function DetailView({
   namespace,
   name,
   detailState,
+  initialTab = "details",
+  actionsSlot = null,
 }: {
   status: ClusterStatus;
   namespace: string;
   name: string;
   detailState: ReturnType<typeof useDetail>;
+  initialTab?: Tab;
+  /** Where the Actions menu goes (the page header); inline above the tabs without one. */
+  actionsSlot?: HTMLElement | null;
 }) {
   const t = useT();
-  const [tab, setTab] = useState<Tab>("details");
+  const [tab, setTab] = useState<Tab>(initialTab);
+  const [deleting, setDeleting] = useState(false);
   const { detail, error, retry } = detailState;
   const scaler = useBatch(status.context, "statefulsets");
   const sb = scaler.batch;
@@ -75,6 +86,18 @@ export function DetailView({
   }
   if (!detail) return <LoadingState />;
 
+  const actions = (
+    <StsActions
+      status={status}
+      namespace={namespace}
+      name={name}
+      hpa={detail.hpa}
+      onRestart={() => scaler.run({ type: "restart" }, [{ namespace, name }])}
+      onEditYaml={() => setTab("yaml")}
+      onDelete={() => setDeleting(true)}
+    />
+  );
+
   const tabPanels: Record<Tab, ReactNode> = {
     details: (
       <DetailsTab
@@ -93,7 +116,8 @@ export function DetailView({
 
   return (
     <div className="detail" data-testid="sts-detail">
-      <div className="tabs" role="tablist" aria-label={t("detail.tabs")}>
+      <div className="detail__bar">
+        <div className="tabs" role="tablist" aria-label={t("detail.tabs")}>
         {TABS.map((id) => (
           <button
             key={id}
@@ -123,6 +147,20 @@ export function DetailView({
           </button>
         ))}
       </div>
+        {actionsSlot ? createPortal(actions, actionsSlot) : <span className="detail__actions">{actions}</span>}
+      </div>
+      {deleting ? (
+        <DeleteDialog
+          targets={[{ namespace, name }]}
+          context={status.context}
+          protection={status.protection}
+          onCancel={() => setDeleting(false)}
+          onConfirm={(propagation) => {
+            setDeleting(false);
+            scaler.run({ type: "delete", propagation, confirm: "confirmed" }, [{ namespace, name }]);
+          }}
+        />
+      ) : null}
       {scaler.batch ? <BatchProgress batch={scaler.batch} onRetryFailed={scaler.retryFailed} onUndo={() => void scaler.undo()} onDismiss={scaler.dismiss} readOnly={status.protection === "readOnly"} /> : null}
       <div className="tabs__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tabPanels[tab]}
@@ -216,6 +254,8 @@ function DetailsTab({
           ? t("batch.disabled.forbidden")
           : null;
   const labels = Object.entries(detail.labels).map(([k, v]) => `${k}=${v}`);
+  const [editingLabels, setEditingLabels] = useState(false);
+  const readOnly = status.protection === "readOnly";
   const annotations = Object.entries(detail.annotations);
   const svc = detail.service;
   const svcOk = svc.exists && svc.headless && svc.selectsPods;
@@ -257,7 +297,30 @@ function DetailsTab({
           <Prop label={t("detail.name")}><span className="mono">{detail.name}</span></Prop>
           <Prop label={t("detail.namespace")}><span className="mono">{detail.namespace}</span></Prop>
           <Prop label={t("detail.created")}><Age at={detail.created} /></Prop>
-          <Prop label={t("detail.labels")}>{labels.length ? <Chips chips={labels} max={labels.length} /> : t("common.none")}</Prop>
+          <Prop label={t("detail.labels")}>
+            <span className="labels-prop" data-testid="detail-labels">
+              {labels.length ? <Chips chips={labels} max={labels.length} /> : t("common.none")}
+              <button
+                type="button"
+                className="btn btn--icon btn--tiny"
+                aria-label={t("form.labels.edit")}
+                title={readOnly ? t("batch.disabled.readOnly") : t("form.labels.edit")}
+                disabled={readOnly}
+                onClick={() => setEditingLabels(true)}
+                data-testid="labels-edit"
+              >
+                <Icon name="edit" size={12} />
+              </button>
+            </span>
+            {editingLabels ? (
+              <EditFormDialog
+                spec={formSpec("labels", t)}
+                target={{ context: status.context, kind: "statefulsets", namespace: detail.namespace, name: detail.name }}
+                status={status}
+                onClose={() => setEditingLabels(false)}
+              />
+            ) : null}
+          </Prop>
           <Prop label={t("detail.annotations")}>
             {annotations.length ? (
               <ul className="kv">

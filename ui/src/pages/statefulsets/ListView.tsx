@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { actionChecks, dismissBatch, interruptedBatches, undoBatch, type ActionChecks, type BatchRecord, type Capability, type ClusterStatus, type KindInfo, type ObjectRef, type Row } from "../../api";
 import { DataTable, type SortState } from "../../components/DataTable";
 import { Icon, type IconName } from "../../components/Icon";
@@ -12,6 +12,8 @@ import { useClusters } from "../../state/clusters";
 import type { RowsState } from "../../state/rows";
 import { BatchProgress } from "./BatchProgress";
 import { DeleteDialog } from "./DeleteDialog";
+import type { Tab } from "./DetailView";
+import { StsActions } from "./StsActions";
 
 type BatchKind = "start" | "restart" | "stop" | "delete";
 /** The batch buttons, each with its keyboard shortcut on the list. */
@@ -83,7 +85,7 @@ export function ListView({
   rowsState: RowsState & { retry: () => void };
   multiScope: boolean;
   query: string;
-  onOpen: (row: Row) => void;
+  onOpen: (row: Row, tab?: Tab) => void;
 }) {
   const t = useT();
   const tx = useTx();
@@ -157,6 +159,30 @@ export function ListView({
     else run({ type: id }, targets);
   };
 
+  // Each row's kebab: the same Actions as the detail header, on that one StatefulSet.
+  const statusRef = useRef(status);
+  statusRef.current = status;
+  const runRef = useRef(run);
+  runRef.current = run;
+  const rowMenu = useCallback(
+    (row: Row) => {
+      const ref: ObjectRef = { namespace: row.namespace, name: row.name };
+      return (
+        <StsActions
+          kebab
+          status={statusRef.current}
+          namespace={row.namespace ?? ""}
+          name={row.name}
+          onRestart={() => runRef.current({ type: "restart" }, [ref])}
+          onEditYaml={() => onOpen(row, "yaml")}
+          onDelete={() => setDeleting([ref])}
+        />
+      );
+    },
+    // `run` is recreated per render by useBatch: the latest is read from runRef at click time.
+    [onOpen, status.protection, status.context],
+  );
+
   const onSort = (column: string) =>
     setSort((s) => (s?.column === column ? { column, dir: s.dir === "asc" ? "desc" : "asc" } : { column, dir: "asc" }));
 
@@ -197,6 +223,7 @@ export function ListView({
           rowTestId="sts-row"
           badge={kind.badge}
           label={t("sts.title")}
+          rowMenu={rowMenu}
         />
         {visible.length === 0 ? (
           <p className="table__empty" data-testid="sts-no-match">
@@ -361,7 +388,7 @@ export function ListView({
       {deleting ? (
         <DeleteDialog
           targets={deleting}
-          facts={Object.fromEntries(rowsState.rows.filter((r) => selected.has(r.key)).map((r) => [r.key, r.facts]))}
+          facts={Object.fromEntries(rowsState.rows.filter((r) => deleting.some((d) => d.name === r.name && (d.namespace ?? null) === r.namespace)).map((r) => [r.key, r.facts]))}
           context={context}
           protection={status.protection}
           onCancel={() => setDeleting(null)}

@@ -2,7 +2,8 @@
 // and shows exactly what would change (or the conflicting fields and their managers, or that the
 // object changed meanwhile, or the server's validation); only then can the user apply.
 import { useCallback, useEffect, useState } from "react";
-import { applyEdit, planEdit, readObject, type ApplyOutcome, type ClusterStatus, type DiffLine, type EditTarget, type IpcError, type ObjectText } from "../../api";
+import { applyEdit, planEdit, readObject, type ApplyOutcome, type ClusterStatus, type EditTarget, type IpcError, type ObjectText } from "../../api";
+import { EditOutcome as Outcome } from "../../components/EditOutcome";
 import { Icon } from "../../components/Icon";
 import { ErrorState, LoadingState } from "../../components/States";
 import { YamlEditor, yamlError } from "../../components/YamlEditor";
@@ -167,122 +168,5 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
 
       <YamlEditor value={text} onChange={(v) => { setText(v); setOutcome(null); setApplied(null); }} error={syntax} readOnly={readOnly} testId="yaml-editor" label={t("yaml.editor")} />
     </div>
-  );
-}
-
-function Outcome({
-  outcome,
-  applyTo,
-  busy,
-  readOnly,
-  onApply,
-  onReload,
-  onClose,
-}: {
-  outcome: ApplyOutcome;
-  applyTo: React.ReactNode;
-  busy: boolean;
-  readOnly: boolean;
-  onApply: (force: boolean) => void;
-  onReload: () => void;
-  onClose: () => void;
-}) {
-  const t = useT();
-  switch (outcome.outcome) {
-    case "noChange":
-      return (
-        <div className="yaml-outcome" data-testid="yaml-outcome" data-outcome="noChange">
-          <p>{t("yaml.noChange")}</p>
-        </div>
-      );
-    case "changes":
-      return (
-        <div className="yaml-outcome" data-testid="yaml-outcome" data-outcome="changes">
-          <p>
-            <strong>{t("yaml.willChange", { added: outcome.added, removed: outcome.removed })}</strong> {applyTo}
-          </p>
-          <Diff lines={outcome.diff} />
-          <div className="yaml-outcome__actions">
-            <button type="button" className="btn" onClick={onClose}>
-              {t("common.cancel")}
-            </button>
-            <button type="button" className="btn btn--primary" disabled={busy || readOnly} onClick={() => onApply(false)} data-testid="yaml-apply">
-              {t("yaml.apply")}
-            </button>
-          </div>
-        </div>
-      );
-    case "conflicts":
-      return (
-        <div className="yaml-outcome yaml-outcome--warn" data-testid="yaml-outcome" data-outcome="conflicts">
-          <p>
-            <strong>{t("yaml.conflicts")}</strong>
-          </p>
-          <ul className="yaml-conflicts" data-testid="yaml-conflicts">
-            {outcome.conflicts.map((c) => (
-              <li key={`${c.manager}/${c.field}`}>
-                <code>{c.field}</code> {t("yaml.ownedBy")} <code>{c.manager}</code>
-              </li>
-            ))}
-          </ul>
-          <p className="faint">{t("yaml.forceExplain")}</p>
-          {outcome.forced.length ? <Diff lines={outcome.forced} /> : null}
-          <div className="yaml-outcome__actions">
-            {applyTo}
-            <button type="button" className="btn" onClick={onReload} data-testid="yaml-reload">
-              {t("yaml.reload")}
-            </button>
-            <button type="button" className="btn btn--danger" disabled={busy || readOnly} onClick={() => onApply(true)} data-testid="yaml-force">
-              {t("yaml.force")}
-            </button>
-          </div>
-        </div>
-      );
-    case "changed":
-      return (
-        <div className="yaml-outcome yaml-outcome--warn" data-testid="yaml-outcome" data-outcome="changed">
-          <p>
-            <strong>{t("yaml.changed", { version: outcome.latest.resourceVersion })}</strong>
-          </p>
-          <p className="faint">{t("yaml.changedDiff")}</p>
-          <Diff lines={outcome.diff} />
-          <div className="yaml-outcome__actions">
-            <button type="button" className="btn btn--primary" onClick={onReload} data-testid="yaml-load-latest">
-              {t("yaml.loadLatest")}
-            </button>
-          </div>
-        </div>
-      );
-    case "invalid":
-      return (
-        <div className="yaml-outcome yaml-outcome--bad" data-testid="yaml-outcome" data-outcome="invalid">
-          <p>
-            <strong>{t("yaml.invalid")}</strong>
-          </p>
-          <ul data-testid="yaml-problems">
-            {outcome.problems.map((p, i) => (
-              <li key={i}>
-                {p.field ? <code>{p.field}</code> : null}
-                {p.line !== null ? <code>{t("yaml.at", { line: p.line, column: p.column ?? 1 })}</code> : null} {p.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      );
-  }
-}
-
-function Diff({ lines }: { lines: DiffLine[] }) {
-  return (
-    <pre className="diff" data-testid="yaml-diff">
-      {lines.map((l, i) => (
-        <div key={i} className={`diff__line diff__line--${l.kind}`} data-kind={l.kind}>
-          <span className="diff__sign" aria-hidden="true">
-            {l.kind === "add" ? "+" : l.kind === "remove" ? "−" : l.kind === "gap" ? "⋯" : " "}
-          </span>
-          {l.kind === "gap" ? "" : l.text}
-        </div>
-      ))}
-    </pre>
   );
 }

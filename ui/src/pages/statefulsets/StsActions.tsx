@@ -1,0 +1,71 @@
+// The Actions menu of one StatefulSet (detail header: a labelled button; list rows: a kebab).
+// The edit forms open from here; Restart, Edit YAML and Delete are the caller's (they run
+// through its batch runner, its tab state and the DeleteDialog).
+import { useState } from "react";
+import { actionChecks, type ClusterStatus } from "../../api";
+import { Menu, type MenuItem } from "../../components/Menu";
+import { useT } from "../../i18n";
+import { EditFormDialog } from "./forms/EditFormDialog";
+import { formSpec, type FormId } from "./forms/specs";
+
+export function StsActions({
+  status,
+  namespace,
+  name,
+  hpa,
+  kebab,
+  onRestart,
+  onEditYaml,
+  onDelete,
+}: {
+  status: ClusterStatus;
+  namespace: string;
+  name: string;
+  /** The autoscaler targeting it; `undefined` when unknown (asked when the menu opens). */
+  hpa?: string | null;
+  kebab?: boolean;
+  onRestart: () => void;
+  onEditYaml: () => void;
+  onDelete: () => void;
+}) {
+  const t = useT();
+  const [form, setForm] = useState<FormId | null>(null);
+  const [askedHpa, setAskedHpa] = useState<string | null | undefined>(undefined);
+  const knownHpa = hpa !== undefined ? hpa : askedHpa;
+  const readOnly = status.protection === "readOnly";
+  const ro = readOnly ? { disabled: true, title: t("batch.disabled.readOnly") } : {};
+
+  const onOpenChange = (open: boolean) => {
+    if (!open || hpa !== undefined || askedHpa !== undefined) return;
+    actionChecks(status.context, "statefulsets", [{ namespace, name }]).then(
+      (c) => setAskedHpa(c.hpas.find((h) => h.name === name && h.namespace === namespace)?.hpa ?? null),
+      () => {},
+    );
+  };
+
+  const items: MenuItem[] = [
+    ...(knownHpa ? [] : [{ id: "replicas", label: t("menu.editReplicas"), icon: "statefulset" as const, onSelect: () => setForm("replicas"), ...ro }]),
+    { id: "strategy", label: t("menu.editStrategy"), icon: "progressing", onSelect: () => setForm("strategy"), ...ro },
+    { id: "resources", label: t("menu.editResources"), onSelect: () => setForm("resources"), ...ro },
+    { id: "health", label: t("menu.editHealth"), icon: "ok", onSelect: () => setForm("health"), ...ro },
+    { id: "storage", label: t("menu.addStorage"), icon: "plus", onSelect: () => setForm("storage"), ...ro },
+    { id: "restart", label: t("action.restart"), icon: "restart", onSelect: onRestart, ...ro },
+    { id: "yaml", label: t("menu.editYaml"), icon: "file", onSelect: onEditYaml },
+    { id: "delete", label: t("action.delete"), icon: "trash", danger: true, onSelect: onDelete, ...ro },
+  ];
+
+  return (
+    <>
+      <Menu
+        label={kebab ? t("menu.rowActions", { name }) : t("menu.actions")}
+        text={kebab ? undefined : t("menu.actions")}
+        items={items}
+        testId={kebab ? "row-actions" : "sts-actions"}
+        onOpenChange={onOpenChange}
+      />
+      {form ? (
+        <EditFormDialog spec={formSpec(form, t)} target={{ context: status.context, kind: "statefulsets", namespace, name }} status={status} onClose={() => setForm(null)} />
+      ) : null}
+    </>
+  );
+}
