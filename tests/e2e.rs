@@ -1043,3 +1043,152 @@ fn count_files(dir: &std::path::Path) -> usize {
     }
     n
 }
+
+/// Replaces the text of an input (found again if React re-rendered it in between).
+async fn type_into(app: &support::App, testid: &str, text: &str) {
+    for attempt in 1.. {
+        let input = app.find(&format!("[data-testid={testid}]")).await;
+        let done = match input.clear().await {
+            Ok(()) => input.send_keys(text).await,
+            Err(e) => Err(e),
+        };
+        match done {
+            Ok(()) => return,
+            Err(e) if attempt < 3 => eprintln!("type into {testid}: {e}; again"),
+            Err(e) => panic!("type into {testid}: {e}"),
+        }
+    }
+}
+
+/// The Actions menu of a StatefulSet: a bad replica count is refused at its field, a good one
+/// is previewed as a server dry-run diff, applied, and the pod ring follows; the resources form
+/// shows the QoS class; labels are edited through the same review; the cross-cluster view lists
+/// every connected cluster with a cluster column; the menu and a form again in Chinese.
+#[tokio::test]
+#[ignore = "drives the real window; run with -- --ignored"]
+async fn actions_menu_forms_labels_and_cross_cluster() {
+    let launch = Launch::new("forms");
+    let home = launch.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let app = launch.env("HOME", home.display().to_string()).start().await;
+    let pg = row("db/postgres", "[data-testid=row-status]");
+    app.wait_js(
+        "postgres ready",
+        &format!("{pg}?.textContent.includes('3 of 3')"),
+    )
+    .await;
+    app.js(&format!(
+        "{}.click(); return true",
+        row("db/postgres", "[data-testid=row-name]")
+    ))
+    .await;
+    app.wait_js(
+        "pod ring",
+        "document.querySelector('[data-testid=pod-ring]')?.dataset.ready === '3'",
+    )
+    .await;
+
+    // Edit replicas: refused locally, then previewed and applied
+    click(&app, "sts-actions").await;
+    app.find("[data-testid=menu-replicas]").await;
+    app.screenshot("actions-menu").await;
+    click(&app, "menu-replicas").await;
+    type_into(&app, "field-replicas", "-1").await;
+    click(&app, "form-preview").await;
+    app.find("[data-testid=issue-replicas]").await;
+    assert_eq!(
+        app.js("return !!document.querySelector('[data-testid=yaml-outcome]')")
+            .await,
+        false,
+        "an invalid count is not previewed"
+    );
+    app.screenshot("form-replicas-invalid").await;
+    type_into(&app, "field-replicas", "4").await;
+    click(&app, "form-preview").await;
+    app.wait_js(
+        "replicas diff",
+        "document.querySelector('[data-testid=yaml-outcome]')?.dataset.outcome === 'conflicts'",
+    )
+    .await;
+    let diff = app
+        .js("return document.querySelector('[data-testid=yaml-outcome]').textContent")
+        .await;
+    assert!(
+        diff.as_str().unwrap_or_default().contains("replicas: 4"),
+        "{diff}"
+    );
+    // The demo seed's own field manager owns spec.replicas, as kubectl or a GitOps tool would on
+    // a real cluster: the review names it and applying means taking the field over.
+    app.screenshot("form-replicas-conflict").await;
+    click(&app, "yaml-force").await;
+    app.find("[data-testid=form-applied]").await;
+    click(&app, "form-close").await;
+    app.wait_js(
+        "four pods",
+        "document.querySelector('[data-testid=pod-ring]')?.dataset.ready === '4'",
+    )
+    .await;
+
+    // Resources: the QoS class is shown
+    click(&app, "sts-actions").await;
+    click(&app, "menu-resources").await;
+    app.wait_js(
+        "qos",
+        "!!document.querySelector('[data-testid=qos]')?.dataset.qos",
+    )
+    .await;
+    app.screenshot("form-resources").await;
+    click(&app, "form-cancel").await;
+
+    // Labels: add tier=gold through the same review
+    click(&app, "labels-edit").await;
+    type_into(&app, "field-draftKey", "tier").await;
+    type_into(&app, "field-draftValue", "gold").await;
+    click(&app, "label-add").await;
+    click(&app, "form-preview").await;
+    app.wait_js(
+        "labels diff",
+        "document.querySelector('[data-testid=yaml-outcome]')?.dataset.outcome === 'changes'",
+    )
+    .await;
+    app.screenshot("form-labels-diff").await;
+    click(&app, "yaml-apply").await;
+    app.find("[data-testid=form-applied]").await;
+    click(&app, "form-close").await;
+    app.wait_js(
+        "label shown",
+        "document.querySelector('[data-testid=detail-labels]')?.textContent.includes('tier')",
+    )
+    .await;
+
+    // Cross-cluster view: the demo cluster's rows with a cluster column
+    click(&app, "breadcrumb-list").await;
+    click(&app, "cross-toggle").await;
+    app.wait_js(
+        "cross rows",
+        "document.querySelectorAll('[data-testid=cross-row]').length >= 8",
+    )
+    .await;
+    app.screenshot("cross-cluster").await;
+    click(&app, "cross-toggle").await;
+
+    // The same in Chinese
+    click(&app, "nav-settings").await;
+    app.find("[data-testid=settings-language]")
+        .await
+        .select_by_value("zh-CN")
+        .await
+        .unwrap();
+    click(&app, "nav-statefulsets").await;
+    let redis = row("cache/redis", "[data-testid=row-name]");
+    app.wait_js("redis row", &format!("!!{redis}")).await;
+    app.js(&format!("{redis}.click(); return true")).await;
+    app.find("[data-testid=sts-detail]").await;
+    click(&app, "sts-actions").await;
+    app.find("[data-testid=menu-health]").await;
+    app.screenshot("actions-menu-zh").await;
+    click(&app, "menu-health").await;
+    app.find("[data-testid=probe-readinessProbe]").await;
+    app.screenshot("form-health-zh").await;
+    app.close().await;
+}
