@@ -10,6 +10,7 @@ import { useContexts } from "../state/contexts";
 import { useRows } from "../state/rows";
 import { PageHeader } from "./PageHeader";
 import { DetailView, useDetail } from "./statefulsets/DetailView";
+import { CreateDialog } from "./statefulsets/CreateDialog";
 import { ListView } from "./statefulsets/ListView";
 
 const KIND = "statefulsets";
@@ -109,6 +110,8 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
   const [kindError, setKindError] = useState<IpcError | null>(null);
   const [kindAttempt, setKindAttempt] = useState(0);
   const [open, setOpen] = useState<{ namespace: string; name: string } | null>(null);
+  const [creating, setCreating] = useState(false);
+  const readOnly = status.protection === "readOnly";
 
   useEffect(() => {
     let cancelled = false;
@@ -182,8 +185,28 @@ function Connected({ status, namespace, query, scope }: { status: ClusterStatus;
           subtitle={<span className="mono">{t("detail.subtitle", { context: contextLabel(status.context, t), namespace: open.namespace })}</span>}
         />
       ) : (
-        <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} />
+        <PageHeader
+          title={t("sts.title")}
+          subtitle={scope ? <span className="mono">{scope}</span> : null}
+          actions={
+            <button type="button" className="btn btn--primary" disabled={readOnly} title={readOnly ? t("batch.disabled.readOnly") : undefined} onClick={() => setCreating(true)} data-testid="create-sts">
+              <Icon name="plus" />
+              {t("create.title")}
+            </button>
+          }
+        />
       )}
+      {creating ? (
+        <CreateDialog
+          context={status.context}
+          namespace={namespace}
+          onClose={() => setCreating(false)}
+          onCreated={(r) => {
+            setCreating(false);
+            setOpen({ namespace: r.namespace, name: r.name });
+          }}
+        />
+      ) : null}
       <div className="page__body">{body}</div>
     </section>
   );

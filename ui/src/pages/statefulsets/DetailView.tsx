@@ -6,12 +6,14 @@ import { Age, Chips, Status, ToneIcon } from "../../components/Status";
 import { useT, useTx } from "../../i18n";
 import { useBatch } from "../../state/batch";
 import { BatchProgress } from "./BatchProgress";
+import { EnvTab } from "./EnvTab";
 import { MetricsTab } from "./MetricsTab";
+import { PdbEditor } from "./PdbEditor";
 import { RolloutTab } from "./RolloutTab";
 import { YamlTab } from "./YamlTab";
 
-type Tab = "details" | "pods" | "rollout" | "metrics" | "events" | "yaml";
-const TABS: Tab[] = ["details", "pods", "rollout", "metrics", "events", "yaml"];
+type Tab = "details" | "pods" | "environment" | "rollout" | "metrics" | "events" | "yaml";
+const TABS: Tab[] = ["details", "pods", "environment", "rollout", "metrics", "events", "yaml"];
 
 export function useDetail(context: string, namespace: string, name: string) {
   const [detail, setDetail] = useState<StatefulSetDetail | null>(null);
@@ -85,6 +87,7 @@ export function DetailView({
       />
     ),
     pods: <PodsTab ordinals={detail.ordinals} />,
+    environment: <EnvTab status={status} target={{ context: status.context, kind: "statefulsets", namespace, name }} containers={detail.containers} onOpenYaml={() => setTab("yaml")} />,
     rollout: <RolloutTab detail={detail} status={status} />,
     metrics: <MetricsTab context={status.context} namespace={namespace} name={name} />,
     events: <EventsTab detail={detail} />,
@@ -319,6 +322,7 @@ function DetailsTab({
             ) : (
               t("detail.pdb.none")
             )}
+            <PdbEditor detail={detail} status={status} />
           </Prop>
           {detail.claimTemplates.length > 0 ? (
             <Prop label={t("detail.claimTemplates")}>

@@ -170,7 +170,7 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
   );
 }
 
-function Outcome({
+export function Outcome({
   outcome,
   applyTo,
   busy,
@@ -272,7 +272,7 @@ function Outcome({
   }
 }
 
-function Diff({ lines }: { lines: DiffLine[] }) {
+export function Diff({ lines }: { lines: DiffLine[] }) {
   return (
     <pre className="diff" data-testid="yaml-diff">
       {lines.map((l, i) => (
