@@ -100,7 +100,10 @@ export function CreateDialog({ context, namespace, onClose, onCreated }: { conte
   const problems: EditProblem[] = plan?.problems ?? [];
   const fieldError = (field: string) => problems.filter((p) => p.field === field).map((p) => p.message).join("; ") || null;
   const FORM_FIELDS = /^(namespace|name|image|replicas|existingService|ports\[\d+\]\.\w+|env\[\d+\]\.\w+|storage\.\w+|requests\.\w+|limits\.\w+|readiness\.\w+)$/;
-  const general = problems.filter((p) => !p.field || !FORM_FIELDS.test(p.field));
+  // A problem at a field the form shows is shown there; every other one (server fields, a clash
+  // with an existing Service while "create one" is chosen) in the list below the form.
+  const shownAt = (f: string) => FORM_FIELDS.test(f) && (f !== "existingService" || form.useExisting) && (!f.startsWith("storage.") || form.storage) && (!f.startsWith("readiness.") || form.probe !== "none");
+  const general = problems.filter((p) => !p.field || !shownAt(p.field));
 
   const review = async () => {
     setBusy(true);

@@ -31,13 +31,15 @@ async function fill(user: ReturnType<typeof userEvent.setup>) {
 
 describe("create statefulset dialog", () => {
   it("shows the backend's problems at their fields and stays on the form", async () => {
-    backend.on("plan_create", () => ({ ...okPlan, problems: [{ field: "ports[0].port", line: null, column: null, message: "must be between 1 and 65535" }, { field: "StatefulSet.spec.x", line: null, column: null, message: "server says no" }] }));
+    backend.on("plan_create", () => ({ ...okPlan, problems: [{ field: "ports[0].port", line: null, column: null, message: "must be between 1 and 65535" }, { field: "StatefulSet.spec.x", line: null, column: null, message: "server says no" }, { field: "existingService", line: null, column: null, message: "Service: services \"web\" already exists" }] }));
     const user = userEvent.setup();
     render(<CreateDialog context="prod-eu" namespace="db" onClose={() => {}} onCreated={() => {}} />);
     await fill(user);
     await user.click(screen.getByTestId("create-review"));
     expect(await screen.findByTestId("create-port-0-error")).toHaveTextContent("between 1 and 65535");
     expect(screen.getByTestId("create-problems")).toHaveTextContent("server says no");
+    // "create a Service" is chosen: a clash with an existing one is listed, not lost
+    expect(screen.getByTestId("create-problems")).toHaveTextContent('services "web" already exists');
     expect(screen.queryByTestId("create-preview")).toBeNull();
     expect(backend.callsOf("create_statefulset")).toHaveLength(0);
   });
