@@ -165,9 +165,11 @@ async fn run(
             "metadata": {"resourceVersion": current.metadata.resource_version},
             "spec": {req.field.as_str(): value, other: null}
         });
-        let mut pp = PatchParams::default();
-        pp.dry_run = dry_run;
-        pp.field_manager = Some(FIELD_MANAGER.into());
+        let pp = PatchParams {
+            dry_run,
+            field_manager: Some(FIELD_MANAGER.into()),
+            ..Default::default()
+        };
         return match api.patch(name, &pp, &Patch::Merge(&patch)).await {
             Ok(after) => Ok(outcome(&before, &after, dry_run)),
             Err(kube::Error::Api(s)) if s.code == 409 => Err(IpcError::new(
