@@ -16,7 +16,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     // i64 values that cross IPC are timestamps and counts well inside JS's safe integers.
     let cfg = &Config::new().with_out_dir(dir).with_large_int("number");
     use ordinal_core::{
-        actions, cluster, contexts, edit, execenv, hub, kinds, kubeconfig, session, settings,
+        actions, cluster, contexts, create, edit, execenv, hub, kinds, kubeconfig, pdb, session,
+        settings,
     };
     export!(cfg;
         ordinal_core::ErrorCode,
@@ -28,6 +29,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         kinds::Row,
         kinds::detail::Finding,
         kinds::statefulset::StatefulSetDetail,
+        kinds::env::ContainerEnvView,
         kinds::statefulset_metrics::MetricsSample,
         hub::RowsEvent,
         hub::Scope,
@@ -47,6 +49,10 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         edit::EditTarget,
         edit::ObjectText,
         edit::ApplyOutcome,
+        create::CreateSpec,
+        create::CreatePlan,
+        create::CreateResult,
+        pdb::PdbRequest,
     );
     Ok(())
 }

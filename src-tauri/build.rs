@@ -30,6 +30,13 @@ const COMMANDS: &[&str] = &[
     "resume_batch",
     "dismiss_batch",
     "watch_metrics",
+    "reveal_secret_value",
+    "config_map_value",
+    "plan_create",
+    "create_statefulset",
+    "plan_pdb",
+    "apply_pdb",
+    "delete_pdb",
 ];
 
 fn main() {

@@ -6,6 +6,7 @@ use ordinal_core::actions::journal::BatchRecord;
 use ordinal_core::actions::{ActionChecks, ActionEvent, ActionRequest, ObjectRef};
 use ordinal_core::cluster::ClusterStatus;
 use ordinal_core::contexts::{ContextEdit, ImportRequest, ImportResult, ImportSource};
+use ordinal_core::create::{CreatePlan, CreateResult, CreateSpec};
 use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
 use ordinal_core::error::Classify;
 use ordinal_core::hub::{RowsEvent, Scope};
@@ -13,6 +14,7 @@ use ordinal_core::kinds::statefulset::StatefulSetDetail;
 use ordinal_core::kinds::statefulset_metrics::MetricsSample;
 use ordinal_core::kinds::{self, KindInfo};
 use ordinal_core::kubeconfig::{ContextList, EditOutcome, ImportPreview};
+use ordinal_core::pdb::PdbRequest;
 use ordinal_core::session::ConnectionTest;
 use ordinal_core::settings::Settings;
 use ordinal_core::IpcError;
@@ -277,6 +279,86 @@ pub async fn resume_batch(
 #[tauri::command]
 pub fn dismiss_batch(state: State<'_, AppState>, batch_id: String) -> Result<(), IpcError> {
     state.session.dismiss_batch(&batch_id)
+}
+
+/// What saving a StatefulSet's disruption budget would change (dry run); nothing is written.
+#[tauri::command]
+pub async fn plan_pdb(
+    state: State<'_, AppState>,
+    request: PdbRequest,
+) -> Result<ApplyOutcome, IpcError> {
+    state.session.plan_pdb(request).await
+}
+
+/// Creates `<sts>-pdb` or changes the existing budget.
+#[tauri::command]
+pub async fn apply_pdb(
+    state: State<'_, AppState>,
+    request: PdbRequest,
+) -> Result<ApplyOutcome, IpcError> {
+    state.session.apply_pdb(request).await
+}
+
+/// Deletes a disruption budget (after the UI's confirmation).
+#[tauri::command]
+pub async fn delete_pdb(
+    state: State<'_, AppState>,
+    context: String,
+    namespace: String,
+    name: String,
+) -> Result<(), IpcError> {
+    state.session.delete_pdb(&context, &namespace, &name).await
+}
+
+/// Create StatefulSet, step 1: both objects as YAML and the problems (local checks, the chosen
+/// Service, the server's dry run). Nothing is written.
+#[tauri::command]
+pub async fn plan_create(
+    state: State<'_, AppState>,
+    spec: CreateSpec,
+) -> Result<CreatePlan, IpcError> {
+    state.session.plan_create(spec).await
+}
+
+/// Creates the headless Service (unless an existing one is picked), then the StatefulSet.
+#[tauri::command]
+pub async fn create_statefulset(
+    state: State<'_, AppState>,
+    spec: CreateSpec,
+) -> Result<CreateResult, IpcError> {
+    state.session.create_statefulset(spec).await
+}
+
+/// One key of a Secret, decoded, on an explicit click in the Environment tab. The value leaves
+/// `Sensitive` only here, for the webview that asked for it; it is never logged.
+#[tauri::command]
+pub async fn reveal_secret_value(
+    state: State<'_, AppState>,
+    context: String,
+    namespace: String,
+    secret: String,
+    key: String,
+) -> Result<String, IpcError> {
+    let value = state
+        .session
+        .reveal_secret_value(&context, &namespace, &secret, &key)
+        .await?;
+    Ok(value.into_inner())
+}
+
+/// One key of a ConfigMap, read on click in the Environment tab.
+#[tauri::command]
+pub async fn config_map_value(
+    state: State<'_, AppState>,
+    context: String,
+    namespace: String,
+    config_map: String,
+    key: String,
+) -> Result<String, IpcError> {
+    state
+        .session
+        .config_map_value(&context, &namespace, &config_map, &key)
+        .await
 }
 
 /// CPU and memory of a StatefulSet's pods while the Metrics tab is open (every 10 s).

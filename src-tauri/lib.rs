@@ -81,6 +81,13 @@ fn run_gui() {
             commands::resume_batch,
             commands::dismiss_batch,
             commands::watch_metrics,
+            commands::reveal_secret_value,
+            commands::config_map_value,
+            commands::plan_create,
+            commands::create_statefulset,
+            commands::plan_pdb,
+            commands::apply_pdb,
+            commands::delete_pdb,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Ordinal window");

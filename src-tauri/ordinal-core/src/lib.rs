@@ -21,6 +21,7 @@
 pub mod actions;
 pub mod cluster;
 pub mod contexts;
+pub mod create;
 pub mod demo;
 pub mod edit;
 pub mod error;
@@ -29,6 +30,7 @@ pub mod fsutil;
 pub mod hub;
 pub mod kinds;
 pub mod kubeconfig;
+pub mod pdb;
 pub mod secrets;
 pub mod sensitive;
 pub mod session;

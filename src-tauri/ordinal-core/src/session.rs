@@ -464,6 +464,107 @@ impl Session {
         edit::apply(client, &ar, &target, &base, &yaml, force).await
     }
 
+    fn refuse_read_only(&self, context: &str) -> Result<(), IpcError> {
+        if self.protection(context) == Protection::ReadOnly {
+            return Err(IpcError::new(
+                ErrorCode::Forbidden,
+                format!("{context} is read-only in Ordinal's settings"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn client_of(&self, context: &str) -> Result<kube::Client, IpcError> {
+        self.clusters
+            .client(context)
+            .ok_or_else(|| not_connected(context))
+    }
+
+    /// What saving a StatefulSet's disruption budget would change (dry run).
+    pub async fn plan_pdb(&self, req: crate::pdb::PdbRequest) -> Result<ApplyOutcome, IpcError> {
+        crate::pdb::plan(self.client_of(&req.context)?, &req).await
+    }
+
+    /// Creates (`<sts>-pdb`) or changes the budget. Refused on read-only contexts.
+    pub async fn apply_pdb(&self, req: crate::pdb::PdbRequest) -> Result<ApplyOutcome, IpcError> {
+        self.refuse_read_only(&req.context)?;
+        crate::pdb::apply(self.client_of(&req.context)?, &req).await
+    }
+
+    /// Deletes a disruption budget. Refused on read-only contexts.
+    pub async fn delete_pdb(
+        &self,
+        context: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<(), IpcError> {
+        self.refuse_read_only(context)?;
+        crate::pdb::delete(self.client_of(context)?, namespace, name).await
+    }
+
+    /// Create StatefulSet, step 1: the objects as YAML and what stands in the way (local checks,
+    /// the chosen existing Service, the server's dry run). Nothing is written.
+    pub async fn plan_create(
+        &self,
+        spec: crate::create::CreateSpec,
+    ) -> Result<crate::create::CreatePlan, IpcError> {
+        let client = self
+            .clusters
+            .client(&spec.context)
+            .ok_or_else(|| not_connected(&spec.context))?;
+        crate::create::plan(client, &spec).await
+    }
+
+    /// Creates the Service (unless an existing one is used) and the StatefulSet. Refused on
+    /// read-only contexts.
+    pub async fn create_statefulset(
+        &self,
+        spec: crate::create::CreateSpec,
+    ) -> Result<crate::create::CreateResult, IpcError> {
+        if self.protection(&spec.context) == Protection::ReadOnly {
+            return Err(IpcError::new(
+                ErrorCode::Forbidden,
+                format!("{} is read-only in Ordinal's settings", spec.context),
+            ));
+        }
+        let client = self
+            .clusters
+            .client(&spec.context)
+            .ok_or_else(|| not_connected(&spec.context))?;
+        crate::create::create(client, &spec).await
+    }
+
+    /// One key of a Secret, decoded, on the user's explicit click (Environment tab). The value
+    /// is never logged; it stays [`crate::sensitive::Sensitive`] until handed to the caller.
+    pub async fn reveal_secret_value(
+        &self,
+        context: &str,
+        namespace: &str,
+        secret: &str,
+        key: &str,
+    ) -> Result<crate::sensitive::Sensitive<String>, IpcError> {
+        let client = self
+            .clusters
+            .client(context)
+            .ok_or_else(|| not_connected(context))?;
+        kinds::env::reveal_secret_value(client, namespace, secret, key).await
+    }
+
+    /// One key of a ConfigMap, read on click (Environment tab).
+    pub async fn config_map_value(
+        &self,
+        context: &str,
+        namespace: &str,
+        config_map: &str,
+        key: &str,
+    ) -> Result<String, IpcError> {
+        let client = self
+            .clusters
+            .client(context)
+            .ok_or_else(|| not_connected(context))?;
+        kinds::env::config_map_value(client, namespace, config_map, key).await
+    }
+
     /// CPU and memory of a StatefulSet's pods, sampled while the stream is held (Metrics tab).
     pub fn watch_metrics(
         &self,

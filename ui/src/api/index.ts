@@ -33,6 +33,10 @@ import type { ActionChecks } from "./gen/ActionChecks";
 import type { BatchRecord } from "./gen/BatchRecord";
 import type { MetricsSample } from "./gen/MetricsSample";
 import type { ObjectRef as ObjectRefT } from "./gen/ObjectRef";
+import type { CreatePlan } from "./gen/CreatePlan";
+import type { PdbRequest } from "./gen/PdbRequest";
+import type { CreateResult } from "./gen/CreateResult";
+import type { CreateSpec } from "./gen/CreateSpec";
 
 export type { AppInfo } from "./gen/AppInfo";
 export type { AuthKind } from "./gen/AuthKind";
@@ -69,6 +73,17 @@ export type { MetricsSample } from "./gen/MetricsSample";
 export type { PodUsage } from "./gen/PodUsage";
 export type { Denied } from "./gen/Denied";
 export type { HpaTarget } from "./gen/HpaTarget";
+export type { CreateSpec } from "./gen/CreateSpec";
+export type { CreatePlan } from "./gen/CreatePlan";
+export type { CreateResult } from "./gen/CreateResult";
+export type { PortSpec } from "./gen/PortSpec";
+export type { ProbeSpec } from "./gen/ProbeSpec";
+export type { StorageSpec } from "./gen/StorageSpec";
+export type { PdbRequest } from "./gen/PdbRequest";
+export type { ContainerEnvView } from "./gen/ContainerEnvView";
+export type { EnvVarView } from "./gen/EnvVarView";
+export type { EnvSource } from "./gen/EnvSource";
+export type { EnvFromView } from "./gen/EnvFromView";
 
 /** Every `ErrorCode`, checked against the generated union in both directions. */
 const ERROR_CODES = {
@@ -414,4 +429,39 @@ export function dismissBatch(batchId: string): Promise<void> {
 /** CPU and memory of a StatefulSet's pods, sampled by the backend while subscribed. */
 export function watchMetrics(context: string, namespace: string, name: string, onEvent: (s: MetricsSample) => void): Promise<Unsubscribe> {
   return subscribe<MetricsSample>("watch_metrics", { context, namespace, name }, onEvent);
+}
+
+/** One key of a Secret, decoded: only on the user's explicit click, never cached or logged. */
+export function revealSecretValue(context: string, namespace: string, secret: string, key: string): Promise<string> {
+  return call<string>("reveal_secret_value", { context, namespace, secret, key });
+}
+
+/** One key of a ConfigMap, read on click. */
+export function configMapValue(context: string, namespace: string, configMap: string, key: string): Promise<string> {
+  return call<string>("config_map_value", { context, namespace, configMap, key });
+}
+
+/** Create StatefulSet, step 1: both objects as YAML and what stands in the way; nothing is written. */
+export function planCreate(spec: CreateSpec): Promise<CreatePlan> {
+  return call<CreatePlan>("plan_create", { spec });
+}
+
+/** Creates the headless Service (unless an existing one is picked), then the StatefulSet. */
+export function createStatefulSet(spec: CreateSpec): Promise<CreateResult> {
+  return call<CreateResult>("create_statefulset", { spec });
+}
+
+/** What saving a StatefulSet's disruption budget would change (dry run); nothing is written. */
+export function planPdb(request: PdbRequest): Promise<ApplyOutcome> {
+  return call<ApplyOutcome>("plan_pdb", { request });
+}
+
+/** Creates `<sts>-pdb`, or changes the existing budget. */
+export function applyPdb(request: PdbRequest): Promise<ApplyOutcome> {
+  return call<ApplyOutcome>("apply_pdb", { request });
+}
+
+/** Deletes a disruption budget. */
+export function deletePdb(context: string, namespace: string, name: string): Promise<void> {
+  return call<void>("delete_pdb", { context, namespace, name });
 }

@@ -12,6 +12,7 @@ import { useRows } from "../state/rows";
 import { PageHeader } from "./PageHeader";
 import { DetailView, useDetail, type Tab } from "./statefulsets/DetailView";
 import { CrossClusterView } from "./statefulsets/CrossClusterView";
+import { CreateDialog } from "./statefulsets/CreateDialog";
 import { ListView } from "./statefulsets/ListView";
 
 const KIND = "statefulsets";
@@ -144,6 +145,8 @@ function Connected({
   const [kindAttempt, setKindAttempt] = useState(0);
   const [open, setOpen] = useState<{ namespace: string; name: string; tab?: Tab } | null>(null);
   const [actionsSlot, setActionsSlot] = useState<HTMLElement | null>(null);
+  const [creating, setCreating] = useState(false);
+  const readOnly = status.protection === "readOnly";
 
   useEffect(() => {
     let cancelled = false;
@@ -226,8 +229,31 @@ function Connected({
           actions={<span ref={setActionsSlot} className="detail-actions-slot" />}
         />
       ) : (
-        <PageHeader title={t("sts.title")} subtitle={scope ? <span className="mono">{scope}</span> : null} actions={toggle} />
+        <PageHeader
+          title={t("sts.title")}
+          subtitle={scope ? <span className="mono">{scope}</span> : null}
+          actions={
+            <>
+              <button type="button" className="btn btn--primary" disabled={readOnly} title={readOnly ? t("batch.disabled.readOnly") : undefined} onClick={() => setCreating(true)} data-testid="create-sts">
+                <Icon name="plus" />
+                {t("create.title")}
+              </button>
+              {toggle}
+            </>
+          }
+        />
       )}
+      {creating ? (
+        <CreateDialog
+          context={status.context}
+          namespace={namespace}
+          onClose={() => setCreating(false)}
+          onCreated={(r) => {
+            setCreating(false);
+            setOpen({ namespace: r.namespace, name: r.name });
+          }}
+        />
+      ) : null}
       <div className="page__body">{body}</div>
     </section>
   );

@@ -120,6 +120,7 @@ export function detail(extra: Partial<StatefulSetDetail> = {}): StatefulSetDetai
     pdb: { name: "pg-pdb", minAvailable: null, maxUnavailable: "1", disruptionsAllowed: 0, currentHealthy: 3, desiredHealthy: 3, expectedPods: 3 },
     hpa: null,
     claimTemplates: [],
+    containers: [],
     ordinals: [ordinal(0, true), ordinal(1, true), ordinal(2, false), ordinal(3, true)],
     events: [],
     findings: [],

@@ -7,6 +7,7 @@
 //! plus one line in [`registry`].
 
 pub mod detail;
+pub mod env;
 pub mod pod;
 pub mod statefulset;
 pub mod statefulset_detail;

@@ -476,6 +476,8 @@ mod detail_types {
         /// An HPA targets this StatefulSet (replica edits are then hidden).
         pub hpa: Option<String>,
         pub claim_templates: Vec<ClaimTemplateView>,
+        /// Env vars and envFrom of each container (init containers first); secret values never.
+        pub containers: Vec<crate::kinds::env::ContainerEnvView>,
         /// One entry per ordinal, in ordinal order, including gaps.
         pub ordinals: Vec<OrdinalView>,
         /// Newest first, bounded.

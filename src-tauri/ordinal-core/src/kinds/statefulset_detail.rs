@@ -726,6 +726,7 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
         pdb,
         hpa: None,
         claim_templates: templates,
+        containers: super::env::containers(spec.template.spec.as_ref()),
         ordinals,
         events,
         findings,

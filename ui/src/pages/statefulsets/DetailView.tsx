@@ -11,12 +11,14 @@ import { DeleteDialog } from "./DeleteDialog";
 import { EditFormDialog } from "./forms/EditFormDialog";
 import { formSpec } from "./forms/specs";
 import { StsActions } from "./StsActions";
+import { EnvTab } from "./EnvTab";
 import { MetricsTab } from "./MetricsTab";
+import { PdbEditor } from "./PdbEditor";
 import { RolloutTab } from "./RolloutTab";
 import { YamlTab } from "./YamlTab";
 
-export type Tab = "details" | "pods" | "rollout" | "metrics" | "events" | "yaml";
-const TABS: Tab[] = ["details", "pods", "rollout", "metrics", "events", "yaml"];
+export type Tab = "details" | "pods" | "environment" | "rollout" | "metrics" | "events" | "yaml";
+const TABS: Tab[] = ["details", "pods", "environment", "rollout", "metrics", "events", "yaml"];
 
 export function useDetail(context: string, namespace: string, name: string) {
   const [detail, setDetail] = useState<StatefulSetDetail | null>(null);
@@ -108,6 +110,7 @@ export function DetailView({
       />
     ),
     pods: <PodsTab ordinals={detail.ordinals} />,
+    environment: <EnvTab status={status} target={{ context: status.context, kind: "statefulsets", namespace, name }} containers={detail.containers} onOpenYaml={() => setTab("yaml")} />,
     rollout: <RolloutTab detail={detail} status={status} />,
     metrics: <MetricsTab context={status.context} namespace={namespace} name={name} />,
     events: <EventsTab detail={detail} />,
@@ -382,6 +385,7 @@ function DetailsTab({
             ) : (
               t("detail.pdb.none")
             )}
+            <PdbEditor detail={detail} status={status} />
           </Prop>
           {detail.claimTemplates.length > 0 ? (
             <Prop label={t("detail.claimTemplates")}>
