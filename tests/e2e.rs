@@ -1192,3 +1192,120 @@ async fn actions_menu_forms_labels_and_cross_cluster() {
     app.screenshot("form-health-zh").await;
     app.close().await;
 }
+
+/// Create a StatefulSet with its headless Service from the form (reviewed as a server dry run
+/// first) and see its pods appear in ordinal order, each with a DNS name through that Service;
+/// the Environment tab shows a Secret reference and reveals its value only on request; the
+/// disruption budget is changed through a reviewed diff.
+#[tokio::test]
+#[ignore = "drives the real window; run with -- --ignored"]
+async fn create_statefulset_environment_and_budget() {
+    let launch = Launch::new("create");
+    let home = launch.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let app = launch.env("HOME", home.display().to_string()).start().await;
+    let pg = row("db/postgres", "[data-testid=row-status]");
+    app.wait_js(
+        "postgres ready",
+        &format!("{pg}?.textContent.includes('3 of 3')"),
+    )
+    .await;
+
+    // Create: the form, a review of both objects, then create
+    click(&app, "create-sts").await;
+    type_into(&app, "create-name", "shop").await;
+    type_into(&app, "create-image", "nginx:1.27").await;
+    type_into(&app, "create-replicas", "3").await;
+    type_into(&app, "create-port-name-0", "http").await;
+    type_into(&app, "create-port-0", "80").await;
+    app.screenshot("create-form").await;
+    click(&app, "create-review").await;
+    app.find("[data-testid=create-preview]").await;
+    let service = app.text("[data-testid=create-service-yaml]").await;
+    assert!(service.contains("clusterIP: None"), "{service}");
+    app.screenshot("create-review").await;
+    click(&app, "create-submit").await;
+    let shop = row("default/shop", "[data-testid=row-status]");
+    app.wait_js(
+        "shop ready",
+        &format!("{shop}?.textContent.includes('3 of 3')"),
+    )
+    .await;
+    app.js(&format!(
+        "{}.click(); return true",
+        row("default/shop", "[data-testid=row-name]")
+    ))
+    .await;
+    click(&app, "detail-tab-pods").await;
+    app.wait_js(
+        "three ordinals",
+        "document.querySelectorAll('[data-testid=ordinal-row]').length === 3",
+    )
+    .await;
+    let dns = app
+        .js("return [...document.querySelectorAll('[data-testid=dns-name]')].map(e => e.textContent)")
+        .await;
+    assert_eq!(
+        dns,
+        serde_json::json!([
+            "shop-0.shop.default.svc.cluster.local",
+            "shop-1.shop.default.svc.cluster.local",
+            "shop-2.shop.default.svc.cluster.local"
+        ])
+    );
+    app.screenshot("created-pods").await;
+
+    // Environment of postgres: references, and a Secret value only on request
+    click(&app, "breadcrumb-list").await;
+    app.js(&format!(
+        "{}.click(); return true",
+        row("db/postgres", "[data-testid=row-name]")
+    ))
+    .await;
+    click(&app, "detail-tab-environment").await;
+    app.find("[data-testid=env-var][data-name=POSTGRES_PASSWORD]")
+        .await;
+    assert_eq!(
+        app.js("return document.body.innerText.includes('demo-only-not-a-secret')")
+            .await,
+        false,
+        "no secret value before it is revealed"
+    );
+    app.find("[data-testid=env-var][data-name=POSTGRES_PASSWORD] [data-testid=env-reveal]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.wait_js(
+        "revealed",
+        "document.querySelector('[data-testid=env-var][data-name=POSTGRES_PASSWORD] \
+         [data-testid=env-secret-value]')?.textContent === 'demo-only-not-a-secret'",
+    )
+    .await;
+    app.screenshot("environment-revealed").await;
+
+    // Disruption budget: min 2 available → max 1 unavailable, reviewed first
+    click(&app, "detail-tab-details").await;
+    click(&app, "pdb-edit").await;
+    app.find("[data-testid=pdb-field]")
+        .await
+        .select_by_value("maxUnavailable")
+        .await
+        .unwrap();
+    type_into(&app, "pdb-value", "1").await;
+    click(&app, "pdb-review").await;
+    app.wait_js(
+        "budget diff",
+        "document.querySelector('[data-testid=yaml-outcome]')?.dataset.outcome === 'changes'",
+    )
+    .await;
+    app.screenshot("budget-review").await;
+    click(&app, "yaml-apply").await;
+    app.find("[data-testid=pdb-done]").await;
+    app.wait_js(
+        "budget summary",
+        "document.querySelector('[data-testid=sts-detail]')?.textContent.includes('max 1 unavailable')",
+    )
+    .await;
+    app.close().await;
+}

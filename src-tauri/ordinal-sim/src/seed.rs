@@ -174,6 +174,20 @@ fn sts(s: &StsSpec) -> Value {
             }
         }
     });
+    if s.name == "postgres" {
+        // A database's usual wiring: credentials from a Secret, settings from literals and a
+        // ConfigMap (the Environment tab shows references; values are read on request).
+        let env = &mut v["spec"]["template"]["spec"]["containers"][0]["env"];
+        for e in [
+            json!({"name": "POSTGRES_USER", "valueFrom": {"secretKeyRef": {"name": "postgres-credentials", "key": "username"}}}),
+            json!({"name": "POSTGRES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "postgres-credentials", "key": "password"}}}),
+            json!({"name": "PGDATA", "value": "/data/pgdata"}),
+        ] {
+            env.as_array_mut().expect("env is a list").push(e);
+        }
+        v["spec"]["template"]["spec"]["containers"][0]["envFrom"] =
+            json!([{"configMapRef": {"name": "postgres-settings"}, "prefix": "PG_"}]);
+    }
     if let Some((size, class)) = s.storage {
         v["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
             json!([{"name": "data", "mountPath": "/data"}]);
@@ -376,6 +390,13 @@ fn demo(st: &State) -> Result<Vec<Deferred>, SeedError> {
         idx::CONFIGMAPS,
         "cache",
         json!({"metadata": {"name": "redis-config"}, "data": {"redis.conf": "maxmemory 512mb\nmaxmemory-policy allkeys-lru\n"}}),
+        &w,
+    )?;
+    ops::create(
+        st,
+        idx::CONFIGMAPS,
+        "db",
+        json!({"metadata": {"name": "postgres-settings"}, "data": {"MAX_CONNECTIONS": "200", "SHARED_BUFFERS": "256MB"}}),
         &w,
     )?;
     ops::create(

@@ -144,7 +144,7 @@ function ContainerEnv({ status, target, container }: { status: ClusterStatus; ta
       </h2>
       {container.env.length === 0 && container.envFrom.length === 0 ? <p className="faint">{t("env.empty")}</p> : null}
       {container.env.length > 0 ? (
-        <table className="table table--compact">
+        <table className="table table--compact env-table">
           <thead>
             <tr>
               <th>{t("env.col.name")}</th>
