@@ -1309,3 +1309,115 @@ async fn create_statefulset_environment_and_budget() {
     .await;
     app.close().await;
 }
+
+/// Every tab of a StatefulSet and its dialogs in Simplified Chinese: each screen is captured, and
+/// none of them shows an English string from the UI catalogue (names, API field values such as
+/// `whenDeleted: Delete`, events and YAML are data).
+#[tokio::test]
+#[ignore = "drives the real window; run with -- --ignored"]
+async fn every_tab_and_dialog_in_chinese() {
+    let launch = Launch::new("zh");
+    let home = launch.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let app = launch.env("HOME", home.display().to_string()).start().await;
+    let pg = row("db/postgres", "[data-testid=row-status]");
+    app.wait_js(
+        "postgres ready",
+        &format!("{pg}?.textContent.includes('3 of 3')"),
+    )
+    .await;
+    click(&app, "nav-settings").await;
+    app.find("[data-testid=settings-language]")
+        .await
+        .select_by_value("zh-CN")
+        .await
+        .unwrap();
+    app.wait_js("chinese", "document.documentElement.lang === 'zh-CN'")
+        .await;
+    click(&app, "nav-statefulsets").await;
+    // English phrases of the catalogue that must not appear once the UI is in Chinese.
+    let english = "['Ready', 'of 3 pods', 'Details', 'Environment', 'Rollout', 'Events', \
+                   'Pod management', 'Update strategy', 'Cancel', 'Actions', 'Reveal', \
+                   'Create StatefulSet', 'Replicas']";
+    let leaks = |scope: &str| {
+        format!(
+            "const root = document.querySelector('{scope}') || document.body; \
+             const text = root.innerText; \
+             return {english}.filter(w => new RegExp('(^|[^A-Za-z])' + w + '([^A-Za-z]|$)').test(text))"
+        )
+    };
+    app.wait_js(
+        "postgres row",
+        &format!("!!{}", row("db/postgres", "[data-testid=row-name]")),
+    )
+    .await;
+    app.screenshot("list").await;
+    click(&app, "create-sts").await;
+    app.find("[data-testid=create-form]").await;
+    app.screenshot("create-dialog").await;
+    assert_eq!(
+        app.js(&leaks("[data-testid=create-dialog]")).await,
+        serde_json::json!([])
+    );
+    app.find("[data-testid=create-name]")
+        .await
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    app.wait_js(
+        "create closed",
+        "!document.querySelector('[data-testid=create-dialog]')",
+    )
+    .await;
+
+    app.js(&format!(
+        "{}.click(); return true",
+        row("db/postgres", "[data-testid=row-name]")
+    ))
+    .await;
+    app.find("[data-testid=sts-detail]").await;
+    for (tab, ready) in [
+        ("details", "[data-testid=pod-ring]"),
+        ("pods", "[data-testid=ordinal-row]"),
+        ("environment", "[data-testid=env-var]"),
+        ("rollout", "[data-testid=ordinal-strip]"),
+        ("metrics", "[data-testid=sts-detail]"),
+        ("events", "[data-testid=event-row]"),
+        ("yaml", "[data-testid=sts-detail]"),
+    ] {
+        click(&app, &format!("detail-tab-{tab}")).await;
+        app.find(ready).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        app.screenshot(&format!("tab-{tab}")).await;
+        if tab != "yaml" && tab != "events" {
+            assert_eq!(
+                app.js(&leaks("[data-testid=sts-detail]")).await,
+                serde_json::json!([]),
+                "English text on the {tab} tab"
+            );
+        }
+    }
+    click(&app, "sts-actions").await;
+    click(&app, "menu-delete").await;
+    app.find("[data-testid=delete-dialog]").await;
+    app.screenshot("delete-dialog").await;
+    assert_eq!(
+        app.js(&leaks("[data-testid=delete-dialog]")).await,
+        serde_json::json!([])
+    );
+    // Measured: a pointer event on this dialog relays it out 17 px shorter (seen only with the
+    // Chinese catalogue; noted for a fix), so a WebDriver click's mouseup lands beside the
+    // button. This scenario is about the language; Cancel by pointer is covered in English.
+    app.js("document.querySelector('[data-testid=delete-cancel]').click(); return true")
+        .await;
+    app.wait_js(
+        "delete closed",
+        "!document.querySelector('[data-testid=delete-dialog]')",
+    )
+    .await;
+    click(&app, "sts-actions").await;
+    click(&app, "menu-strategy").await;
+    app.find("[data-testid=form-fields]").await;
+    app.screenshot("strategy-form").await;
+    app.close().await;
+}
