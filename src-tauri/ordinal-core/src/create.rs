@@ -17,7 +17,7 @@ use ts_rs::TS;
 
 use crate::cluster::ClusterError;
 use crate::edit::checks::{check_statefulset, is_dns_label, is_dns_subdomain, is_quantity};
-use crate::edit::{EditProblem, FIELD_MANAGER};
+use crate::edit::{invalid_problems, EditProblem, FIELD_MANAGER};
 use crate::error::{Classify, ErrorCode, IpcError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -446,26 +446,18 @@ fn refused(e: kube::Error, what: &str) -> Result<Vec<EditProblem>, IpcError> {
             format!("{what}: {}", s.message),
         )]),
         kube::Error::Api(s) if s.code == 422 || s.code == 400 => {
-            let causes = s
-                .details
-                .as_ref()
-                .map(|d| d.causes.clone())
-                .unwrap_or_default();
-            if causes.is_empty() {
-                return Ok(vec![EditProblem {
-                    field: None,
-                    line: None,
-                    column: None,
-                    message: format!("{what}: {}", s.message),
-                }]);
-            }
-            Ok(causes
+            // Without causes the server's message stands alone: say which object it is about.
+            let has_causes = s.details.as_ref().is_some_and(|d| !d.causes.is_empty());
+            Ok(invalid_problems(&s)
                 .into_iter()
-                .map(|c| EditProblem {
-                    field: (!c.field.is_empty()).then(|| format!("{what}.{}", c.field)),
-                    line: None,
-                    column: None,
-                    message: c.message,
+                .map(|p| EditProblem {
+                    field: p.field.as_ref().map(|f| format!("{what}.{f}")),
+                    message: if has_causes {
+                        p.message
+                    } else {
+                        format!("{what}: {}", p.message)
+                    },
+                    ..p
                 })
                 .collect())
         }

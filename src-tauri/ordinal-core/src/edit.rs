@@ -412,7 +412,9 @@ fn field_conflicts(s: &kube::core::Status) -> Vec<FieldConflict> {
         .collect()
 }
 
-fn invalid_problems(s: &kube::core::Status) -> Vec<EditProblem> {
+/// The causes of a 422/400 answer as problems at their fields (the message alone when the server
+/// names no cause). Shared by every write that reviews with a dry run (edits, create, budgets).
+pub(crate) fn invalid_problems(s: &kube::core::Status) -> Vec<EditProblem> {
     let causes = s
         .details
         .as_ref()

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use ts_rs::TS;
 
 use crate::cluster::ClusterError;
-use crate::edit::{diff, ApplyOutcome, EditProblem, FIELD_MANAGER};
+use crate::edit::{diff, invalid_problems, ApplyOutcome, EditProblem, FIELD_MANAGER};
 use crate::error::{Classify, ErrorCode, IpcError};
 
 /// The form: which set, which budget (none: a new `<sts>-pdb`), and exactly one of the two.
@@ -113,32 +113,9 @@ fn outcome(before: &str, after: &PodDisruptionBudget, dry_run: bool) -> ApplyOut
 
 fn refused(e: kube::Error) -> Result<ApplyOutcome, IpcError> {
     match e {
-        kube::Error::Api(s) if s.code == 422 || s.code == 400 => {
-            let causes = s
-                .details
-                .as_ref()
-                .map(|d| d.causes.clone())
-                .unwrap_or_default();
-            let problems = if causes.is_empty() {
-                vec![EditProblem {
-                    field: None,
-                    line: None,
-                    column: None,
-                    message: s.message.clone(),
-                }]
-            } else {
-                causes
-                    .into_iter()
-                    .map(|c| EditProblem {
-                        field: (!c.field.is_empty()).then(|| c.field.clone()),
-                        line: None,
-                        column: None,
-                        message: c.message,
-                    })
-                    .collect()
-            };
-            Ok(ApplyOutcome::Invalid { problems })
-        }
+        kube::Error::Api(s) if s.code == 422 || s.code == 400 => Ok(ApplyOutcome::Invalid {
+            problems: invalid_problems(&s),
+        }),
         e => Err(ipc(&e)),
     }
 }
