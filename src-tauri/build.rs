@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "run_action",
     "undo_batch",
     "watch_detail",
+    "watch_doctor",
     "unwatch",
     "edit_context",
     "undo_kubeconfig",

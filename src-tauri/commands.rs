@@ -11,6 +11,7 @@ use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
 use ordinal_core::error::Classify;
 use ordinal_core::hub::{RowsEvent, Scope};
 use ordinal_core::kinds::statefulset::StatefulSetDetail;
+use ordinal_core::kinds::statefulset_doctor::DoctorEvent;
 use ordinal_core::kinds::statefulset_metrics::MetricsSample;
 use ordinal_core::kinds::{self, KindInfo};
 use ordinal_core::kubeconfig::{ContextList, EditOutcome, ImportPreview};
@@ -111,6 +112,19 @@ pub async fn watch_rows(
 ) -> Result<ResourceId, IpcError> {
     let rows = state.session.watch_rows(&context, &kind, scope)?;
     Ok(streams::forward(&webview, on_event, rows))
+}
+
+/// Streams the Doctor's findings for every StatefulSet in the scope (the list's badge).
+#[tauri::command]
+pub async fn watch_doctor(
+    webview: Webview,
+    state: State<'_, AppState>,
+    context: String,
+    scope: Scope,
+    on_event: Channel<DoctorEvent>,
+) -> Result<ResourceId, IpcError> {
+    let events = state.session.watch_doctor(&context, scope)?;
+    Ok(streams::forward(&webview, on_event, events))
 }
 
 /// Runs a batch action; progress and the summary arrive on the channel.

@@ -66,6 +66,7 @@ fn run_gui() {
             commands::run_action,
             commands::undo_batch,
             commands::watch_detail,
+            commands::watch_doctor,
             commands::unwatch,
             commands::edit_context,
             commands::undo_kubeconfig,

@@ -155,6 +155,30 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
         &format!("{redis}?.textContent.includes('6 of 6')"),
     )
     .await;
+    // the Doctor's badge: memcached's Service is missing (an error, named in the tooltip),
+    // postgres has nothing to report
+    let memcached_badge = row("cache/memcached", "[data-testid=doctor-badge]");
+    app.wait_js(
+        "memcached's doctor badge",
+        &format!("{memcached_badge}?.dataset.severity === 'error'"),
+    )
+    .await;
+    let title = app.js(&format!("return {memcached_badge}.title")).await;
+    assert!(
+        title
+            .as_str()
+            .unwrap()
+            .contains("governing Service does not exist"),
+        "{title}"
+    );
+    app.wait_js(
+        "postgres has no findings",
+        &format!(
+            "{}?.dataset.count === '0'",
+            row("db/postgres", "[data-testid=doctor-badge]")
+        ),
+    )
+    .await;
     app.screenshot("list-en").await;
 
     // batch Stop two StatefulSets

@@ -281,6 +281,19 @@ impl Session {
         }
     }
 
+    /// The Doctor's findings for every StatefulSet of `scope` (the list's badge), live.
+    pub fn watch_doctor(
+        &self,
+        context: &str,
+        scope: Scope,
+    ) -> Result<BoxStream<'static, kinds::statefulset_doctor::DoctorEvent>, IpcError> {
+        let client = self
+            .clusters
+            .client(context)
+            .ok_or_else(|| not_connected(context))?;
+        Ok(kinds::statefulset_doctor::watch(client, scope).boxed())
+    }
+
     /// Runs a batch; the stream reports each item and the summary.
     pub fn run_action(
         &self,

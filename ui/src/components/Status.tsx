@@ -1,4 +1,4 @@
-import type { Cell, StatusView, Tone } from "../api";
+import type { Cell, Finding, Severity, StatusView, Tone } from "../api";
 import { useT, useTx } from "../i18n";
 import { useNow } from "../state/clock";
 import { Icon, type IconName } from "./Icon";
@@ -95,9 +95,44 @@ export function CellView({ cell, testId }: { cell: Cell | undefined; testId?: st
           </span>
         </span>
       );
+    case "findings":
+      return <FindingsBadge findings={cell.v} />;
     case "empty":
       return <span className="faint">{t("common.none")}</span>;
   }
+}
+
+const SEVERITY_TONE: Record<Severity, Tone> = { error: "failed", warning: "warning", info: "neutral" };
+const SEVERITY_ICON: Record<Severity, IconName> = { error: "error", warning: "warning", info: "info" };
+
+/** The Doctor's badge: how many findings, coloured and iconed by the worst; each in the tooltip. */
+export function FindingsBadge({ findings }: { findings: readonly Finding[] }) {
+  const t = useT();
+  const tx = useTx();
+  const first = findings[0];
+  if (!first) {
+    return (
+      <span className="doctor-badge doctor-badge--none" title={t("doctor.none")} aria-label={t("doctor.none")} data-testid="doctor-badge" data-count={0}>
+        <Icon name="ok" size={12} />
+      </span>
+    );
+  }
+  // findings arrive worst first
+  const worst = first.severity;
+  const lines = findings.map((f) => tx(f.key, f.params));
+  return (
+    <span
+      className={`doctor-badge status--${SEVERITY_TONE[worst]}`}
+      data-severity={worst}
+      data-testid="doctor-badge"
+      data-count={findings.length}
+      title={lines.join("\n")}
+      aria-label={`${t("doctor.count", { count: findings.length })}: ${lines.join(" ")}`}
+    >
+      <Icon name={SEVERITY_ICON[worst]} size={12} />
+      <span className="num">{findings.length}</span>
+    </span>
+  );
 }
 
 /** The text a cell sorts and filters by when the row carries no sort value. */
@@ -116,6 +151,8 @@ export function cellText(cell: Cell | undefined): string {
       return cell.v.join(",");
     case "progress":
       return `${cell.done}/${cell.total}`;
+    case "findings":
+      return String(cell.v.length);
     case "empty":
       return "";
   }

@@ -154,6 +154,7 @@ export const en = {
   "col.namespace": "Namespace",
   "col.cluster": "Cluster",
   "col.status": "Status",
+  "col.doctor": "Doctor",
   "col.update": "Update",
   "col.labels": "Labels",
   "col.selector": "Selector",
@@ -173,6 +174,8 @@ export const en = {
   "rollout.complete": "Up to date",
   "rollout.waitingReady": "Waiting for {pod} to become ready",
 
+  "doctor.none": "No findings",
+  "doctor.count": "Doctor findings: {count}",
   "doctor.serviceMissing": "The governing Service does not exist, so the pods have no stable DNS names.",
   "doctor.serviceNotHeadless": "The governing Service is not headless (clusterIP is not None).",
   "doctor.serviceSelectorMismatch": "The governing Service does not select this StatefulSet's pods.",

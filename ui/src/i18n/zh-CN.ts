@@ -156,6 +156,7 @@ export const zhCN: Catalogue = {
   "col.namespace": "命名空间",
   "col.cluster": "集群",
   "col.status": "状态",
+  "col.doctor": "诊断",
   "col.update": "更新",
   "col.labels": "标签",
   "col.selector": "选择器",
@@ -175,6 +176,8 @@ export const zhCN: Catalogue = {
   "rollout.complete": "已是最新",
   "rollout.waitingReady": "正在等待 {pod} 就绪",
 
+  "doctor.none": "未发现问题",
+  "doctor.count": "诊断发现：{count} 项",
   "doctor.serviceMissing": "关联的 Service 不存在，容器组没有稳定的 DNS 名称。",
   "doctor.serviceNotHeadless": "关联的 Service 不是 Headless Service（clusterIP 不为 None）。",
   "doctor.serviceSelectorMismatch": "关联的 Service 未选中该 StatefulSet 的容器组。",

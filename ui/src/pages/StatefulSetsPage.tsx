@@ -8,6 +8,7 @@ import { formatNamespaces, parseNamespaces } from "../lib/namespaces";
 import { isTypingTarget } from "../shell/keyboard";
 import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
+import { useDoctor, useRowsWithDoctor } from "../state/doctor";
 import { useRows } from "../state/rows";
 import { PageHeader } from "./PageHeader";
 import { DetailView, useDetail, type Tab } from "./statefulsets/DetailView";
@@ -178,6 +179,9 @@ function Connected({
     onNamespacesSeen(status.context, [...seen]);
   }, [rowsState.rows, status.context, onNamespacesSeen]);
   const multiScope = scopeArg.namespaces.length !== 1;
+  // The doctor starts once the list is in, so it never delays the first rows.
+  const doctor = useDoctor(status.context, scopeArg, kind !== null && rowsState.loaded);
+  const rows = useRowsWithDoctor(rowsState.rows, doctor.findings);
 
   const close = useCallback(() => {
     setOpen(null);
@@ -204,7 +208,7 @@ function Connected({
     body = (
       <>
         <div hidden={open !== null} className="sts-list-host">
-          <ListView kind={kind} status={status} rowsState={rowsState} multiScope={multiScope} query={query} onOpen={onOpen} />
+          <ListView kind={kind} status={status} rowsState={{ ...rowsState, rows }} multiScope={multiScope} query={query} onOpen={onOpen} />
         </div>
         {open ? <Detail key={`${open.namespace}/${open.name}/${open.tab ?? ""}`} status={status} namespace={open.namespace} name={open.name} tab={open.tab} actionsSlot={actionsSlot} /> : null}
       </>

@@ -14,6 +14,7 @@ export const stsKind: KindInfo = {
     { id: "name", titleKey: "col.name", align: "start", width: 220, multiScopeOnly: false },
     { id: "namespace", titleKey: "col.namespace", align: "start", width: 120, multiScopeOnly: true },
     { id: "status", titleKey: "col.status", align: "start", width: 160, multiScopeOnly: false },
+    { id: "doctor", titleKey: "col.doctor", align: "start", width: 84, multiScopeOnly: false },
     { id: "update", titleKey: "col.update", align: "start", width: 160, multiScopeOnly: false },
     { id: "labels", titleKey: "col.labels", align: "start", width: 220, multiScopeOnly: false },
     { id: "age", titleKey: "col.age", align: "end", width: 70, multiScopeOnly: false },
@@ -140,5 +141,6 @@ export function installStsBackend(settings?: Settings) {
     .on("watch_rows", () => id++)
     .on("run_action", () => id++)
     .on("undo_batch", () => null)
-    .on("watch_detail", () => id++);
+    .on("watch_detail", () => id++)
+    .on("watch_doctor", () => id++);
 }

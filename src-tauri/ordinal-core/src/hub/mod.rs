@@ -18,6 +18,11 @@ mod subscription;
 pub mod types;
 mod watch;
 
+/// The watcher plumbing other live views (the doctor) share with the hub.
+pub(crate) mod watch_support {
+    pub(crate) use super::watch::{release_free_memory, relisting_watcher, PAGE_SIZE};
+}
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;

@@ -19,7 +19,7 @@ const FLUSH_EVERY: Duration = Duration::from_millis(16);
 /// Initial lists are paginated. 2,000 rather than kubectl's 500: a quarter of the round trips
 /// (each a full request to the API server, and a pause in which the client decodes nothing) for
 /// a page that stays a few MB; the scale bench's 50,000-pod sync went from 4.3 s to 2.8 s.
-const PAGE_SIZE: u32 = 2_000;
+pub(crate) const PAGE_SIZE: u32 = 2_000;
 
 /// Backoff after consecutive failures: 0.5 s doubling to 30 s, with ±25 % jitter.
 fn backoff(attempt: u32) -> Duration {
@@ -59,7 +59,7 @@ fn retry_after(e: &watcher::Error) -> Duration {
 /// is therefore a relist: the hub then sends a `Reset` and `Live`, and knows the watch is healthy
 /// again even when nothing changes. A watch stream that merely ends (e.g. the server closed it)
 /// is resumed by the watcher itself.
-fn relisting_watcher<T>(
+pub(crate) fn relisting_watcher<T>(
     api: kube::Api<T>,
     cfg: watcher::Config,
 ) -> impl futures::Stream<Item = Result<Event<T>, watcher::Error>> + Send
@@ -192,7 +192,7 @@ async fn sleep_until(at: Option<Instant>) {
 /// A full list leaves glibc's heap holding the pages of JSON it decoded (hundreds of MB for
 /// 50,000 pods) although only the compact rows stay alive; hand the free pages back to the OS
 /// once a list completes (measured in the scale bench: RSS 397 MB → 248 MB).
-fn release_free_memory() {
+pub(crate) fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if let Ok(rt) = tokio::runtime::Handle::try_current() {
         rt.spawn_blocking(|| {

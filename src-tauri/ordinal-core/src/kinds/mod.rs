@@ -11,6 +11,7 @@ pub mod env;
 pub mod pod;
 pub mod statefulset;
 pub mod statefulset_detail;
+pub mod statefulset_doctor;
 pub mod statefulset_metrics;
 
 use std::collections::BTreeMap;
@@ -61,6 +62,9 @@ pub enum Cell {
         total: i32,
         key: Option<String>,
     },
+    /// The Doctor's findings (the list's badge: a count coloured by the worst, each finding in
+    /// its tooltip). Joined in by the UI from the doctor's own stream, not computed per row.
+    Findings { v: Vec<detail::Finding> },
     /// Nothing to show.
     Empty,
 }

@@ -22,6 +22,8 @@ impl KindSpec for StatefulSets {
             col("name", Align::Start, 220),
             ns,
             col("status", Align::Start, 176),
+            // filled from the doctor's stream (statefulset_doctor::watch), not from the row
+            col("doctor", Align::Start, 84),
             col("update", Align::Start, 130),
             col("labels", Align::Start, 220),
             col("selector", Align::Start, 180),

@@ -13,15 +13,12 @@ use kube::runtime::{reflector, watcher, WatchStreamExt};
 use kube::Api;
 use tokio::sync::mpsc;
 
-use super::detail::{ConditionView, EventView, Finding, Severity, StatusView};
+use super::detail::{ConditionView, EventView, StatusView};
 use super::statefulset::*;
+use super::statefulset_doctor::{self as doctor, int_or_string};
 use super::Tone;
 use crate::error::{ErrorCode, IpcError};
 
-/// Restarts above which a waiting pod counts as crash-looping.
-const CRASH_LOOP_RESTARTS: i32 = 3;
-/// A pod not Ready for longer than this makes the rollout "stuck".
-const STUCK_AFTER_SECS: i64 = 300;
 const MAX_EVENTS: usize = 100;
 
 /// Everything the detail is built from.
@@ -210,33 +207,8 @@ fn sv<const N: usize>(tone: Tone, key: &str, params: [(&str, String); N]) -> Sta
     }
 }
 
-fn finding<const N: usize>(severity: Severity, key: &str, params: [(&str, String); N]) -> Finding {
-    Finding {
-        severity,
-        key: key.into(),
-        params: params
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-    }
-}
-
-fn int_or_string(
-    v: &Option<k8s_openapi::apimachinery::pkg::util::intstr::IntOrString>,
-) -> Option<String> {
-    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-    v.as_ref().map(|v| match v {
-        IntOrString::Int(i) => i.to_string(),
-        IntOrString::String(s) => s.clone(),
-    })
-}
-
-fn labels_match(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
-    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
-}
-
 /// One pod's view: phase, readiness, tone and status key, restarts, revision.
-fn pod_view(pod: &Pod, update_revision: &str, now: i64) -> (PodView, Option<Finding>) {
+fn pod_view(pod: &Pod, update_revision: &str) -> PodView {
     let status = pod.status.clone().unwrap_or_default();
     let phase = status.phase.clone().unwrap_or_else(|| "Unknown".into());
     let ready = status
@@ -288,25 +260,7 @@ fn pod_view(pod: &Pod, update_revision: &str, now: i64) -> (PodView, Option<Find
     } else {
         sv(Tone::Warning, "status.unknown", [])
     };
-    let problem = if crash || restarts > CRASH_LOOP_RESTARTS && !ready {
-        Some(finding(
-            Severity::Error,
-            "doctor.crashLoop",
-            [("pod", name.clone()), ("restarts", restarts.to_string())],
-        ))
-    } else if !ready && !terminating && created > 0 && now - created > STUCK_AFTER_SECS {
-        Some(finding(
-            Severity::Warning,
-            "doctor.rolloutStuck",
-            [
-                ("pod", name.clone()),
-                ("minutes", ((now - created) / 60).to_string()),
-            ],
-        ))
-    } else {
-        None
-    };
-    let view = PodView {
+    PodView {
         updated: !revision.is_empty() && revision == update_revision,
         name,
         phase,
@@ -318,8 +272,7 @@ fn pod_view(pod: &Pod, update_revision: &str, now: i64) -> (PodView, Option<Find
         revision,
         terminating,
         created,
-    };
-    (view, problem)
+    }
 }
 
 /// Builds the detail view from cached objects (`None` without the StatefulSet).
@@ -347,49 +300,57 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
         .as_ref()
         .and_then(|m| m.labels.clone())
         .unwrap_or_default();
-    let mut findings = Vec::new();
+    // The doctor judges from the same objects, reduced to its facts.
+    let svc_name = spec.service_name.clone().unwrap_or_default();
+    let service_facts = inp.service.as_ref().map(doctor::ServiceFacts::of);
+    let pdb_facts: BTreeMap<String, doctor::PdbFacts> = inp
+        .pdbs
+        .iter()
+        .map(|p| {
+            (
+                p.metadata.name.clone().unwrap_or_default(),
+                doctor::PdbFacts::of(p),
+            )
+        })
+        .collect();
+    let findings = doctor::findings(
+        &doctor::SetFacts::of(sts),
+        &doctor::Around {
+            pods: &inp
+                .pods
+                .iter()
+                .map(|p| {
+                    (
+                        p.metadata.name.clone().unwrap_or_default(),
+                        doctor::PodFacts::of(p),
+                    )
+                })
+                .collect(),
+            claims: &inp
+                .claims
+                .iter()
+                .map(|c| {
+                    (
+                        c.metadata.name.clone().unwrap_or_default(),
+                        doctor::ClaimFacts::of(c),
+                    )
+                })
+                .collect(),
+            service: service_facts.as_ref(),
+            pdbs: &pdb_facts,
+            now: inp.now,
+        },
+    );
 
     // governing Service
-    let svc_name = spec.service_name.clone().unwrap_or_default();
-    let service = match &inp.service {
-        Some(svc) => {
-            let sspec = svc.spec.clone().unwrap_or_default();
-            ServiceCheck {
-                name: svc_name.clone(),
-                exists: true,
-                headless: sspec.cluster_ip.as_deref() == Some("None"),
-                selects_pods: sspec
-                    .selector
-                    .as_ref()
-                    .is_some_and(|sel| labels_match(sel, &template_labels)),
-            }
-        }
-        None => ServiceCheck {
-            name: svc_name.clone(),
-            exists: false,
-            headless: false,
-            selects_pods: false,
-        },
+    let service = ServiceCheck {
+        name: svc_name.clone(),
+        exists: service_facts.is_some(),
+        headless: service_facts.as_ref().is_some_and(|s| s.headless),
+        selects_pods: service_facts
+            .as_ref()
+            .is_some_and(|s| s.selects(&template_labels)),
     };
-    if !service.exists {
-        findings.push(finding(
-            Severity::Error,
-            "doctor.serviceMissing",
-            [("service", svc_name.clone())],
-        ));
-    } else if !service.headless {
-        findings.push(finding(
-            Severity::Warning,
-            "doctor.serviceNotHeadless",
-            [("service", svc_name.clone())],
-        ));
-    } else if !service.selects_pods {
-        findings.push(finding(
-            Severity::Warning,
-            "doctor.serviceSelectorMismatch",
-            [("service", svc_name.clone())],
-        ));
-    }
 
     // rollout
     let strategy = spec.update_strategy.clone().unwrap_or_default();
@@ -405,17 +366,7 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
     let max_unavailable = strategy
         .rolling_update
         .as_ref()
-        .and_then(|r| int_or_string(&r.max_unavailable));
-    if strategy_type == "RollingUpdate" && partition > 0 && partition >= replicas && replicas > 0 {
-        findings.push(finding(
-            Severity::Warning,
-            "doctor.partitionBlocks",
-            [
-                ("partition", partition.to_string()),
-                ("replicas", replicas.to_string()),
-            ],
-        ));
-    }
+        .and_then(|r| int_or_string(r.max_unavailable.as_ref()));
 
     // ordinals, pods, claims
     let templates: Vec<ClaimTemplateView> = spec
@@ -466,19 +417,6 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
             let cs = c.status.clone().unwrap_or_default();
             let cspec = c.spec.clone().unwrap_or_default();
             let phase = cs.phase.clone().unwrap_or_else(|| "Pending".into());
-            if phase == "Pending" {
-                findings.push(finding(
-                    Severity::Error,
-                    "doctor.pvcPending",
-                    [
-                        ("claim", c.metadata.name.clone().unwrap_or_default()),
-                        (
-                            "storageClass",
-                            cspec.storage_class_name.clone().unwrap_or_default(),
-                        ),
-                    ],
-                ));
-            }
             claims_by_ordinal.entry(o).or_default().push(ClaimView {
                 name: c.metadata.name.clone().unwrap_or_default(),
                 template: tpl.name.clone(),
@@ -499,25 +437,10 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
         .copied()
         .max()
         .map_or(replicas, |m| (m + 1).max(replicas));
-    let orphaned = claims_by_ordinal
-        .keys()
-        .filter(|o| **o >= replicas && !pods.contains_key(o))
-        .count();
-    if orphaned > 0 && replicas > 0 {
-        findings.push(finding(
-            Severity::Info,
-            "doctor.orphanedClaims",
-            [("count", orphaned.to_string())],
-        ));
-    }
     let mut ordinals = Vec::new();
     for o in 0..top {
         let pod_name = format!("{name}-{o}");
-        let pod = pods.get(&o).map(|p| {
-            let (view, problem) = pod_view(p, &update_revision, inp.now);
-            findings.extend(problem);
-            view
-        });
+        let pod = pods.get(&o).map(|p| pod_view(p, &update_revision));
         ordinals.push(OrdinalView {
             ordinal: o,
             pod,
@@ -584,43 +507,23 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
         )
     };
 
-    // PDB covering the pods
-    let pdb = inp.pdbs.iter().find(|p| {
-        p.spec
-            .as_ref()
-            .and_then(|s| s.selector.as_ref())
-            .and_then(|s| s.match_labels.as_ref())
-            .is_some_and(|ml| labels_match(ml, &template_labels))
-    });
-    let pdb = pdb.map(|p| {
-        let s = p.spec.clone().unwrap_or_default();
+    // the PDB covering the pods (the one the doctor judged)
+    let pdb = doctor::covering_pdb(&pdb_facts, &template_labels).and_then(|(pdb_name, facts)| {
+        let p = inp
+            .pdbs
+            .iter()
+            .find(|p| p.metadata.name.as_deref() == Some(pdb_name.as_str()))?;
         let stt = p.status.clone().unwrap_or_default();
-        PdbSummary {
-            name: p.metadata.name.clone().unwrap_or_default(),
-            min_available: int_or_string(&s.min_available),
-            max_unavailable: int_or_string(&s.max_unavailable),
+        Some(PdbSummary {
+            name: pdb_name.clone(),
+            min_available: facts.min_available.clone(),
+            max_unavailable: facts.max_unavailable.clone(),
             disruptions_allowed: stt.disruptions_allowed,
             current_healthy: stt.current_healthy,
             desired_healthy: stt.desired_healthy,
             expected_pods: stt.expected_pods,
-        }
+        })
     });
-    if let Some(p) = &pdb {
-        let blocks = p.max_unavailable.as_deref() == Some("0")
-            || p.max_unavailable.as_deref() == Some("0%")
-            || p.min_available
-                .as_deref()
-                .and_then(|m| m.parse::<i32>().ok())
-                .is_some_and(|m| m >= replicas && replicas > 0)
-            || p.min_available.as_deref() == Some("100%");
-        if blocks {
-            findings.push(finding(
-                Severity::Warning,
-                "doctor.pdbBlocks",
-                [("pdb", p.name.clone())],
-            ));
-        }
-    }
 
     // events about the set and its pods, newest first
     let mut events: Vec<EventView> = inp
@@ -657,8 +560,6 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
             .then_with(|| a.uid.cmp(&b.uid))
     });
     events.truncate(MAX_EVENTS);
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
-    findings.dedup();
 
     let retention = spec
         .persistent_volume_claim_retention_policy

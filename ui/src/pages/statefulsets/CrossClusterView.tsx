@@ -48,7 +48,8 @@ export function CrossClusterView({
   const [deleting, setDeleting] = useState<{ context: string; targets: ObjectRef[] } | null>(null);
   const runners = useRef(new Map<string, (action: Action, targets: ObjectRef[]) => void>());
 
-  const columns = useMemo(() => [CLUSTER_COLUMN, ...kind.columns], [kind.columns]);
+  // The doctor's badge is joined per cluster in the single-cluster list only.
+  const columns = useMemo(() => [CLUSTER_COLUMN, ...kind.columns.filter((c) => c.id !== "doctor")], [kind.columns]);
   const visible = useMemo(() => filterRows(sortRows(rows, sort), query, []), [rows, sort, query]);
 
   // The visible selected rows, grouped by their cluster.

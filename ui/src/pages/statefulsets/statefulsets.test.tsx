@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ActionEvent, ClusterStatus, ContextList, Protection, Row, RowsEvent, StatefulSetDetail } from "../../api";
+import type { ActionEvent, ClusterStatus, ContextList, DoctorEvent, Protection, Row, RowsEvent, StatefulSetDetail } from "../../api";
 import { App } from "../../App";
 import { backend } from "../../test/fakeTauri";
 import { contextList, ctx, settingsWith } from "../../test/fixtures";
@@ -148,6 +148,40 @@ describe("StatefulSets table", () => {
     expect(within(rowByKey("stream/kafka")).getByTestId("row-status")).toHaveTextContent("3 of 3 pods");
     expect(within(rowByKey("stream/kafka")).getByTestId("row-status")).toHaveAttribute("data-tone", "ok");
     expect(screen.getByText("1 selected")).toBeInTheDocument();
+  });
+
+  it("shows the doctor's count per row once the list is in, worst first when sorted, and follows its deltas", async () => {
+    const user = userEvent.setup();
+    await connected(three);
+    await waitFor(() => expect(backend.callsOf("watch_doctor")).toHaveLength(1));
+    expect(backend.callsOf("watch_doctor")[0]?.args.context).toBe("prod-eu");
+    const doctor = (event: DoctorEvent) => act(() => backend.channelOf<DoctorEvent>("watch_doctor").onmessage(event));
+    const badge = (key: string) => within(rowByKey(key)).getByTestId("doctor-badge");
+    doctor({
+      type: "reset",
+      items: [
+        {
+          key: "db/redis",
+          findings: [
+            { severity: "error", key: "doctor.serviceMissing", params: { service: "redis" } },
+            { severity: "info", key: "doctor.orphanedClaims", params: { count: "2" } },
+          ],
+        },
+        { key: "stream/kafka", findings: [{ severity: "warning", key: "doctor.partitionBlocks", params: { partition: "3", replicas: "3" } }] },
+      ],
+    });
+    expect(badge("db/redis")).toHaveAttribute("data-count", "2");
+    expect(badge("db/redis")).toHaveAttribute("data-severity", "error");
+    expect(badge("db/redis").getAttribute("title")).toContain("The governing Service does not exist");
+    expect(badge("db/redis").getAttribute("title")).toContain("2 claims belong to ordinals that no longer exist.");
+    expect(badge("db/pg")).toHaveAttribute("data-count", "0");
+    await user.click(screen.getByTestId("sort-doctor"));
+    expect(rowNames()).toEqual(["db/redis", "stream/kafka", "db/pg"]);
+    // redis's Service appears; kafka's partition is lowered
+    doctor({ type: "delta", upserts: [{ key: "db/redis", findings: [{ severity: "info", key: "doctor.orphanedClaims", params: { count: "2" } }] }], deletes: ["stream/kafka"] });
+    expect(badge("db/redis")).toHaveAttribute("data-count", "1");
+    expect(badge("db/redis")).toHaveAttribute("data-severity", "info");
+    expect(badge("stream/kafka")).toHaveAttribute("data-count", "0");
   });
 
   it("re-watches with the namespace scope and hides the namespace column for one namespace", async () => {

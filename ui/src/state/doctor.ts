@@ -1,0 +1,81 @@
+// The Doctor's findings for every StatefulSet of a scope (the list's badge), from the
+// watch_doctor stream, and their join into the list's rows as a `doctor` cell.
+import { useEffect, useMemo, useRef, useState } from "react";
+import { watchDoctor, type DoctorEvent, type Finding, type IpcError, type Row, type Scope, type Unsubscribe } from "../api";
+
+export type Findings = ReadonlyMap<string, Finding[]>;
+
+/** Applies one event; returns the new map (a new object only when something changed). */
+export function applyDoctor(current: Findings | null, event: DoctorEvent): Findings | null {
+  if (event.type === "reset") return new Map(event.items.map((i) => [i.key, i.findings]));
+  if (event.type === "delta") {
+    const next = new Map(current ?? []);
+    for (const key of event.deletes) next.delete(key);
+    for (const i of event.upserts) next.set(i.key, i.findings);
+    return next;
+  }
+  return current;
+}
+
+export type DoctorState = {
+  /** Findings by row key; null until the doctor has judged the whole scope. */
+  findings: Findings | null;
+  /** Why the doctor cannot judge this scope (e.g. RBAC), if it cannot. */
+  unavailable: IpcError | null;
+};
+
+export function useDoctor(context: string | null, scope: Scope, enabled: boolean): DoctorState {
+  const [state, setState] = useState<DoctorState>({ findings: null, unavailable: null });
+  const scopeKey = scope.namespaces.join(",");
+  useEffect(() => {
+    setState({ findings: null, unavailable: null });
+    if (!context || !enabled) return;
+    let cancelled = false;
+    let unsubscribe: Unsubscribe | null = null;
+    watchDoctor(context, { namespaces: scopeKey ? scopeKey.split(",") : [] }, (event) => {
+      if (cancelled) return;
+      if (event.type === "unavailable") setState({ findings: null, unavailable: event.error });
+      else setState((s) => ({ ...s, findings: applyDoctor(s.findings, event) }));
+    }).then(
+      (unsub) => {
+        if (cancelled) void unsub();
+        else unsubscribe = unsub;
+      },
+      (e: IpcError) => {
+        if (!cancelled) setState({ findings: null, unavailable: e });
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (unsubscribe) void unsubscribe();
+    };
+  }, [context, scopeKey, enabled]);
+  return state;
+}
+
+const NONE: Finding[] = [];
+const WEIGHT = { error: 10000, warning: 100, info: 1 } as const;
+
+/** Sorts worst first when ascending, like the status column. */
+export function doctorRank(findings: readonly Finding[]): number {
+  return -findings.reduce((n, f) => n + WEIGHT[f.severity], 0);
+}
+
+/**
+ * The rows with their `doctor` cell. A joined row is kept per source row and findings list, so
+ * rows neither the watch nor the doctor touched keep their identity (and are not re-rendered).
+ */
+export function useRowsWithDoctor(rows: Row[], findings: Findings | null): Row[] {
+  const cache = useRef(new WeakMap<Row, { findings: Finding[]; row: Row }>());
+  return useMemo(() => {
+    if (!findings) return rows;
+    return rows.map((r) => {
+      const f = findings.get(r.key) ?? NONE;
+      const hit = cache.current.get(r);
+      if (hit && hit.findings === f) return hit.row;
+      const row: Row = { ...r, cells: { ...r.cells, doctor: { t: "findings", v: f } }, sort: { ...r.sort, doctor: doctorRank(f) } };
+      cache.current.set(r, { findings: f, row });
+      return row;
+    });
+  }, [rows, findings]);
+}
