@@ -10,6 +10,9 @@
 //!   started from, status ignored; the latest version and their change are returned), or the
 //!   server's validation (422) per field.
 //! - [`apply`]: the same for real, optionally forcing conflicts.
+//! - A text that drops fields the object has goes as a JSON patch behind a resourceVersion test
+//!   instead (as `kubectl edit` does): an apply cannot remove fields other managers also own
+//!   (`removals`).
 //!
 //! Generic over the kind through kube's dynamic API; the session picks the [`ApiResource`].
 
@@ -22,6 +25,7 @@ use crate::cluster::ClusterError;
 use crate::error::{Classify, IpcError};
 
 pub mod checks;
+mod removals;
 
 /// The field manager of every apply Ordinal makes.
 pub const FIELD_MANAGER: &str = "ordinal";
@@ -131,8 +135,10 @@ fn to_yaml(v: &Value) -> String {
 }
 
 fn text_of(obj: &DynamicObject, keep_rv: bool) -> String {
-    let v = serde_json::to_value(obj).expect("plain data");
-    to_yaml(&strip(v, keep_rv))
+    to_yaml(&strip(
+        serde_json::to_value(obj).expect("plain data"),
+        keep_rv,
+    ))
 }
 
 /// Reads the object for the editor.
@@ -291,13 +297,42 @@ async fn run(
             let (d, _, _) = diff(&base_text, &before);
             return Ok(ApplyOutcome::Changed { latest, diff: d });
         }
-        applied["metadata"]["resourceVersion"] = Value::String(
-            current
-                .metadata
-                .resource_version
-                .clone()
-                .unwrap_or_default(),
-        );
+        let rv = current
+            .metadata
+            .resource_version
+            .clone()
+            .unwrap_or_default();
+        // The text drops fields: an apply would keep those other managers own, so the edit goes
+        // as a patch from the object to the text (see `removals`).
+        let current_value = serde_json::to_value(&current).expect("plain data");
+        if !removals::dropped(&current_value, &applied).is_empty() {
+            let params = PatchParams {
+                field_manager: Some(FIELD_MANAGER.into()),
+                dry_run,
+                ..Default::default()
+            };
+            let patch = removals::patch(&current_value, &applied, &rv);
+            match api
+                .patch(&target.name, &params, &Patch::<()>::Json(patch))
+                .await
+            {
+                Ok(after) => return Ok(changes(&before, &after, dry_run)),
+                Err(kube::Error::Api(s)) if s.code == 422 || s.code == 400 => {
+                    // A failed resourceVersion test (the object changed since it was read):
+                    // check again; otherwise the server refused the result.
+                    let now = api.get(&target.name).await.map_err(|e| ipc(&e))?;
+                    if now.metadata.resource_version.as_deref() != Some(rv.as_str()) && attempts < 4
+                    {
+                        continue;
+                    }
+                    return Ok(ApplyOutcome::Invalid {
+                        problems: invalid_problems(&s),
+                    });
+                }
+                Err(e) => return Err(ipc(&e)),
+            }
+        }
+        applied["metadata"]["resourceVersion"] = Value::String(rv);
         match api
             .patch(
                 &target.name,
@@ -306,19 +341,7 @@ async fn run(
             )
             .await
         {
-            Ok(after) => {
-                let (diff, added, removed) = diff(&before, &text_of(&after, false));
-                if added == 0 && removed == 0 {
-                    return Ok(ApplyOutcome::NoChange);
-                }
-                return Ok(ApplyOutcome::Changes {
-                    diff,
-                    added,
-                    removed,
-                    resource_version: (!dry_run)
-                        .then(|| after.metadata.resource_version.clone().unwrap_or_default()),
-                });
-            }
+            Ok(after) => return Ok(changes(&before, &after, dry_run)),
             Err(kube::Error::Api(s)) if s.code == 409 => {
                 let conflicts = field_conflicts(&s);
                 if conflicts.is_empty() {
@@ -358,6 +381,21 @@ async fn run(
             }
             Err(e) => return Err(ipc(&e)),
         }
+    }
+}
+
+/// The outcome of a write (or its dry run) that turned `before` into `after`.
+fn changes(before: &str, after: &DynamicObject, dry_run: bool) -> ApplyOutcome {
+    let (diff, added, removed) = diff(before, &text_of(after, false));
+    if added == 0 && removed == 0 {
+        return ApplyOutcome::NoChange;
+    }
+    ApplyOutcome::Changes {
+        diff,
+        added,
+        removed,
+        resource_version: (!dry_run)
+            .then(|| after.metadata.resource_version.clone().unwrap_or_default()),
     }
 }
 

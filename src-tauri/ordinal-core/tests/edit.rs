@@ -227,3 +227,110 @@ async fn dry_run_diff_stale_text_conflicts_force_and_validation() {
     assert!(api.get_opt("pg2").await.unwrap().is_none());
     ns.delete().await;
 }
+
+/// Deleting fields another manager also owns: a label and an env var the creator set. An apply
+/// would keep them (and preview "no change"); the edit removes exactly them, reviewed first.
+#[tokio::test]
+async fn removing_fields_another_manager_owns_is_previewed_and_applied() {
+    let c = TestCluster::empty().await;
+    let client = c.client().await;
+    let ns = TestNamespace::new(&client, "edit-rm").await;
+    let api: Api<StatefulSet> = Api::namespaced(client.clone(), &ns.name);
+    let mut obj = sts_json("pg", 1);
+    obj["metadata"]["labels"] = serde_json::json!({"app": "pg", "team": "db"});
+    obj["spec"]["template"]["spec"]["containers"][0]["env"] =
+        serde_json::json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]);
+    let created_by = PostParams {
+        field_manager: Some("creator".into()),
+        ..Default::default()
+    };
+    api.create(&created_by, &serde_json::from_value(obj).unwrap())
+        .await
+        .unwrap();
+    let ar = ApiResource::erase::<StatefulSet>(&());
+    let target = EditTarget {
+        context: c.context.clone(),
+        kind: "statefulsets".into(),
+        namespace: ns.name.clone(),
+        name: "pg".into(),
+    };
+    // Ordinal co-owns everything after a first whole-object edit (here: replicas 1 → 2).
+    let text = edit::read(client.clone(), &ar, &ns.name, "pg")
+        .await
+        .unwrap();
+    let out = edit::apply(
+        client.clone(),
+        &ar,
+        &target,
+        &text.yaml,
+        &set_replicas(&text.yaml, 2),
+        true,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(out, ApplyOutcome::Changes { .. }), "{out:?}");
+
+    let text = edit::read(client.clone(), &ar, &ns.name, "pg")
+        .await
+        .unwrap();
+    let mut v: serde_json::Value = serde_saphyr::from_str(&text.yaml).unwrap();
+    v["metadata"]["labels"]
+        .as_object_mut()
+        .unwrap()
+        .remove("team");
+    v["spec"]["template"]["spec"]["containers"][0]["env"] =
+        serde_json::json!([{"name": "B", "value": "2"}]);
+    let dropped = serde_saphyr::to_string(&v).unwrap();
+    match edit::plan(client.clone(), &ar, &target, &text.yaml, &dropped)
+        .await
+        .unwrap()
+    {
+        ApplyOutcome::Changes {
+            diff,
+            added,
+            removed,
+            ..
+        } => {
+            assert_eq!(added, 0, "{diff:?}");
+            assert!(removed >= 3, "team, and env A's name and value: {diff:?}");
+            assert!(diff
+                .iter()
+                .any(|l| l.kind == "remove" && l.text.trim() == "team: db"));
+            assert!(diff
+                .iter()
+                .any(|l| l.kind == "remove" && l.text.trim() == "- name: A"));
+        }
+        other => panic!("expected the removals as a diff, got {other:?}"),
+    }
+    let live = api.get("pg").await.unwrap();
+    assert!(
+        live.metadata.labels.unwrap().contains_key("team"),
+        "a dry run writes nothing"
+    );
+
+    let out = edit::apply(client.clone(), &ar, &target, &text.yaml, &dropped, false)
+        .await
+        .unwrap();
+    assert!(matches!(out, ApplyOutcome::Changes { .. }), "{out:?}");
+    let live = api.get("pg").await.unwrap();
+    assert!(!live.metadata.labels.as_ref().unwrap().contains_key("team"));
+    assert_eq!(live.metadata.labels.unwrap()["app"], "pg");
+    let env = live.spec.unwrap().template.spec.unwrap().containers[0]
+        .env
+        .clone()
+        .unwrap();
+    assert_eq!(
+        env.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+        ["B"]
+    );
+
+    // The same text again, now stale (the object moved on): refused with the latest version.
+    match edit::apply(client.clone(), &ar, &target, &text.yaml, &dropped, false)
+        .await
+        .unwrap()
+    {
+        ApplyOutcome::Changed { .. } => {}
+        other => panic!("expected Changed for a stale text, got {other:?}"),
+    }
+    ns.delete().await;
+}

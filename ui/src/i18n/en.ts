@@ -586,7 +586,6 @@ export const en = {
   "env.remove": "Remove {name}",
   "env.add": "Add variable",
   "env.applied": "Applied.",
-  "env.removeOwned": "Another field manager also set this variable, so a server-side apply by Ordinal cannot remove it. Remove it with the tool that manages it.",
   "env.fromSecret": "All keys of Secret {name}",
   "env.fromConfigMap": "All keys of ConfigMap {name}",
   "env.prefix": "prefix {prefix}",

@@ -588,7 +588,6 @@ export const zhCN: Catalogue = {
   "env.remove": "删除 {name}",
   "env.add": "添加变量",
   "env.applied": "已应用。",
-  "env.removeOwned": "另一个字段管理器也设置了该变量，Ordinal 的服务端应用无法删除它。请使用管理它的工具删除。",
   "env.fromSecret": "Secret {name} 的所有键",
   "env.fromConfigMap": "ConfigMap {name} 的所有键",
   "env.prefix": "前缀 {prefix}",

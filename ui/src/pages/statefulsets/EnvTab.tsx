@@ -88,7 +88,7 @@ function ContainerEnv({ status, target, container }: { status: ClusterStatus; ta
   const t = useT();
   const readOnly = status.protection === "readOnly";
   const [form, setForm] = useState<Form | null>(null);
-  const [pending, setPending] = useState<{ base: string; yaml: string; outcome: ApplyOutcome; removing: boolean } | null>(null);
+  const [pending, setPending] = useState<{ base: string; yaml: string; outcome: ApplyOutcome } | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [applied, setApplied] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -102,7 +102,7 @@ function ContainerEnv({ status, target, container }: { status: ClusterStatus; ta
     try {
       const base = await readObject(target);
       const yaml = withEnvEdit(base.yaml, container, edit);
-      setPending({ base: base.yaml, yaml, outcome: await planEdit(target, base.yaml, yaml), removing: edit.op === "remove" });
+      setPending({ base: base.yaml, yaml, outcome: await planEdit(target, base.yaml, yaml) });
       setForm(null);
     } catch (e) {
       setError(e instanceof Error ? { code: "Conflict", message: e.message } : (e as IpcError));
@@ -226,15 +226,7 @@ function ContainerEnv({ status, target, container }: { status: ClusterStatus; ta
         </p>
       ) : null}
       {pending ? (
-        <>
-          {pending.removing && pending.outcome.outcome === "noChange" ? (
-            <p className="notice notice--warn" role="status" data-testid="env-remove-owned">
-              <Icon name="warning" />
-              <span>{t("env.removeOwned")}</span>
-            </p>
-          ) : null}
-          <Outcome outcome={pending.outcome} applyTo={applyTo} busy={busy} readOnly={readOnly} onApply={(force) => void apply(force)} onReload={() => setPending(null)} onClose={() => setPending(null)} />
-        </>
+        <Outcome outcome={pending.outcome} applyTo={applyTo} busy={busy} readOnly={readOnly} onApply={(force) => void apply(force)} onReload={() => setPending(null)} onClose={() => setPending(null)} />
       ) : null}
     </section>
   );

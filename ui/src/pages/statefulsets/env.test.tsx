@@ -129,12 +129,13 @@ describe("environment tab", () => {
     expect(backend.callsOf("apply_edit")[0]!.args).toMatchObject({ base: YAML, yaml: sent.yaml, force: false });
   });
 
-  it("explains a removal server-side apply cannot make", async () => {
-    backend.on("plan_edit", () => ({ outcome: "noChange" }));
+  it("removes a variable through the dry run's diff", async () => {
+    backend.on("plan_edit", () => ({ outcome: "changes", diff: [{ kind: "remove", text: "  - name: LEVEL" }, { kind: "remove", text: "    value: debug" }], added: 0, removed: 2, resourceVersion: null }));
     const user = userEvent.setup();
     render(<EnvTab status={status("prod-eu")} target={target} containers={containers} onOpenYaml={() => {}} />);
     await user.click(within(row("LEVEL")).getByTestId("env-remove"));
-    expect(await screen.findByTestId("env-remove-owned")).toBeInTheDocument();
+    expect(await screen.findByTestId("yaml-diff")).toHaveTextContent("name: LEVEL");
+    expect(backend.callsOf("apply_edit")).toHaveLength(0);
     const obj = parse(backend.callsOf("plan_edit")[0]!.args.yaml as string);
     expect(obj.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name)).toEqual(["PASSWORD"]);
   });
