@@ -3,7 +3,7 @@ import { en } from "./en";
 import { catalogues, interpolate, resolveLocale, systemLocale, translate } from ".";
 import { zhCN } from "./zh-CN";
 
-const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)(?:\|[^|{}]*\|[^|{}]*)?\}/g)].map((m) => m[1]).sort();
 
 describe("catalogues", () => {
   it("zh-CN has exactly the keys of en", () => {
@@ -34,6 +34,14 @@ describe("t", () => {
     expect(translate("en", "sidebar.version", { version: "0.1.0" })).toBe("v0.1.0");
     expect(translate("zh-CN", "contexts.summary", { count: 3, files: 2 })).toBe("上下文：3 个 · 文件：2 个");
     expect(interpolate("{a} and {b}", { a: 1 })).toBe("1 and {b}");
+  });
+
+  it("picks the English plural form by the number", () => {
+    expect(translate("en", "sts.count", { count: 1 })).toBe("1 StatefulSet");
+    expect(translate("en", "sts.count", { count: 0 })).toBe("0 StatefulSets");
+    expect(translate("en", "cross.count", { count: 12, clusters: 1 })).toBe("12 StatefulSets in 1 cluster");
+    expect(translate("en", "delete.title", { count: 1 })).toBe("Delete 1 StatefulSet?");
+    expect(translate("zh-CN", "sts.count", { count: 1 })).toBe(zhCN["sts.count"].replace("{count}", "1"));
   });
 
   it("resolves the system language from the OS locale", () => {

@@ -8,12 +8,19 @@ export type { Catalogue, Locale, MessageKey, Translate } from "./types";
 
 export const catalogues: Record<Locale, Catalogue> = { en, "zh-CN": zhCN };
 
-/** Replaces `{name}` with `params.name`; an unknown placeholder is left as written. */
+/**
+ * Replaces `{name}` with `params.name`; an unknown placeholder is left as written. English plurals:
+ * `{count|# StatefulSet|# StatefulSets}` picks the first form for 1 and the second otherwise,
+ * with `#` standing for the number (Chinese has no plural forms and writes `{count}`).
+ */
 export function interpolate(template: string, params?: Record<string, string | number>): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+    if (!Object.prototype.hasOwnProperty.call(params, name)) return whole;
+    const value = String(params[name]);
+    if (one === undefined || other === undefined) return value;
+    return (Number(value) === 1 ? one : other).replace(/#/g, value);
+  });
 }
 
 export function translate<K extends MessageKey>(locale: Locale, key: K, ...params: ParamsFor<K>): string {

@@ -6,9 +6,12 @@ export type MessageKey = keyof typeof en;
 /** A catalogue: exactly the keys of `en`, each a string (a missing or extra key is a type error). */
 export type Catalogue = { readonly [K in MessageKey]: string };
 
+/** A placeholder's name (`count` in `{count|# item|# items}`). */
+type NameOf<P extends string> = P extends `${infer N}|${string}` ? N : P;
+
 /** The `{name}` placeholders in a message, as a union of names. */
 type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
-  ? P | Placeholders<Rest>
+  ? NameOf<P> | Placeholders<Rest>
   : never;
 
 /** The parameters a key needs: none, or an object with exactly its placeholders. */

@@ -83,7 +83,7 @@ describe("cross-cluster view", () => {
 
     // delete with a single cluster's selection names that cluster
     for (const r of screen.getAllByTestId("cross-row")) if (keyOf(r).startsWith("prod-eu")) await user.click(within(r).getByRole("checkbox"));
-    expect(screen.getByText("1 selected in 1 clusters")).toBeInTheDocument();
+    expect(screen.getByText("1 selected in 1 cluster")).toBeInTheDocument();
     await user.click(screen.getByTestId("cross-batch-delete"));
     expect(screen.getByTestId("delete-context")).toHaveTextContent("staging");
     await user.type(screen.getByTestId("delete-confirm-input"), "confirmed");
