@@ -2,6 +2,7 @@
 // watch_doctor stream, and their join into the list's rows as a `doctor` cell.
 import { useEffect, useMemo, useRef, useState } from "react";
 import { watchDoctor, type DoctorEvent, type Finding, type IpcError, type Row, type Scope, type Unsubscribe } from "../api";
+import { mergedKey } from "./multiRows";
 
 export type Findings = ReadonlyMap<string, Finding[]>;
 
@@ -78,4 +79,67 @@ export function useRowsWithDoctor(rows: Row[], findings: Findings | null): Row[]
       return row;
     });
   }, [rows, findings]);
+}
+
+/**
+ * The doctor of several clusters (the cross-cluster view): one watch_doctor per context, keyed
+ * like the merged rows (`mergedKey(context, key)`). A cluster's findings count once its own list
+ * is in (`ready`); a cluster that leaves takes its findings with it.
+ */
+export function useMultiDoctor(contexts: string[], ready: (context: string) => boolean, scope: Scope): Findings | null {
+  const [byContext, setByContext] = useState<Record<string, Findings>>({});
+  const readyKey = contexts.filter(ready).sort().join("\n");
+  const scopeKey = scope.namespaces.join(",");
+  const subs = useRef(new Map<string, () => void>());
+
+  useEffect(() => {
+    const wanted = new Set(readyKey ? readyKey.split("\n") : []);
+    for (const [ctx, cancel] of subs.current) {
+      if (!wanted.has(ctx)) {
+        cancel();
+        subs.current.delete(ctx);
+        setByContext(({ [ctx]: _, ...rest }) => rest);
+      }
+    }
+    for (const ctx of wanted) {
+      if (subs.current.has(ctx)) continue;
+      let cancelled = false;
+      let unsubscribe: Unsubscribe | null = null;
+      watchDoctor(ctx, { namespaces: scopeKey ? scopeKey.split(",") : [] }, (event) => {
+        if (cancelled || event.type === "unavailable") return;
+        setByContext((m) => {
+          const next = applyDoctor(m[ctx] ?? null, event);
+          return next ? { ...m, [ctx]: next } : m;
+        });
+      }).then(
+        (unsub) => {
+          if (cancelled) void unsub();
+          else unsubscribe = unsub;
+        },
+        () => {},
+      );
+      subs.current.set(ctx, () => {
+        cancelled = true;
+        if (unsubscribe) void unsubscribe();
+      });
+    }
+  }, [readyKey, scopeKey]);
+
+  // A new scope: start over.
+  useEffect(() => {
+    const current = subs.current;
+    return () => {
+      for (const cancel of current.values()) cancel();
+      current.clear();
+      setByContext({});
+    };
+  }, [scopeKey]);
+
+  return useMemo(() => {
+    const entries = Object.entries(byContext);
+    if (entries.length === 0) return null;
+    const out = new Map<string, Finding[]>();
+    for (const [ctx, findings] of entries) for (const [key, f] of findings) out.set(mergedKey(ctx, key), f);
+    return out;
+  }, [byContext]);
 }

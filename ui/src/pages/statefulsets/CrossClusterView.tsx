@@ -11,6 +11,7 @@ import { useT } from "../../i18n";
 import { contextLabel } from "../../lib/context";
 import { filterRows, sortRows } from "../../lib/rows";
 import { useBatch } from "../../state/batch";
+import { useMultiDoctor, useRowsWithDoctor } from "../../state/doctor";
 import { mergeRows, originOf, useMultiRows } from "../../state/multiRows";
 import { BatchProgress } from "./BatchProgress";
 import { BATCH_BUTTONS } from "./ListView";
@@ -41,15 +42,17 @@ export function CrossClusterView({
   const statusOf = useMemo(() => Object.fromEntries(statuses.map((s) => [s.context, s])), [statuses]);
   const scope = useMemo(() => ({ namespaces }), [namespaces.join(",")]);
   const { byContext, loaded } = useMultiRows(contexts, kind.id, scope, true);
-  const rows = useMemo(() => mergeRows(byContext, (c) => contextLabel(c, t)), [byContext, t]);
+  const merged = useMemo(() => mergeRows(byContext, (c) => contextLabel(c, t)), [byContext, t]);
+  // Each cluster's doctor starts once that cluster's list is in.
+  const findings = useMultiDoctor(contexts, (c) => byContext[c]?.loaded === true && !byContext[c]?.error, scope);
+  const rows = useRowsWithDoctor(merged, findings);
   const [sort, setSort] = useState<SortState>({ column: "cluster", dir: "asc" });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focusedKey, setFocusedKey] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<{ context: string; targets: ObjectRef[] } | null>(null);
   const runners = useRef(new Map<string, (action: Action, targets: ObjectRef[]) => void>());
 
-  // The doctor's badge is joined per cluster in the single-cluster list only.
-  const columns = useMemo(() => [CLUSTER_COLUMN, ...kind.columns.filter((c) => c.id !== "doctor")], [kind.columns]);
+  const columns = useMemo(() => [CLUSTER_COLUMN, ...kind.columns], [kind.columns]);
   const visible = useMemo(() => filterRows(sortRows(rows, sort), query, []), [rows, sort, query]);
 
   // The visible selected rows, grouped by their cluster.

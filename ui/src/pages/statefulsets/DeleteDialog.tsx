@@ -91,12 +91,16 @@ export function DeleteDialog({
         </p>
         <fieldset className="delete__propagation">
           <legend>{t("delete.propagation")}</legend>
-          {PROPAGATIONS.map((p) => (
-            <label key={p} className="radio">
-              <input type="radio" name="propagation" value={p} checked={propagation === p} onChange={() => setPropagation(p)} data-testid={`propagation-${p}`} />
-              <span>{t(`delete.propagation.${p}`)}</span>
-            </label>
-          ))}
+          {/* The options sit in their own flex box: WebKitGTK lays out a flex fieldset with its
+              legend too tall until the first pointer event (seen in Chinese: 17 px). */}
+          <div className="delete__options">
+            {PROPAGATIONS.map((p) => (
+              <label key={p} className="radio">
+                <input type="radio" name="propagation" value={p} checked={propagation === p} onChange={() => setPropagation(p)} data-testid={`propagation-${p}`} />
+                <span>{t(`delete.propagation.${p}`)}</span>
+              </label>
+            ))}
+          </div>
         </fieldset>
         <label className="delete__confirm">
           <span>{t("delete.typeToConfirm", { word: CONFIRM_WORD })}</span>

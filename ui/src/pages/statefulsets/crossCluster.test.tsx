@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClusterStatus, ContextList, RowsEvent, StatefulSetDetail } from "../../api";
+import type { ClusterStatus, ContextList, DoctorEvent, RowsEvent, StatefulSetDetail } from "../../api";
 import { App } from "../../App";
 import { mergeRows, originOf } from "../../state/multiRows";
 import { backend } from "../../test/fakeTauri";
@@ -65,6 +65,19 @@ describe("cross-cluster view", () => {
     expect(screen.getByTestId("cross-count")).toHaveTextContent("3 StatefulSets in 2 clusters");
     const stagingPg = rows.find((r) => keyOf(r).startsWith("staging"))!;
     expect(stagingPg).toHaveTextContent("staging");
+
+    // each cluster's doctor, once its list is in; the same key in two clusters stays apart
+    await waitFor(() => expect(backend.callsOf("watch_doctor").map((c) => c.args.context).sort()).toEqual(["prod-eu", "staging"]));
+    const doctorOf = (context: string) => {
+      const i = backend.callsOf("watch_doctor").findIndex((c) => c.args.context === context);
+      return backend.channelOf<DoctorEvent>("watch_doctor", i);
+    };
+    act(() => doctorOf("staging").onmessage({ type: "reset", items: [{ key: "db/pg", findings: [{ severity: "error", key: "doctor.serviceMissing", params: { service: "pg" } }] }] }));
+    act(() => doctorOf("prod-eu").onmessage({ type: "reset", items: [] }));
+    const badgeOf = (prefix: string, suffix: string) =>
+      within(screen.getAllByTestId("cross-row").find((r) => keyOf(r).startsWith(prefix) && keyOf(r).endsWith(suffix))!).getByTestId("doctor-badge");
+    expect(badgeOf("staging", "db/pg")).toHaveAttribute("data-count", "1");
+    expect(badgeOf("prod-eu", "db/pg")).toHaveAttribute("data-count", "0");
 
     // select pg in both clusters and kafka; restart → one run_action per cluster with its own targets
     for (const r of rows) await user.click(within(r).getByRole("checkbox"));
