@@ -29,7 +29,6 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         kinds::Row,
         kinds::detail::Finding,
         kinds::statefulset::StatefulSetDetail,
-        kinds::statefulset_doctor::DoctorEvent,
         kinds::env::ContainerEnvView,
         kinds::statefulset_metrics::MetricsSample,
         hub::RowsEvent,

@@ -11,7 +11,6 @@ use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
 use ordinal_core::error::Classify;
 use ordinal_core::hub::{RowsEvent, Scope};
 use ordinal_core::kinds::statefulset::StatefulSetDetail;
-use ordinal_core::kinds::statefulset_doctor::DoctorEvent;
 use ordinal_core::kinds::statefulset_metrics::MetricsSample;
 use ordinal_core::kinds::{self, KindInfo};
 use ordinal_core::kubeconfig::{ContextList, EditOutcome, ImportPreview};
@@ -114,14 +113,15 @@ pub async fn watch_rows(
     Ok(streams::forward(&webview, on_event, rows))
 }
 
-/// Streams the Doctor's findings for every StatefulSet in the scope (the list's badge).
+/// Streams the Doctor's findings for every StatefulSet in the scope (the list's badge): rows
+/// keyed like the StatefulSets', each with a `doctor` cell.
 #[tauri::command]
 pub async fn watch_doctor(
     webview: Webview,
     state: State<'_, AppState>,
     context: String,
     scope: Scope,
-    on_event: Channel<DoctorEvent>,
+    on_event: Channel<RowsEvent>,
 ) -> Result<ResourceId, IpcError> {
     let events = state.session.watch_doctor(&context, scope)?;
     Ok(streams::forward(&webview, on_event, events))

@@ -1429,8 +1429,9 @@ async fn every_tab_and_dialog_in_chinese() {
         app.js(&leaks("[data-testid=delete-dialog]")).await,
         serde_json::json!([])
     );
-    // The dialog keeps its layout under the pointer (WebKitGTK once relaid a flex fieldset out
-    // 17 px shorter on the first pointer event, so a click landed beside Cancel).
+    // The dialog keeps its layout under the pointer, and Cancel works by pointer (WebKitGTK laid a
+    // fieldset's legend out 17 px taller until the first pointer event, so the click landed
+    // below Cancel; the options are a radiogroup now).
     let height = "return Math.round(document.querySelector('[data-testid=delete-dialog]').getBoundingClientRect().height)";
     let before = app.js(height).await;
     app.find("[data-testid=delete-dialog] .dialog__title")
@@ -1438,7 +1439,11 @@ async fn every_tab_and_dialog_in_chinese() {
         .click()
         .await
         .unwrap();
-    assert_eq!(app.js(height).await, before, "the dialog relaid out under the pointer");
+    assert_eq!(
+        app.js(height).await,
+        before,
+        "the dialog relaid out under the pointer"
+    );
     click(&app, "delete-cancel").await;
     app.wait_js(
         "delete closed",

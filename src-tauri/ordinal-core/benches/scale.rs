@@ -39,7 +39,6 @@ use ordinal_core::cluster::kube_config_for;
 use ordinal_core::hub::{Hub, RowsEvent, Scope};
 use ordinal_core::kinds::pod::Pods;
 use ordinal_core::kinds::statefulset::{StatefulSets, REPLICAS_BEFORE_STOP};
-use ordinal_core::kinds::statefulset_doctor::{self, DoctorEvent};
 use ordinal_core::kinds::{KindSpec, Row};
 use ordinal_core::kubeconfig::{load, Loaded, Sources};
 use ordinal_sim::ChurnReport;
@@ -874,10 +873,13 @@ async fn bench() -> bool {
     println!("\n[1b] doctor over all namespaces");
     let rss_pre_doctor = rss_mb(&me);
     let t = Instant::now();
-    let mut doctor = Box::pin(statefulset_doctor::watch(client.clone(), Scope::all()));
-    let judged = match doctor.next().await {
-        Some(DoctorEvent::Reset { items }) => items.len(),
-        other => panic!("doctor: expected its first Reset, got {other:?}"),
+    let mut doctor = Box::pin(hub.doctor(Scope::all()));
+    let judged = loop {
+        match doctor.next().await {
+            Some(RowsEvent::Reset { rows }) => break rows.len(),
+            Some(RowsEvent::State { .. }) => continue,
+            other => panic!("doctor: expected its first Reset, got {other:?}"),
+        }
     };
     let doctor_sync = t.elapsed();
     let doctor_task = tokio::spawn(async move { while doctor.next().await.is_some() {} });

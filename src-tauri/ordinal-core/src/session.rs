@@ -281,17 +281,18 @@ impl Session {
         }
     }
 
-    /// The Doctor's findings for every StatefulSet of `scope` (the list's badge), live.
+    /// The Doctor's findings for every StatefulSet of `scope` (the list's badge), live: rows with
+    /// one `doctor` cell, from a shared watch of the cluster's hub.
     pub fn watch_doctor(
         &self,
         context: &str,
         scope: Scope,
-    ) -> Result<BoxStream<'static, kinds::statefulset_doctor::DoctorEvent>, IpcError> {
-        let client = self
+    ) -> Result<BoxStream<'static, RowsEvent>, IpcError> {
+        let hub = self
             .clusters
-            .client(context)
+            .hub(context)
             .ok_or_else(|| not_connected(context))?;
-        Ok(kinds::statefulset_doctor::watch(client, scope).boxed())
+        Ok(hub.doctor(scope).boxed())
     }
 
     /// Runs a batch; the stream reports each item and the summary.

@@ -1,5 +1,6 @@
 //! The Doctor's list badge against a cluster (simulator, or `ORDINAL_TEST_KUBECONFIG`): findings
-//! for every StatefulSet of a scope, live, and always the same findings the detail lists.
+//! for every StatefulSet of a scope, live, always the same findings the detail lists, and shared
+//! by the hub like any watch (a second subscriber gets them at once, without a re-list).
 
 #[path = "cluster_harness.rs"]
 mod harness;
@@ -12,30 +13,35 @@ use harness::{slow, sts_json, TestCluster, TestNamespace};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Service;
 use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
-use ordinal_core::hub::Scope;
+use ordinal_core::hub::{Hub, RowsEvent, Scope};
 use ordinal_core::kinds::detail::Finding;
 use ordinal_core::kinds::statefulset_detail;
-use ordinal_core::kinds::statefulset_doctor::{self, DoctorEvent};
+use ordinal_core::kinds::{Cell, Row};
 
 /// The badge's view of the scope: findings by row key.
 #[derive(Default, Debug)]
 struct Badges(BTreeMap<String, Vec<Finding>>);
 
+fn findings(row: Row) -> (String, Vec<Finding>) {
+    match row.cells.get("doctor") {
+        Some(Cell::Findings { v }) => (row.key, v.clone()),
+        other => panic!("a doctor row without findings: {other:?}"),
+    }
+}
+
 impl Badges {
-    fn apply(&mut self, ev: DoctorEvent) {
+    fn apply(&mut self, ev: RowsEvent) {
         match ev {
-            DoctorEvent::Reset { items } => {
-                self.0 = items.into_iter().map(|i| (i.key, i.findings)).collect();
+            RowsEvent::Reset { rows } => {
+                self.0 = rows.into_iter().map(findings).collect();
             }
-            DoctorEvent::Delta { upserts, deletes } => {
+            RowsEvent::Delta { upserts, deletes } => {
                 for k in deletes {
                     self.0.remove(&k);
                 }
-                for i in upserts {
-                    self.0.insert(i.key, i.findings);
-                }
+                self.0.extend(upserts.into_iter().map(findings));
             }
-            DoctorEvent::Unavailable { error } => panic!("doctor unavailable: {error:?}"),
+            RowsEvent::State { .. } => {}
         }
     }
 
@@ -48,7 +54,7 @@ impl Badges {
 }
 
 async fn until(
-    stream: &mut (impl futures::Stream<Item = DoctorEvent> + Unpin),
+    stream: &mut (impl futures::Stream<Item = RowsEvent> + Unpin),
     badges: &mut Badges,
     what: &str,
     ok: impl Fn(&Badges) -> bool,
@@ -88,10 +94,8 @@ async fn the_list_badge_follows_the_cluster_and_counts_what_the_detail_lists() {
     }
     let (web, cache) = (format!("{}/web", ns.name), format!("{}/cache", ns.name));
 
-    let mut stream = Box::pin(statefulset_doctor::watch(
-        client.clone(),
-        Scope::namespace(&ns.name),
-    ));
+    let hub = Hub::new(client.clone());
+    let mut stream = Box::pin(hub.doctor(Scope::namespace(&ns.name)));
     let mut badges = Badges::default();
     until(&mut stream, &mut badges, "cache's missing Service", |b| {
         b.keys(&cache)
@@ -134,6 +138,18 @@ async fn the_list_badge_follows_the_cluster_and_counts_what_the_detail_lists() {
         .expect("detail stream")
         .expect("web exists");
     assert_eq!(Some(&d.findings), badges.0.get(&web), "{badges:#?}");
+
+    // a second subscriber shares the watch and is told the current findings at once
+    assert_eq!(hub.active_watches(), 1);
+    let mut second = Box::pin(hub.doctor(Scope::namespace(&ns.name)));
+    let mut seen = Badges::default();
+    match tokio::time::timeout(Duration::from_secs(1), second.next()).await {
+        Ok(Some(ev @ RowsEvent::Reset { .. })) => seen.apply(ev),
+        other => panic!("expected the current findings at once, got {other:?}"),
+    }
+    assert_eq!(seen.0, badges.0);
+    assert_eq!(hub.active_watches(), 1, "one shared doctor watch");
+    drop(second);
 
     // a deleted set loses its badge
     sets.delete("web", &DeleteParams::default()).await.unwrap();

@@ -11,7 +11,6 @@ import type { ActionRequest } from "./gen/ActionRequest";
 import type { AppInfo } from "./gen/AppInfo";
 import type { ClusterStatus } from "./gen/ClusterStatus";
 import type { ContextList } from "./gen/ContextList";
-import type { DoctorEvent } from "./gen/DoctorEvent";
 import type { ErrorCode } from "./gen/ErrorCode";
 import type { IpcError } from "./gen/IpcError";
 import type { ItemState } from "./gen/ItemState";
@@ -271,8 +270,6 @@ export type { ColumnDef } from "./gen/ColumnDef";
 export type { ConditionView } from "./gen/ConditionView";
 export type { ConnState } from "./gen/ConnState";
 export type { EventView } from "./gen/EventView";
-export type { DoctorEvent } from "./gen/DoctorEvent";
-export type { DoctorItem } from "./gen/DoctorItem";
 export type { Finding } from "./gen/Finding";
 export type { ItemState } from "./gen/ItemState";
 export type { KindInfo } from "./gen/KindInfo";
@@ -333,9 +330,12 @@ export function watchDetail(
   return subscribe<StatefulSetDetail>("watch_detail", { context, namespace, name }, onEvent);
 }
 
-/** Streams the Doctor's findings for every StatefulSet of the scope (the list's badge). */
-export function watchDoctor(context: string, scope: Scope, onEvent: (event: DoctorEvent) => void): Promise<Unsubscribe> {
-  return subscribe<DoctorEvent>("watch_doctor", { context, scope }, onEvent);
+/**
+ * Streams the Doctor's findings for every StatefulSet of the scope (the list's badge): rows keyed
+ * like the StatefulSets', each with a `doctor` cell; only sets with findings have a row.
+ */
+export function watchDoctor(context: string, scope: Scope, onEvent: (event: RowsEvent) => void): Promise<Unsubscribe> {
+  return subscribe<RowsEvent>("watch_doctor", { context, scope }, onEvent);
 }
 
 /** An `ActionEvent` with the field names normalised (the Rust side may send either casing). */

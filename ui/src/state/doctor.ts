@@ -1,18 +1,23 @@
 // The Doctor's findings for every StatefulSet of a scope (the list's badge), from the
 // watch_doctor stream, and their join into the list's rows as a `doctor` cell.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { watchDoctor, type DoctorEvent, type Finding, type IpcError, type Row, type Scope, type Unsubscribe } from "../api";
+import { watchDoctor, type Finding, type IpcError, type Row, type RowsEvent, type Scope, type Unsubscribe } from "../api";
 import { mergedKey } from "./multiRows";
 
 export type Findings = ReadonlyMap<string, Finding[]>;
 
-/** Applies one event; returns the new map (a new object only when something changed). */
-export function applyDoctor(current: Findings | null, event: DoctorEvent): Findings | null {
-  if (event.type === "reset") return new Map(event.items.map((i) => [i.key, i.findings]));
+function findingsOf(row: Row): Finding[] {
+  const cell = row.cells.doctor;
+  return cell?.t === "findings" ? cell.v : [];
+}
+
+/** Applies one event of the doctor's rows; returns the new map (a new object only on change). */
+export function applyDoctor(current: Findings | null, event: RowsEvent): Findings | null {
+  if (event.type === "reset") return new Map(event.rows.map((r) => [r.key, findingsOf(r)]));
   if (event.type === "delta") {
     const next = new Map(current ?? []);
     for (const key of event.deletes) next.delete(key);
-    for (const i of event.upserts) next.set(i.key, i.findings);
+    for (const r of event.upserts) next.set(r.key, findingsOf(r));
     return next;
   }
   return current;
@@ -35,8 +40,11 @@ export function useDoctor(context: string | null, scope: Scope, enabled: boolean
     let unsubscribe: Unsubscribe | null = null;
     watchDoctor(context, { namespaces: scopeKey ? scopeKey.split(",") : [] }, (event) => {
       if (cancelled) return;
-      if (event.type === "unavailable") setState({ findings: null, unavailable: event.error });
-      else setState((s) => ({ ...s, findings: applyDoctor(s.findings, event) }));
+      // Refused before its first answer (e.g. RBAC on pods): no badges, and why.
+      if (event.type === "state") {
+        const st = event.state;
+        if (st.state === "reconnecting") setState((s) => (s.findings ? s : { findings: null, unavailable: st.error }));
+      } else setState((s) => ({ ...s, findings: applyDoctor(s.findings, event) }));
     }).then(
       (unsub) => {
         if (cancelled) void unsub();
@@ -106,7 +114,7 @@ export function useMultiDoctor(contexts: string[], ready: (context: string) => b
       let cancelled = false;
       let unsubscribe: Unsubscribe | null = null;
       watchDoctor(ctx, { namespaces: scopeKey ? scopeKey.split(",") : [] }, (event) => {
-        if (cancelled || event.type === "unavailable") return;
+        if (cancelled || event.type === "state") return;
         setByContext((m) => {
           const next = applyDoctor(m[ctx] ?? null, event);
           return next ? { ...m, [ctx]: next } : m;

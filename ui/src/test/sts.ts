@@ -1,6 +1,6 @@
 // Fixtures for the StatefulSets views: a kind, rows, statuses and a detail, plus a backend
 // with the cluster/rows/action/detail commands on top of installBackend().
-import type { ClusterStatus, KindInfo, OrdinalView, Protection, Row, Settings, StatefulSetDetail } from "../api";
+import type { ClusterStatus, Finding, KindInfo, OrdinalView, Protection, Row, Settings, StatefulSetDetail } from "../api";
 import { backend } from "./fakeTauri";
 import { installBackend } from "./fixtures";
 
@@ -143,4 +143,10 @@ export function installStsBackend(settings?: Settings) {
     .on("undo_batch", () => null)
     .on("watch_detail", () => id++)
     .on("watch_doctor", () => id++);
+}
+
+/** A row of the doctor's stream: the findings of the StatefulSet with that key. */
+export function doctorRow(key: string, findings: Finding[]): Row {
+  const [namespace, name] = key.split("/") as [string, string];
+  return { key, namespace, name, uid: "", resourceVersion: "", cells: { doctor: { t: "findings", v: findings } }, sort: {}, facts: {} };
 }

@@ -9,12 +9,14 @@
 //! - Rows are computed once per object ([`crate::kinds::KindSpec::row`]) and kept in a map by
 //!   key; changes are buffered and flushed at most every 16 ms, skipping rows whose content
 //!   (everything but `resourceVersion`) did not change.
+//! - Derived watches share the same machinery: [`Hub::doctor`] publishes the Doctor's findings
+//!   per StatefulSet as rows (see [`crate::kinds::statefulset_doctor`]).
 //! - A watch whose last subscriber left keeps running for the hub's linger time (two minutes
 //!   for connected clusters), so switching clusters or pages and coming back is instant: the
 //!   new subscriber gets the current rows at once, without a re-list.
 
 mod error;
-mod subscription;
+pub(crate) mod subscription;
 pub mod types;
 mod watch;
 
@@ -66,6 +68,9 @@ impl ScopeApi for k8s_openapi::ClusterResourceScope {
 }
 
 type WatchKey = (&'static str, Scope);
+
+/// The watch key of the Doctor's derived watch.
+const DOCTOR_ID: &str = "statefulsets/doctor";
 
 struct Entry {
     shared: Arc<SharedWatch>,
@@ -194,18 +199,36 @@ impl Hub {
         } else {
             Scope::all()
         };
-        let key: WatchKey = (K::ID, scope.clone());
+        let client = self.inner.client.clone();
+        self.share((K::ID, scope.clone()), move |shared| {
+            tokio::spawn(watch::run::<K>(client, scope, shared))
+        })
+    }
+
+    /// The Doctor's findings for every StatefulSet of `scope`, as rows keyed like the
+    /// StatefulSets' (each with one `doctor` cell): a derived watch, shared and lingering like
+    /// the others, so coming back to a list does not judge the cluster again from scratch.
+    pub fn doctor(&self, scope: Scope) -> impl Stream<Item = RowsEvent> + Send + 'static {
+        let scope = scope.normalized();
+        let client = self.inner.client.clone();
+        self.share((DOCTOR_ID, scope.clone()), move |shared| {
+            tokio::spawn(crate::kinds::statefulset_doctor::run(client, scope, shared))
+        })
+    }
+
+    /// Joins the shared watch `key`, starting it with `start` when it does not run yet.
+    fn share(
+        &self,
+        key: WatchKey,
+        start: impl FnOnce(Arc<SharedWatch>) -> tokio::task::JoinHandle<()>,
+    ) -> futures::stream::BoxStream<'static, RowsEvent> {
         let mut guard = self.inner.watches.lock().unwrap();
         let Some(watches) = guard.as_mut() else {
             return subscription::closed();
         };
         let entry = watches.entry(key.clone()).or_insert_with(|| {
             let shared = Arc::new(SharedWatch::new());
-            let task = tokio::spawn(watch::run::<K>(
-                self.inner.client.clone(),
-                scope,
-                shared.clone(),
-            ));
+            let task = start(shared.clone());
             Entry {
                 shared,
                 subscribers: 0,

@@ -10,20 +10,20 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::time::Duration;
 
-use futures::{Stream, StreamExt};
+use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kube::runtime::watcher::{self, Event};
 use kube::Resource;
-use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
+use std::sync::Arc;
+
 use tokio::time::Instant;
-use ts_rs::TS;
 
 use super::detail::{Finding, Severity};
-use crate::error::IpcError;
-use crate::hub::{HubError, Scope};
+use super::{Cell, Row};
+use crate::hub::subscription::SharedWatch;
+use crate::hub::{HubError, RowsEvent, Scope, WatchState};
 
 /// Restarts above which a pod that is not Ready counts as crash-looping.
 pub const CRASH_LOOP_RESTARTS: i32 = 3;
@@ -388,43 +388,25 @@ pub fn findings(set: &SetFacts, around: &Around<'_>) -> Vec<Finding> {
 // The list's badge: findings of every StatefulSet in a scope, live
 // ---------------------------------------------------------------------------------------------
 
-/// The findings of one StatefulSet, by its row key (`namespace/name`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DoctorItem {
-    pub key: String,
-    pub findings: Vec<Finding>,
-}
-
-/// One message of [`watch`]. Only StatefulSets with findings are named; any other set of the
-/// scope has none.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum DoctorEvent {
-    /// Every set with findings, once everything around them has been listed.
-    Reset { items: Vec<DoctorItem> },
-    /// Sets whose findings changed, and sets that no longer have any (or no longer exist).
-    Delta {
-        upserts: Vec<DoctorItem>,
-        deletes: Vec<String>,
-    },
-    /// The doctor cannot judge this scope (e.g. RBAC does not allow listing pods there).
-    Unavailable { error: IpcError },
-}
-
 /// Changes are folded for this long before the findings are judged again.
 const SETTLE: Duration = Duration::from_millis(250);
 /// Findings that depend on the clock ("waited N min") are judged again this often.
 const REJUDGE_EVERY: Duration = Duration::from_secs(60);
 
-/// The findings of every StatefulSet in `scope` (all namespaces when empty), live. Watches the
-/// sets, pods, claims, Services and PDBs of the scope and keeps only their facts.
-pub fn watch(
-    client: kube::Client,
-    scope: Scope,
-) -> impl Stream<Item = DoctorEvent> + Send + 'static {
-    let (tx, rx) = mpsc::channel(8);
-    crate::task_stream::spawn_on_first_poll(rx, run(client, scope.normalized(), tx))
+/// The findings of one StatefulSet as the row the hub publishes: keyed like the StatefulSet's
+/// own row, with one `doctor` cell.
+fn doctor_row(key: &str, findings: Vec<Finding>) -> Row {
+    let (namespace, name) = key.split_once('/').unwrap_or(("", key));
+    Row {
+        key: key.to_string(),
+        namespace: Some(namespace.to_string()),
+        name: name.to_string(),
+        uid: String::new(),
+        resource_version: String::new(),
+        cells: [("doctor".to_string(), Cell::Findings { v: findings })].into(),
+        sort: BTreeMap::new(),
+        facts: BTreeMap::new(),
+    }
 }
 
 /// A table of facts of one kind, by namespace and name.
@@ -593,8 +575,8 @@ impl State {
         )
     }
 
-    /// Judges the dirty sets again; returns what changed since the subscriber was last told.
-    fn rejudge(&mut self, now: i64) -> (Vec<DoctorItem>, Vec<String>) {
+    /// Judges the dirty sets again; returns what changed since the subscribers were last told.
+    fn rejudge(&mut self, now: i64) -> (Vec<Row>, Vec<String>) {
         let dirty = std::mem::take(&mut self.dirty);
         let mut keys: BTreeSet<(String, String)> = dirty.sets.into_iter().collect();
         for ns in &dirty.namespaces {
@@ -626,10 +608,7 @@ impl State {
                 }
             } else if self.sent.get(&key) != Some(&found) {
                 self.sent.insert(key.clone(), found.clone());
-                upserts.push(DoctorItem {
-                    key,
-                    findings: found,
-                });
+                upserts.push(doctor_row(&key, found));
             }
         }
         (upserts, deletes)
@@ -652,7 +631,11 @@ fn now_secs() -> i64 {
     k8s_openapi::jiff::Timestamp::now().as_second()
 }
 
-async fn run(client: kube::Client, scope: Scope, tx: mpsc::Sender<DoctorEvent>) {
+/// The task behind the hub's doctor watch ([`crate::hub::Hub::doctor`]): the findings of every
+/// StatefulSet in `scope` (all namespaces when empty), published as rows. Only sets with findings
+/// have a row. Watches the sets, pods, claims, Services and PDBs of the scope and keeps only
+/// their facts.
+pub(crate) async fn run(client: kube::Client, scope: Scope, shared: Arc<SharedWatch>) {
     use crate::hub::watch_support::{relisting_watcher, PAGE_SIZE};
     let parts: Vec<Option<String>> = if scope.namespaces.is_empty() {
         vec![None]
@@ -697,7 +680,6 @@ async fn run(client: kube::Client, scope: Scope, tx: mpsc::Sender<DoctorEvent>) 
     rejudge.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            _ = tx.closed() => return,
             next = changes.next() => {
                 let Some((i, change)) = next else { return };
                 match change {
@@ -711,7 +693,13 @@ async fn run(client: kube::Client, scope: Scope, tx: mpsc::Sender<DoctorEvent>) 
                         tracing::debug!(%error.message, "doctor watch error; retrying with backoff");
                         // Before the first answer, a refusal means the doctor cannot judge here.
                         if !told && error.code == crate::error::ErrorCode::Forbidden {
-                            let _ = tx.send(DoctorEvent::Unavailable { error }).await;
+                            let mut snap = shared.snap.lock().unwrap();
+                            snap.state = WatchState::Reconnecting {
+                                since: now_secs() * 1000,
+                                attempt: 1,
+                                error,
+                            };
+                            snap.send(RowsEvent::State { state: snap.state.clone() });
                             return;
                         }
                     }
@@ -725,17 +713,25 @@ async fn run(client: kube::Client, scope: Scope, tx: mpsc::Sender<DoctorEvent>) 
                     continue;
                 }
                 let (upserts, deletes) = state.rejudge(now_secs());
-                let event = if !told {
+                let mut snap = shared.snap.lock().unwrap();
+                if !told {
                     told = true;
+                    snap.rows = upserts.into_iter().map(|r| (r.key.clone(), Arc::new(r))).collect();
+                    snap.synced = true;
+                    snap.state = WatchState::Live;
+                    snap.send(RowsEvent::Reset {
+                        rows: snap.rows.values().map(|r| Row::clone(r)).collect(),
+                    });
+                    drop(snap);
                     crate::hub::watch_support::release_free_memory();
-                    DoctorEvent::Reset { items: upserts }
-                } else if upserts.is_empty() && deletes.is_empty() {
-                    continue;
-                } else {
-                    DoctorEvent::Delta { upserts, deletes }
-                };
-                if tx.send(event).await.is_err() {
-                    return;
+                } else if !upserts.is_empty() || !deletes.is_empty() {
+                    for k in &deletes {
+                        snap.rows.remove(k);
+                    }
+                    for r in &upserts {
+                        snap.rows.insert(r.key.clone(), Arc::new(r.clone()));
+                    }
+                    snap.send(RowsEvent::Delta { upserts, deletes });
                 }
             }
             _ = rejudge.tick() => {

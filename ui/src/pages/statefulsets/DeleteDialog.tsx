@@ -89,19 +89,19 @@ export function DeleteDialog({
           <Icon name="info" />
           <span>{t("delete.pvcNote")}</span>
         </p>
-        <fieldset className="delete__propagation">
-          <legend>{t("delete.propagation")}</legend>
-          {/* The options sit in their own flex box: WebKitGTK lays out a flex fieldset with its
-              legend too tall until the first pointer event (seen in Chinese: 17 px). */}
-          <div className="delete__options">
-            {PROPAGATIONS.map((p) => (
-              <label key={p} className="radio">
-                <input type="radio" name="propagation" value={p} checked={propagation === p} onChange={() => setPropagation(p)} data-testid={`propagation-${p}`} />
-                <span>{t(`delete.propagation.${p}`)}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        {/* A radiogroup rather than a fieldset: WebKitGTK laid the fieldset's legend out taller
+            (Chinese: 17 px) until the first pointer event, moving the buttons under the pointer. */}
+        <div className="delete__propagation" role="radiogroup" aria-labelledby={`${titleId}-propagation`}>
+          <span id={`${titleId}-propagation`} className="delete__propagation-title">
+            {t("delete.propagation")}
+          </span>
+          {PROPAGATIONS.map((p) => (
+            <label key={p} className="radio">
+              <input type="radio" name="propagation" value={p} checked={propagation === p} onChange={() => setPropagation(p)} data-testid={`propagation-${p}`} />
+              <span>{t(`delete.propagation.${p}`)}</span>
+            </label>
+          ))}
+        </div>
         <label className="delete__confirm">
           <span>{t("delete.typeToConfirm", { word: CONFIRM_WORD })}</span>
           <input

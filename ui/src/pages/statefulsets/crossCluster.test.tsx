@@ -1,12 +1,12 @@
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClusterStatus, ContextList, DoctorEvent, RowsEvent, StatefulSetDetail } from "../../api";
+import type { ClusterStatus, ContextList, RowsEvent, StatefulSetDetail } from "../../api";
 import { App } from "../../App";
 import { mergeRows, originOf } from "../../state/multiRows";
 import { backend } from "../../test/fakeTauri";
 import { contextList, ctx, settingsWith } from "../../test/fixtures";
-import { detail, installStsBackend, row, status } from "../../test/sts";
+import { detail, doctorRow, installStsBackend, row, status } from "../../test/sts";
 
 vi.mock("@tauri-apps/api/core", () => import("../../test/fakeTauri"));
 
@@ -70,10 +70,10 @@ describe("cross-cluster view", () => {
     await waitFor(() => expect(backend.callsOf("watch_doctor").map((c) => c.args.context).sort()).toEqual(["prod-eu", "staging"]));
     const doctorOf = (context: string) => {
       const i = backend.callsOf("watch_doctor").findIndex((c) => c.args.context === context);
-      return backend.channelOf<DoctorEvent>("watch_doctor", i);
+      return backend.channelOf<RowsEvent>("watch_doctor", i);
     };
-    act(() => doctorOf("staging").onmessage({ type: "reset", items: [{ key: "db/pg", findings: [{ severity: "error", key: "doctor.serviceMissing", params: { service: "pg" } }] }] }));
-    act(() => doctorOf("prod-eu").onmessage({ type: "reset", items: [] }));
+    act(() => doctorOf("staging").onmessage({ type: "reset", rows: [doctorRow("db/pg", [{ severity: "error", key: "doctor.serviceMissing", params: { service: "pg" } }])] }));
+    act(() => doctorOf("prod-eu").onmessage({ type: "reset", rows: [] }));
     const badgeOf = (prefix: string, suffix: string) =>
       within(screen.getAllByTestId("cross-row").find((r) => keyOf(r).startsWith(prefix) && keyOf(r).endsWith(suffix))!).getByTestId("doctor-badge");
     expect(badgeOf("staging", "db/pg")).toHaveAttribute("data-count", "1");

@@ -1,11 +1,11 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ActionEvent, ClusterStatus, ContextList, DoctorEvent, Protection, Row, RowsEvent, StatefulSetDetail } from "../../api";
+import type { ActionEvent, ClusterStatus, ContextList, Protection, Row, RowsEvent, StatefulSetDetail } from "../../api";
 import { App } from "../../App";
 import { backend } from "../../test/fakeTauri";
 import { contextList, ctx, settingsWith } from "../../test/fixtures";
-import { detail, installStsBackend, row, status } from "../../test/sts";
+import { detail, doctorRow, installStsBackend, row, status } from "../../test/sts";
 
 vi.mock("@tauri-apps/api/core", () => import("../../test/fakeTauri"));
 
@@ -155,19 +155,16 @@ describe("StatefulSets table", () => {
     await connected(three);
     await waitFor(() => expect(backend.callsOf("watch_doctor")).toHaveLength(1));
     expect(backend.callsOf("watch_doctor")[0]?.args.context).toBe("prod-eu");
-    const doctor = (event: DoctorEvent) => act(() => backend.channelOf<DoctorEvent>("watch_doctor").onmessage(event));
+    const doctor = (event: RowsEvent) => act(() => backend.channelOf<RowsEvent>("watch_doctor").onmessage(event));
     const badge = (key: string) => within(rowByKey(key)).getByTestId("doctor-badge");
     doctor({
       type: "reset",
-      items: [
-        {
-          key: "db/redis",
-          findings: [
-            { severity: "error", key: "doctor.serviceMissing", params: { service: "redis" } },
-            { severity: "info", key: "doctor.orphanedClaims", params: { count: "2" } },
-          ],
-        },
-        { key: "stream/kafka", findings: [{ severity: "warning", key: "doctor.partitionBlocks", params: { partition: "3", replicas: "3" } }] },
+      rows: [
+        doctorRow("db/redis", [
+          { severity: "error", key: "doctor.serviceMissing", params: { service: "redis" } },
+          { severity: "info", key: "doctor.orphanedClaims", params: { count: "2" } },
+        ]),
+        doctorRow("stream/kafka", [{ severity: "warning", key: "doctor.partitionBlocks", params: { partition: "3", replicas: "3" } }]),
       ],
     });
     expect(badge("db/redis")).toHaveAttribute("data-count", "2");
@@ -178,7 +175,7 @@ describe("StatefulSets table", () => {
     await user.click(screen.getByTestId("sort-doctor"));
     expect(rowNames()).toEqual(["db/redis", "stream/kafka", "db/pg"]);
     // redis's Service appears; kafka's partition is lowered
-    doctor({ type: "delta", upserts: [{ key: "db/redis", findings: [{ severity: "info", key: "doctor.orphanedClaims", params: { count: "2" } }] }], deletes: ["stream/kafka"] });
+    doctor({ type: "delta", upserts: [doctorRow("db/redis", [{ severity: "info", key: "doctor.orphanedClaims", params: { count: "2" } }])], deletes: ["stream/kafka"] });
     expect(badge("db/redis")).toHaveAttribute("data-count", "1");
     expect(badge("db/redis")).toHaveAttribute("data-severity", "info");
     expect(badge("stream/kafka")).toHaveAttribute("data-count", "0");
