@@ -938,6 +938,12 @@ async fn canary_secrets_never_leave_the_keyring() {
     .await;
 
     // Test connection on the canary context: the plugin serves the token, the server says 401.
+    // (The notice can come before the context list's own update.)
+    app.wait_js(
+        "canary listed",
+        "!!document.querySelector('[data-testid=contexts-row][data-context=canary]')",
+    )
+    .await;
     app.js("document.querySelector('[data-testid=contexts-row][data-context=canary]').click(); return true").await;
     click(&app, "ctx-test").await;
     app.wait_js(
