@@ -1,9 +1,11 @@
 // The outcome of a dry run or an apply (server-side apply): the diff, conflicting field managers
 // with a force option, "changed since you opened it", or the server's validation problems.
-// Shared by the YAML tab and the edit forms.
+// Shared by the YAML tab, the edit forms, the Environment tab and the budget editor; `ApplyTarget`
+// names the context a write goes to.
 import type { ReactNode } from "react";
-import type { ApplyOutcome, DiffLine } from "../api";
+import type { ApplyOutcome, ClusterStatus, DiffLine } from "../api";
 import { useT } from "../i18n";
+import { contextLabel } from "../lib/context";
 
 export function EditOutcome({
   outcome,
@@ -119,5 +121,17 @@ export function Diff({ lines }: { lines: DiffLine[] }) {
         </div>
       ))}
     </pre>
+  );
+}
+
+/** "Applies to <context>", in red with a badge on a production context. */
+export function ApplyTarget({ status }: { status: ClusterStatus }) {
+  const t = useT();
+  const production = status.protection === "production";
+  return (
+    <span className={production ? "yaml-target yaml-target--production" : "yaml-target"} data-testid="yaml-target">
+      {t("yaml.applyTo", { context: contextLabel(status.context, t) })}
+      {production ? <span className="badge badge--danger">{t("protection.production")}</span> : null}
+    </span>
   );
 }

@@ -6,12 +6,9 @@
 import { useState } from "react";
 import { parse, stringify } from "yaml";
 import {
-  applyEdit,
   configMapValue,
-  planEdit,
   readObject,
   revealSecretValue,
-  type ApplyOutcome,
   type ClusterStatus,
   type ContainerEnvView,
   type EditTarget,
@@ -21,8 +18,8 @@ import {
 import { Icon } from "../../components/Icon";
 import { EmptyState, ErrorState } from "../../components/States";
 import { useT } from "../../i18n";
-import { contextLabel } from "../../lib/context";
-import { EditOutcome as Outcome } from "../../components/EditOutcome";
+import { ApplyTarget, EditOutcome as Outcome } from "../../components/EditOutcome";
+import { useReviewedEdit } from "../../state/review";
 
 export type EnvEdit = { op: "set"; name: string; value: string; previousName?: string } | { op: "remove"; name: string };
 
@@ -88,54 +85,17 @@ function ContainerEnv({ status, target, container }: { status: ClusterStatus; ta
   const t = useT();
   const readOnly = status.protection === "readOnly";
   const [form, setForm] = useState<Form | null>(null);
-  const [pending, setPending] = useState<{ base: string; yaml: string; outcome: ApplyOutcome } | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [applied, setApplied] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { review, busy, error, applied, preview, apply, dismiss } = useReviewedEdit(target);
   const names = container.env.map((e) => e.name);
   const nameError = form ? envNameError(form.name, names.filter((n) => n !== form.previousName)) : null;
 
   const plan = async (edit: EnvEdit) => {
-    setBusy(true);
-    setError(null);
-    setApplied(false);
-    try {
+    const reviewed = await preview(async () => {
       const base = await readObject(target);
-      const yaml = withEnvEdit(base.yaml, container, edit);
-      setPending({ base: base.yaml, yaml, outcome: await planEdit(target, base.yaml, yaml) });
-      setForm(null);
-    } catch (e) {
-      setError(e instanceof Error ? { code: "Conflict", message: e.message } : (e as IpcError));
-    } finally {
-      setBusy(false);
-    }
+      return { base: base.yaml, yaml: withEnvEdit(base.yaml, container, edit) };
+    });
+    if (reviewed) setForm(null);
   };
-
-  const apply = async (force: boolean) => {
-    if (!pending) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const o = await applyEdit(target, pending.base, pending.yaml, force);
-      if (o.outcome === "changes") {
-        setPending(null);
-        setApplied(true);
-      } else {
-        setPending({ ...pending, outcome: o });
-      }
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const applyTo = (
-    <span className={status.protection === "production" ? "yaml-target yaml-target--production" : "yaml-target"} data-testid="yaml-target">
-      {t("yaml.applyTo", { context: contextLabel(status.context, t) })}
-      {status.protection === "production" ? <span className="badge badge--danger">{t("protection.production")}</span> : null}
-    </span>
-  );
 
   return (
     <section className="panel" data-testid="env-container" data-container={container.name} data-init={container.init ? "true" : undefined}>
@@ -219,14 +179,14 @@ function ContainerEnv({ status, target, container }: { status: ClusterStatus; ta
       )}
 
       {error ? <ErrorState error={error} inline /> : null}
-      {applied ? (
+      {applied !== null ? (
         <p className="notice notice--ok" role="status" data-testid="env-applied">
           <Icon name="ok" />
           <span>{t("env.applied")}</span>
         </p>
       ) : null}
-      {pending ? (
-        <Outcome outcome={pending.outcome} applyTo={applyTo} busy={busy} readOnly={readOnly} onApply={(force) => void apply(force)} onReload={() => setPending(null)} onClose={() => setPending(null)} />
+      {review ? (
+        <Outcome outcome={review.outcome} applyTo={<ApplyTarget status={status} />} busy={busy} readOnly={readOnly} onApply={(force) => void apply(force)} onReload={dismiss} onClose={dismiss} />
       ) : null}
     </section>
   );

@@ -8,7 +8,7 @@ import { Icon } from "../../components/Icon";
 import { ErrorState } from "../../components/States";
 import { useT } from "../../i18n";
 import { contextLabel } from "../../lib/context";
-import { EditOutcome as Outcome } from "../../components/EditOutcome";
+import { ApplyTarget, EditOutcome as Outcome } from "../../components/EditOutcome";
 
 type Field = "minAvailable" | "maxUnavailable";
 
@@ -55,11 +55,6 @@ export function PdbEditor({ detail, status }: { detail: StatefulSetDetail; statu
     setForm(pdb?.minAvailable !== null && pdb?.minAvailable !== undefined ? { field: "minAvailable", value: pdb.minAvailable } : { field: "maxUnavailable", value: pdb?.maxUnavailable ?? "1" });
   };
   const valid = form ? pdbValueOk(form.value) : false;
-  const applyTo = (
-    <span className={status.protection === "production" ? "yaml-target yaml-target--production" : "yaml-target"} data-testid="yaml-target">
-      {t("yaml.applyTo", { context: contextLabel(status.context, t) })}
-    </span>
-  );
 
   return (
     <div className="pdb-editor" data-testid="pdb-editor">
@@ -112,7 +107,7 @@ export function PdbEditor({ detail, status }: { detail: StatefulSetDetail; statu
       {outcome && form ? (
         <Outcome
           outcome={outcome}
-          applyTo={applyTo}
+          applyTo={<ApplyTarget status={status} />}
           busy={busy}
           readOnly={readOnly}
           onApply={() =>

@@ -2,13 +2,13 @@
 // and shows exactly what would change (or the conflicting fields and their managers, or that the
 // object changed meanwhile, or the server's validation); only then can the user apply.
 import { useCallback, useEffect, useState } from "react";
-import { applyEdit, planEdit, readObject, type ApplyOutcome, type ClusterStatus, type EditTarget, type IpcError, type ObjectText } from "../../api";
-import { EditOutcome as Outcome } from "../../components/EditOutcome";
+import { readObject, type ClusterStatus, type EditTarget, type IpcError, type ObjectText } from "../../api";
+import { ApplyTarget, EditOutcome as Outcome } from "../../components/EditOutcome";
 import { Icon } from "../../components/Icon";
 import { ErrorState, LoadingState } from "../../components/States";
 import { YamlEditor, yamlError } from "../../components/YamlEditor";
 import { useT } from "../../i18n";
-import { contextLabel } from "../../lib/context";
+import { useReviewedEdit } from "../../state/review";
 
 /** The text without the lines every write changes (resourceVersion, generation). */
 function editable(yaml: string): string {
@@ -23,10 +23,7 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
   const [base, setBase] = useState<ObjectText | null>(null);
   const [text, setText] = useState("");
   const [loadError, setLoadError] = useState<IpcError | null>(null);
-  const [outcome, setOutcome] = useState<ApplyOutcome | null>(null);
-  const [applied, setApplied] = useState<string | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { review: pending, busy, error, applied, preview, apply, dismiss, setApplied } = useReviewedEdit(target);
   const readOnly = status.protection === "readOnly";
   const dirty = base !== null && text !== base.yaml;
   const syntax = base ? yamlError(text) : null;
@@ -37,12 +34,12 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
       const o = await readObject(target);
       setBase(o);
       setText(o.yaml);
-      setOutcome(null);
+      dismiss();
       setStale(false);
     } catch (e) {
       setLoadError(e as IpcError);
     }
-  }, [target.context, target.namespace, target.name, target.kind]);
+  }, [target.context, target.namespace, target.name, target.kind, dismiss]);
 
   useEffect(() => {
     void load();
@@ -76,47 +73,12 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
     if (!dirty) setStale(false);
   }, [dirty]);
 
-  const review = async () => {
-    setBusy(true);
-    setError(null);
-    setApplied(null);
-    try {
-      setOutcome(await planEdit(target, base!.yaml, text));
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   const save = async (force: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const o = await applyEdit(target, base!.yaml, text, force);
-      if (o.outcome === "changes") {
-        setApplied(o.resourceVersion ?? "");
-        setOutcome(null);
-        await load();
-      } else {
-        setOutcome(o);
-      }
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
+    if ((await apply(force))?.outcome === "changes") await load();
   };
 
   if (loadError) return <ErrorState error={loadError} onRetry={() => void load()} />;
   if (!base) return <LoadingState />;
-
-  const applyTo = (
-    <span className={status.protection === "production" ? "yaml-target yaml-target--production" : "yaml-target"} data-testid="yaml-target">
-      {t("yaml.applyTo", { context: contextLabel(status.context, t) })}
-      {status.protection === "production" ? <span className="badge badge--danger">{t("protection.production")}</span> : null}
-    </span>
-  );
 
   return (
     <div className="yaml-tab" data-testid="yaml-tab" data-dirty={dirty ? "true" : undefined}>
@@ -133,7 +95,7 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
           className="btn btn--primary"
           disabled={busy || !dirty || syntax !== null || readOnly}
           title={readOnly ? t("batch.disabled.readOnly") : undefined}
-          onClick={() => void review()}
+          onClick={() => void preview(() => ({ base: base.yaml, yaml: text }))}
           data-testid="yaml-review"
         >
           {t("yaml.review")}
@@ -162,11 +124,11 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
       ) : null}
       {error ? <ErrorState error={error} inline /> : null}
 
-      {outcome ? (
-        <Outcome outcome={outcome} applyTo={applyTo} busy={busy} readOnly={readOnly} onApply={(force) => void save(force)} onReload={() => void load()} onClose={() => setOutcome(null)} />
+      {pending ? (
+        <Outcome outcome={pending.outcome} applyTo={<ApplyTarget status={status} />} busy={busy} readOnly={readOnly} onApply={(force) => void save(force)} onReload={() => void load()} onClose={dismiss} />
       ) : null}
 
-      <YamlEditor value={text} onChange={(v) => { setText(v); setOutcome(null); setApplied(null); }} error={syntax} readOnly={readOnly} testId="yaml-editor" label={t("yaml.editor")} />
+      <YamlEditor value={text} onChange={(v) => { setText(v); dismiss(); setApplied(null); }} error={syntax} readOnly={readOnly} testId="yaml-editor" label={t("yaml.editor")} />
     </div>
   );
 }

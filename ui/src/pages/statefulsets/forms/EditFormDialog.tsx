@@ -3,13 +3,14 @@
 // run (plan_edit) → the diff (or conflicts / changed / invalid, as in the YAML tab) → "Apply"
 // (apply_edit). Server problems are shown at the field they name when the form has it.
 import { useEffect, useState, type ReactNode } from "react";
-import { applyEdit, planEdit, readObject, type ApplyOutcome, type ClusterStatus, type EditTarget, type IpcError } from "../../../api";
+import { readObject, type ApplyOutcome, type ClusterStatus, type EditTarget, type IpcError } from "../../../api";
 import { Dialog } from "../../../components/Dialog";
-import { EditOutcome } from "../../../components/EditOutcome";
+import { ApplyTarget, EditOutcome } from "../../../components/EditOutcome";
 import { Icon } from "../../../components/Icon";
 import { ErrorState, LoadingState } from "../../../components/States";
 import { useT } from "../../../i18n";
 import { contextLabel } from "../../../lib/context";
+import { useReviewedEdit } from "../../../state/review";
 import { blocking, fieldOfPath, parseObject, type Issue, type Issues, type Obj } from "./model";
 
 export type FormSpec<V> = {
@@ -24,18 +25,24 @@ export type FormSpec<V> = {
   note?: (values: V) => ReactNode;
 };
 
-type Plan = { base: string; yaml: string; outcome: ApplyOutcome };
-
 export function EditFormDialog<V>({ spec, target, status, onClose }: { spec: FormSpec<V>; target: EditTarget; status: ClusterStatus; onClose: () => void }) {
   const t = useT();
   const [loaded, setLoaded] = useState<{ obj: Obj; initial: V } | null>(null);
   const [values, setValues] = useState<V | null>(null);
   const [loadError, setLoadError] = useState<IpcError | null>(null);
-  const [plan, setPlan] = useState<Plan | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [applied, setApplied] = useState<string | null>(null);
   const [server, setServer] = useState<Issues>({});
+  // The server's 422 causes, mapped to the form's fields.
+  const outcomeProblems = (o: ApplyOutcome) => {
+    const mapped: Issues = {};
+    if (o.outcome === "invalid") {
+      for (const p of o.problems) {
+        const f = fieldOfPath(p.field);
+        if (f && !mapped[f]) mapped[f] = { key: "form.serverProblem", params: { message: p.message } };
+      }
+    }
+    setServer(mapped);
+  };
+  const { review: plan, busy, error, applied, preview: dryRun, apply, dismiss } = useReviewedEdit(target, { onOutcome: outcomeProblems });
   const readOnly = status.protection === "readOnly";
 
   useEffect(() => {
@@ -61,61 +68,13 @@ export function EditFormDialog<V>({ spec, target, status, onClose }: { spec: For
   const issues: Issues = { ...server, ...local };
   const blocked = blocking(local);
 
-  const outcomeProblems = (o: ApplyOutcome) => {
-    const mapped: Issues = {};
-    if (o.outcome === "invalid") {
-      for (const p of o.problems) {
-        const f = fieldOfPath(p.field);
-        if (f && !mapped[f]) mapped[f] = { key: "form.serverProblem", params: { message: p.message } };
-      }
-    }
-    setServer(mapped);
-  };
-
   const preview = async () => {
     if (!values || !loaded) return;
-    setBusy(true);
-    setError(null);
-    setApplied(null);
-    try {
+    await dryRun(async () => {
       const live = await readObject(target);
-      const yaml = spec.apply(live.yaml, values, parseObject(live.yaml), loaded.initial);
-      const outcome = await planEdit(target, live.yaml, yaml);
-      outcomeProblems(outcome);
-      setPlan({ base: live.yaml, yaml, outcome });
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
+      return { base: live.yaml, yaml: spec.apply(live.yaml, values, parseObject(live.yaml), loaded.initial) };
+    });
   };
-
-  const apply = async (force: boolean) => {
-    if (!plan) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const outcome = await applyEdit(target, plan.base, plan.yaml, force);
-      if (outcome.outcome === "changes") {
-        setApplied(outcome.resourceVersion ?? "");
-        setPlan(null);
-      } else {
-        outcomeProblems(outcome);
-        setPlan({ ...plan, outcome });
-      }
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const applyTo = (
-    <span className={status.protection === "production" ? "yaml-target yaml-target--production" : "yaml-target"} data-testid="yaml-target">
-      {t("yaml.applyTo", { context: contextLabel(status.context, t) })}
-      {status.protection === "production" ? <span className="badge badge--danger">{t("protection.production")}</span> : null}
-    </span>
-  );
 
   let body: ReactNode;
   if (loadError) body = <ErrorState error={loadError} inline />;
@@ -133,12 +92,12 @@ export function EditFormDialog<V>({ spec, target, status, onClose }: { spec: For
         {Object.keys(server).length > 0 ? <FieldsSummary issues={server} /> : null}
         <EditOutcome
           outcome={plan.outcome}
-          applyTo={applyTo}
+          applyTo={<ApplyTarget status={status} />}
           busy={busy}
           readOnly={readOnly}
           onApply={(force) => void apply(force)}
           onReload={() => void preview()}
-          onClose={() => setPlan(null)}
+          onClose={dismiss}
         />
       </>
     );
@@ -158,7 +117,7 @@ export function EditFormDialog<V>({ spec, target, status, onClose }: { spec: For
         {t("common.close")}
       </button>
     ) : plan ? (
-      <button type="button" className="btn" onClick={() => setPlan(null)} data-testid="form-back">
+      <button type="button" className="btn" onClick={dismiss} data-testid="form-back">
         {t("form.back")}
       </button>
     ) : (
