@@ -21,29 +21,55 @@ async fn replicas(api: &Api<StatefulSet>, name: &str) -> i32 {
     api.get(name).await.unwrap().spec.unwrap().replicas.unwrap()
 }
 
-#[tokio::test]
-async fn dry_run_diff_stale_text_conflicts_force_and_validation() {
+/// A cluster with StatefulSet `pg` (from `obj`) created by field manager "creator", and the
+/// edit target for it.
+struct Setup {
+    _c: TestCluster,
+    client: kube::Client,
+    ns: TestNamespace,
+    api: Api<StatefulSet>,
+    ar: ApiResource,
+    target: EditTarget,
+}
+
+async fn setup(prefix: &str, obj: serde_json::Value) -> Setup {
     let c = TestCluster::empty().await;
     let client = c.client().await;
-    let ns = TestNamespace::new(&client, "edit").await;
+    let ns = TestNamespace::new(&client, prefix).await;
     let api: Api<StatefulSet> = Api::namespaced(client.clone(), &ns.name);
     let created_by = PostParams {
         field_manager: Some("creator".into()),
         ..Default::default()
     };
-    api.create(
-        &created_by,
-        &serde_json::from_value(sts_json("pg", 1)).unwrap(),
-    )
-    .await
-    .unwrap();
-    let ar = ApiResource::erase::<StatefulSet>(&());
+    api.create(&created_by, &serde_json::from_value(obj).unwrap())
+        .await
+        .unwrap();
     let target = EditTarget {
         context: c.context.clone(),
         kind: "statefulsets".into(),
         namespace: ns.name.clone(),
         name: "pg".into(),
     };
+    Setup {
+        _c: c,
+        client,
+        ns,
+        api,
+        ar: ApiResource::erase::<StatefulSet>(&()),
+        target,
+    }
+}
+
+#[tokio::test]
+async fn dry_run_diff_stale_text_conflicts_force_and_validation() {
+    let Setup {
+        _c,
+        client,
+        ns,
+        api,
+        ar,
+        target,
+    } = setup("edit", sts_json("pg", 1)).await;
 
     // Read: the editable part, with the resourceVersion as the precondition.
     let text = edit::read(client.clone(), &ar, &ns.name, "pg")
@@ -232,28 +258,18 @@ async fn dry_run_diff_stale_text_conflicts_force_and_validation() {
 /// would keep them (and preview "no change"); the edit removes exactly them, reviewed first.
 #[tokio::test]
 async fn removing_fields_another_manager_owns_is_previewed_and_applied() {
-    let c = TestCluster::empty().await;
-    let client = c.client().await;
-    let ns = TestNamespace::new(&client, "edit-rm").await;
-    let api: Api<StatefulSet> = Api::namespaced(client.clone(), &ns.name);
     let mut obj = sts_json("pg", 1);
     obj["metadata"]["labels"] = serde_json::json!({"app": "pg", "team": "db"});
     obj["spec"]["template"]["spec"]["containers"][0]["env"] =
         serde_json::json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]);
-    let created_by = PostParams {
-        field_manager: Some("creator".into()),
-        ..Default::default()
-    };
-    api.create(&created_by, &serde_json::from_value(obj).unwrap())
-        .await
-        .unwrap();
-    let ar = ApiResource::erase::<StatefulSet>(&());
-    let target = EditTarget {
-        context: c.context.clone(),
-        kind: "statefulsets".into(),
-        namespace: ns.name.clone(),
-        name: "pg".into(),
-    };
+    let Setup {
+        _c,
+        client,
+        ns,
+        api,
+        ar,
+        target,
+    } = setup("edit-rm", obj).await;
     // Ordinal co-owns everything after a first whole-object edit (here: replicas 1 → 2).
     let text = edit::read(client.clone(), &ar, &ns.name, "pg")
         .await

@@ -429,7 +429,8 @@ fn demo(st: &State) -> Result<Vec<Deferred>, SeedError> {
     ])
 }
 
-/// Build namespaces, StatefulSets, ControllerRevisions and Running/Ready pods directly.
+/// Build namespaces, StatefulSets with their headless Services, ControllerRevisions and
+/// Running/Ready pods directly.
 fn scale(st: &State, namespaces: u32, statefulsets: u32, replicas: u32) {
     let namespaces = namespaces.max(1);
     let now = ops::now();
@@ -451,6 +452,11 @@ fn scale(st: &State, namespaces: u32, statefulsets: u32, replicas: u32) {
         let tmpl_s = template.to_string();
         st.store.insert_raw_bytes(idx::STATEFULSETS, &ns, &name, |rv| {
             format!(r#"{{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{{"name":"{name}","namespace":"{ns}","uid":"{sts_uid}","resourceVersion":"{rv}","generation":1,"creationTimestamp":"{now}"}},"spec":{{"replicas":{replicas},"serviceName":"{name}","podManagementPolicy":"Parallel","revisionHistoryLimit":10,"selector":{{"matchLabels":{{"app":"{name}"}}}},"template":{tmpl_s},"updateStrategy":{{"type":"RollingUpdate","rollingUpdate":{{"partition":0}}}},"persistentVolumeClaimRetentionPolicy":{{"whenDeleted":"Retain","whenScaled":"Retain"}}}},"status":{{"observedGeneration":1,"replicas":{replicas},"readyReplicas":{replicas},"availableReplicas":{replicas},"currentReplicas":{replicas},"updatedReplicas":{replicas},"currentRevision":"{rev}","updateRevision":"{rev}","collisionCount":0}}}}"#).into_bytes()
+        });
+        // Its governing headless Service, as every real StatefulSet has (the Doctor checks it).
+        let svc_uid = uuid::Uuid::new_v4();
+        st.store.insert_raw_bytes(idx::SERVICES, &ns, &name, |rv| {
+            format!(r#"{{"apiVersion":"v1","kind":"Service","metadata":{{"name":"{name}","namespace":"{ns}","uid":"{svc_uid}","resourceVersion":"{rv}","creationTimestamp":"{now}","labels":{{"app":"{name}"}}}},"spec":{{"clusterIP":"None","clusterIPs":["None"],"type":"ClusterIP","selector":{{"app":"{name}"}},"ports":[{{"name":"main","port":8080,"targetPort":8080,"protocol":"TCP"}}],"publishNotReadyAddresses":true,"sessionAffinity":"None"}},"status":{{"loadBalancer":{{}}}}}}"#).into_bytes()
         });
         let owner = format!(
             r#"[{{"apiVersion":"apps/v1","kind":"StatefulSet","name":"{name}","uid":"{sts_uid}","controller":true,"blockOwnerDeletion":true}}]"#
