@@ -471,7 +471,8 @@ impl Tracker {
                     self.rows.remove(&k);
                 }
             }
-            RowsEvent::State { .. } => {}
+            // the first rows of the initial list; its Reset follows
+            RowsEvent::State { .. } | RowsEvent::Preview { .. } => {}
         }
     }
 }

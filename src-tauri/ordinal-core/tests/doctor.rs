@@ -41,7 +41,7 @@ impl Badges {
                 }
                 self.0.extend(upserts.into_iter().map(findings));
             }
-            RowsEvent::State { .. } => {}
+            RowsEvent::State { .. } | RowsEvent::Preview { .. } => {}
         }
     }
 

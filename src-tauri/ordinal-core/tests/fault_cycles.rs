@@ -99,6 +99,8 @@ impl Seen {
                 self.resets += 1;
                 self.rows = rows.into_iter().map(|r| (r.key.clone(), r)).collect();
             }
+            // only before the first Reset of a long list
+            RowsEvent::Preview { .. } => assert_eq!(self.resets, 0, "a preview after a reset"),
             RowsEvent::Delta { upserts, deletes } => {
                 self.deltas += 1;
                 if upserts.is_empty() && deletes.is_empty() {

@@ -36,6 +36,13 @@ impl View {
                 self.rows = rows.into_iter().map(|r| (r.key.clone(), r)).collect();
                 self.state = Some(WatchState::Live);
             }
+            RowsEvent::Preview { rows } => {
+                assert_eq!(
+                    self.resets, 0,
+                    "a preview comes only before the first reset"
+                );
+                assert!(!rows.is_empty(), "no empty previews");
+            }
             RowsEvent::Delta { upserts, deletes } => {
                 assert!(
                     !upserts.is_empty() || !deletes.is_empty(),

@@ -179,8 +179,8 @@ function Connected({
     onNamespacesSeen(status.context, [...seen]);
   }, [rowsState.rows, status.context, onNamespacesSeen]);
   const multiScope = scopeArg.namespaces.length !== 1;
-  // The doctor starts once the list is in, so it never delays the first rows.
-  const doctor = useDoctor(status.context, scopeArg, kind !== null && rowsState.loaded);
+  // The doctor starts once the whole list is in, so it never delays the rows.
+  const doctor = useDoctor(status.context, scopeArg, kind !== null && rowsState.synced);
   const rows = useRowsWithDoctor(rowsState.rows, doctor.findings);
 
   const close = useCallback(() => {

@@ -8,7 +8,8 @@ export class RowStore {
   loaded = false;
 
   apply(event: RowsEvent): boolean {
-    if (event.type === "reset") {
+    // A preview (the first rows of a long first list) shows at once; its reset replaces it.
+    if (event.type === "reset" || event.type === "preview") {
       this.rows = new Map(event.rows.map((r) => [r.key, r]));
       this.loaded = true;
       return true;
@@ -32,19 +33,21 @@ export class RowStore {
 
 export type RowsState = {
   rows: Row[];
-  /** False until the first reset. */
+  /** False until the first rows (a preview or the first reset). */
   loaded: boolean;
+  /** True once the complete list has arrived (the first reset). */
+  synced: boolean;
   watch: WatchState | null;
   error: IpcError | null;
 };
 
 export function useRows(context: string | null, kind: string, scope: Scope, enabled: boolean): RowsState & { retry: () => void } {
-  const [state, setState] = useState<RowsState>({ rows: [], loaded: false, watch: null, error: null });
+  const [state, setState] = useState<RowsState>({ rows: [], loaded: false, synced: false, watch: null, error: null });
   const [attempt, setAttempt] = useState(0);
   const scopeKey = scope.namespaces.join(",");
 
   useEffect(() => {
-    setState({ rows: [], loaded: false, watch: null, error: null });
+    setState({ rows: [], loaded: false, synced: false, watch: null, error: null });
     if (!context || !enabled) return;
     let cancelled = false;
     let unsubscribe: Unsubscribe | null = null;
@@ -55,7 +58,7 @@ export function useRows(context: string | null, kind: string, scope: Scope, enab
         setState((s) => ({ ...s, watch: event.state }));
       } else if (store.apply(event)) {
         const rows = store.list();
-        setState((s) => ({ ...s, rows, loaded: true, error: null }));
+        setState((s) => ({ ...s, rows, loaded: true, synced: s.synced || event.type === "reset", error: null }));
       }
     }).then(
       (unsub) => {

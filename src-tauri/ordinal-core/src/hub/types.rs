@@ -57,6 +57,9 @@ pub enum WatchState {
 pub enum RowsEvent {
     /// The complete set of rows (initial sync, or after a relist).
     Reset { rows: Vec<Row> },
+    /// The first rows of a first sync still in progress, so a large list paints at once; the
+    /// complete `Reset` follows. Sent at most once per watch, never after a relist.
+    Preview { rows: Vec<Row> },
     /// Rows added or changed (by key), and keys removed.
     Delta {
         upserts: Vec<Row>,

@@ -6,4 +6,4 @@ import type { WatchState } from "./WatchState";
  * One message to a subscriber. The first is always a `reset` once the initial list is in;
  * afterwards `delta`s carry only what changed, coalesced to at most one message per frame.
  */
-export type RowsEvent = { "type": "reset", rows: Array<Row>, } | { "type": "delta", upserts: Array<Row>, deletes: Array<string>, } | { "type": "state", state: WatchState, };
+export type RowsEvent = { "type": "reset", rows: Array<Row>, } | { "type": "preview", rows: Array<Row>, } | { "type": "delta", upserts: Array<Row>, deletes: Array<string>, } | { "type": "state", state: WatchState, };

@@ -304,7 +304,12 @@ export function ListView({
           )}
         </div>
         <span className="toolbar__spacer" />
-        {rowsState.loaded ? (
+        {rowsState.loaded && !rowsState.synced ? (
+          // the first rows of a long list: say it is still coming, not a total
+          <span className="toolbar__count faint num" data-testid="sts-count" data-syncing="true">
+            {t("sts.syncing", { loaded: w?.state === "syncing" ? w.loaded : rowsState.rows.length })}
+          </span>
+        ) : rowsState.loaded ? (
           <span className="toolbar__count faint num" data-testid="sts-count">
             {visible.length === rowsState.rows.length
               ? t("sts.count", { count: rowsState.rows.length })

@@ -181,6 +181,27 @@ describe("StatefulSets table", () => {
     expect(badge("stream/kafka")).toHaveAttribute("data-count", "0");
   });
 
+  it("paints the first rows of a long list at once, says it is still loading, and starts the doctor only once it is complete", async () => {
+    installStsBackend(settingsWith({ language: "en", theme: "light" }));
+    render(<App />);
+    await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
+    act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
+    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
+    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu")]));
+    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+    rowsEvent({ type: "state", state: { state: "syncing", loaded: 2000 } });
+    rowsEvent({ type: "preview", rows: [row("pg"), row("redis")] });
+    expect(rowNames()).toEqual(["db/pg", "db/redis"]);
+    expect(screen.getByTestId("sts-count")).toHaveAttribute("data-syncing", "true");
+    expect(screen.getByTestId("sts-count")).toHaveTextContent("2000 so far");
+    expect(backend.callsOf("watch_doctor")).toHaveLength(0);
+    rowsEvent({ type: "reset", rows: three });
+    rowsEvent({ type: "state", state: { state: "live" } });
+    expect(rowNames()).toEqual(["stream/kafka", "db/pg", "db/redis"]);
+    expect(screen.getByTestId("sts-count")).toHaveTextContent("3 StatefulSets");
+    await waitFor(() => expect(backend.callsOf("watch_doctor")).toHaveLength(1));
+  });
+
   it("re-watches with the namespace scope and hides the namespace column for one namespace", async () => {
     const user = userEvent.setup();
     await connected(three);
