@@ -510,6 +510,12 @@ async fn contexts_import_secure_test_and_switch_clusters() {
         "document.querySelector('[data-testid=watch-state]')?.dataset.state === 'live'",
     )
     .await;
+    // The doctor's own watches (pods, claims, Services, budgets) come back on their own backoff.
+    app.wait_js(
+        "doctor live again",
+        "document.querySelector('.sts-list-host')?.dataset.doctor === 'live'",
+    )
+    .await;
 
     // Switch to the demo cluster and connect it too.
     app.js("document.querySelector('[data-testid=context-item][data-context=\"ordinal:demo\"] button').click(); return true").await;

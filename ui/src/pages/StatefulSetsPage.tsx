@@ -207,7 +207,7 @@ function Connected({
   else
     body = (
       <>
-        <div hidden={open !== null} className="sts-list-host">
+        <div hidden={open !== null} className="sts-list-host" data-doctor={doctor.findings ? (doctor.live ? "live" : "reconnecting") : "off"}>
           <ListView kind={kind} status={status} rowsState={{ ...rowsState, rows }} multiScope={multiScope} query={query} onOpen={onOpen} />
         </div>
         {open ? <Detail key={`${open.namespace}/${open.name}/${open.tab ?? ""}`} status={status} namespace={open.namespace} name={open.name} tab={open.tab} actionsSlot={actionsSlot} /> : null}

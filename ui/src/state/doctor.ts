@@ -28,13 +28,15 @@ export type DoctorState = {
   findings: Findings | null;
   /** Why the doctor cannot judge this scope (e.g. RBAC), if it cannot. */
   unavailable: IpcError | null;
+  /** False while the doctor's watches reconnect (its findings are kept but may be stale). */
+  live: boolean;
 };
 
 export function useDoctor(context: string | null, scope: Scope, enabled: boolean): DoctorState {
-  const [state, setState] = useState<DoctorState>({ findings: null, unavailable: null });
+  const [state, setState] = useState<DoctorState>({ findings: null, unavailable: null, live: false });
   const scopeKey = scope.namespaces.join(",");
   useEffect(() => {
-    setState({ findings: null, unavailable: null });
+    setState({ findings: null, unavailable: null, live: false });
     if (!context || !enabled) return;
     let cancelled = false;
     let unsubscribe: Unsubscribe | null = null;
@@ -43,15 +45,16 @@ export function useDoctor(context: string | null, scope: Scope, enabled: boolean
       // Refused before its first answer (e.g. RBAC on pods): no badges, and why.
       if (event.type === "state") {
         const st = event.state;
-        if (st.state === "reconnecting") setState((s) => (s.findings ? s : { findings: null, unavailable: st.error }));
-      } else setState((s) => ({ ...s, findings: applyDoctor(s.findings, event) }));
+        if (st.state === "reconnecting") setState((s) => (s.findings ? { ...s, live: false } : { findings: null, unavailable: st.error, live: false }));
+        else if (st.state === "live") setState((s) => ({ ...s, live: s.findings !== null }));
+      } else setState((s) => ({ ...s, findings: applyDoctor(s.findings, event), live: s.live || event.type === "reset" }));
     }).then(
       (unsub) => {
         if (cancelled) void unsub();
         else unsubscribe = unsub;
       },
       (e: IpcError) => {
-        if (!cancelled) setState({ findings: null, unavailable: e });
+        if (!cancelled) setState({ findings: null, unavailable: e, live: false });
       },
     );
     return () => {

@@ -652,14 +652,16 @@ pub(crate) async fn run(client: kube::Client, scope: Scope, shared: Arc<SharedWa
             None => kube::Api::all(client.clone()),
         }
     }
-    type Item = (usize, Result<Change, watcher::Error>);
+    // (watcher, part of the scope, event)
+    type Item = (usize, usize, Result<Change, watcher::Error>);
     let mut streams: Vec<futures::stream::BoxStream<'static, Item>> = Vec::new();
     for (i, ns) in parts.iter().enumerate() {
         macro_rules! add {
             ($k:ty, $variant:ident) => {
+                let w = streams.len();
                 streams.push(
                     relisting_watcher(api::<$k>(&client, ns), cfg.clone())
-                        .map(move |ev| (i, ev.map(|e| Change::$variant(Box::new(e)))))
+                        .map(move |ev| (w, i, ev.map(|e| Change::$variant(Box::new(e)))))
                         .boxed(),
                 )
             };
@@ -673,7 +675,9 @@ pub(crate) async fn run(client: kube::Client, scope: Scope, shared: Arc<SharedWa
     let watchers = streams.len();
     let mut changes = futures::stream::select_all(streams);
     let mut state = State::default();
-    let mut synced = 0usize;
+    // Watchers that have listed once, and those failing since their last list.
+    let mut listed: HashSet<usize> = HashSet::new();
+    let mut failing: HashSet<usize> = HashSet::new();
     let mut told = false;
     let mut flush_at: Option<Instant> = None;
     let mut rejudge = tokio::time::interval(REJUDGE_EVERY);
@@ -681,16 +685,34 @@ pub(crate) async fn run(client: kube::Client, scope: Scope, shared: Arc<SharedWa
     loop {
         tokio::select! {
             next = changes.next() => {
-                let Some((i, change)) = next else { return };
+                let Some((w, i, change)) = next else { return };
                 match change {
                     Ok(change) => {
-                        if state.apply(&parts[i], change) && !told {
-                            synced += 1;
+                        if state.apply(&parts[i], change) {
+                            listed.insert(w);
+                            // every watcher has relisted after an outage: live again
+                            if failing.remove(&w) && failing.is_empty() && told {
+                                let mut snap = shared.snap.lock().unwrap();
+                                snap.state = WatchState::Live;
+                                snap.send(RowsEvent::State { state: WatchState::Live });
+                            }
                         }
                     }
                     Err(e) => {
                         let error = HubError::from_watcher(&e).ipc();
                         tracing::debug!(%error.message, "doctor watch error; retrying with backoff");
+                        let first = failing.is_empty();
+                        failing.insert(w);
+                        if told && first {
+                            // findings are kept, but may be stale until every watcher relisted
+                            let mut snap = shared.snap.lock().unwrap();
+                            snap.state = WatchState::Reconnecting {
+                                since: now_secs() * 1000,
+                                attempt: 1,
+                                error: error.clone(),
+                            };
+                            snap.send(RowsEvent::State { state: snap.state.clone() });
+                        }
                         // Before the first answer, a refusal means the doctor cannot judge here.
                         if !told && error.code == crate::error::ErrorCode::Forbidden {
                             let mut snap = shared.snap.lock().unwrap();
@@ -709,7 +731,7 @@ pub(crate) async fn run(client: kube::Client, scope: Scope, shared: Arc<SharedWa
             _ = sleep_until(flush_at) => {
                 flush_at = None;
                 // every watcher of the scope must have listed once before the first answer
-                if !told && synced < watchers {
+                if !told && listed.len() < watchers {
                     continue;
                 }
                 let (upserts, deletes) = state.rejudge(now_secs());
