@@ -301,11 +301,25 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A display number no live X server holds. A lock whose process is gone (an Xvfb killed
+/// before it could clean up) is stale: it and its socket are removed and the number reused.
 fn free_display() -> u32 {
     (90..200)
         .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            let lock = format!("/tmp/.X{n}-lock");
+            let socket = format!("/tmp/.X11-unix/X{n}");
+            let holder = std::fs::read_to_string(&lock)
+                .ok()
+                .and_then(|s| s.trim().parse::<u32>().ok());
+            match holder {
+                Some(pid) if Path::new(&format!("/proc/{pid}")).exists() => false,
+                Some(_) => {
+                    let _ = std::fs::remove_file(&lock);
+                    let _ = std::fs::remove_file(&socket);
+                    true
+                }
+                None => !Path::new(&lock).exists() && !Path::new(&socket).exists(),
+            }
         })
         .expect("a free X display number")
 }

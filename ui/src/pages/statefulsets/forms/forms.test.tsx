@@ -114,6 +114,19 @@ describe("Actions menu", () => {
 });
 
 describe("edit forms", () => {
+  it("keep their inputs (and the cursor) when the page around them re-renders", async () => {
+    const user = userEvent.setup();
+    const handlers = { onRestart: vi.fn(), onEditYaml: vi.fn(), onDelete: vi.fn() };
+    const { rerender } = render(<StsActions status={status} namespace="db" name="pg" hpa={null} {...handlers} />);
+    await open(user, "replicas");
+    const input = await screen.findByTestId("field-replicas");
+    input.focus();
+    // the detail updates (a pod became ready): the parent renders again
+    rerender(<StsActions status={{ ...status, latencyMs: 4 }} namespace="db" name="pg" hpa={null} {...handlers} />);
+    expect(screen.getByTestId("field-replicas")).toBe(input);
+    expect(document.activeElement).toBe(input);
+  });
+
   it("replicas: validates, previews and applies", async () => {
     const user = userEvent.setup();
     setup();

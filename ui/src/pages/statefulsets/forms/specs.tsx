@@ -7,15 +7,24 @@ import * as m from "./model";
 
 export type FormId = "replicas" | "strategy" | "resources" | "health" | "storage" | "labels";
 
+// One set of specs per translator (one per language): the same spec, and so the same `Fields`
+// component, on every render. A spec made anew per render would remount the form's fields each
+// time the detail updates, replacing the inputs under the user's cursor.
+const SPECS = new WeakMap<Translate, Record<FormId, unknown>>();
+
 export function formSpec(id: FormId, t: Translate): FormSpec<unknown> {
-  const specs: Record<FormId, unknown> = {
-    replicas: replicasSpec(t),
-    strategy: strategySpec(t),
-    resources: resourcesSpec(t),
-    health: healthSpec(t),
-    storage: storageSpec(t),
-    labels: labelsSpec(t),
-  };
+  let specs = SPECS.get(t);
+  if (!specs) {
+    specs = {
+      replicas: replicasSpec(t),
+      strategy: strategySpec(t),
+      resources: resourcesSpec(t),
+      health: healthSpec(t),
+      storage: storageSpec(t),
+      labels: labelsSpec(t),
+    };
+    SPECS.set(t, specs);
+  }
   return specs[id] as FormSpec<unknown>;
 }
 
