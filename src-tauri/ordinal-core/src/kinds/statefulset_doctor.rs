@@ -2,8 +2,9 @@
 //! set and the objects around it (its pods, claims, governing Service and disruption budgets).
 //!
 //! [`findings`] is the one judge. The detail's findings panel
-//! ([`super::statefulset_detail::build`]) and the list's count badge ([`watch`]) both call it, so
-//! the badge always counts what the panel lists. It reads compact facts rather than objects:
+//! ([`super::statefulset_detail::build`]) and the list's count badge (the hub's derived watch,
+//! [`crate::hub::Hub::doctor`], run by [`run`]) both call it, so the badge always counts what the
+//! panel lists. It reads compact facts rather than objects:
 //! the list's watch over a whole cluster keeps a few dozen bytes per pod, not the pod.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
