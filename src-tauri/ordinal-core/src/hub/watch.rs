@@ -156,18 +156,7 @@ where
             .boxed()
     });
     let mut events = futures::stream::select_all(streams);
-    let mut task = Task {
-        shared,
-        parts: namespaces.iter().map(|_| Part::default()).collect(),
-        rows: BTreeMap::new(),
-        dirty: BTreeSet::new(),
-        reset_due: false,
-        preview_due: false,
-        previewed: false,
-        state: WatchState::Syncing { loaded: 0 },
-        state_dirty: false,
-        since: None,
-    };
+    let mut task = Task::new(shared, namespaces.len());
     let mut last_flush = Instant::now() - FLUSH_EVERY;
     let mut flush_at: Option<Instant> = None;
     loop {
@@ -228,6 +217,22 @@ fn same_content(a: &Row, b: &Row) -> bool {
 }
 
 impl Task {
+    /// A watch of `parts` watchers that has listed nothing yet.
+    fn new(shared: Arc<SharedWatch>, parts: usize) -> Self {
+        Self {
+            shared,
+            parts: (0..parts).map(|_| Part::default()).collect(),
+            rows: BTreeMap::new(),
+            dirty: BTreeSet::new(),
+            reset_due: false,
+            preview_due: false,
+            previewed: false,
+            state: WatchState::Syncing { loaded: 0 },
+            state_dirty: false,
+            since: None,
+        }
+    }
+
     fn pending(&self) -> bool {
         self.reset_due || self.preview_due || self.state_dirty || !self.dirty.is_empty()
     }
@@ -421,18 +426,7 @@ mod tests {
         use crate::kinds::statefulset::StatefulSets;
         let shared = Arc::new(SharedWatch::new());
         let mut rx = shared.snap.lock().unwrap().tx.as_ref().unwrap().subscribe();
-        let mut task = Task {
-            shared: shared.clone(),
-            parts: vec![Part::default()],
-            rows: BTreeMap::new(),
-            dirty: BTreeSet::new(),
-            reset_due: false,
-            preview_due: false,
-            previewed: false,
-            state: WatchState::Syncing { loaded: 0 },
-            state_dirty: false,
-            since: None,
-        };
+        let mut task = Task::new(shared.clone(), 1);
         let mut events = || {
             let mut out = Vec::new();
             while let Ok(ev) = rx.try_recv() {

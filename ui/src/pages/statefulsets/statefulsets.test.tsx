@@ -27,8 +27,8 @@ function rowByKey(key: string): HTMLElement {
   return el;
 }
 
-/** Renders the app connected to prod-eu with the given rows. */
-async function connected(rows: Row[], protection: Protection = "normal", language: "en" | "zh-CN" = "en") {
+/** Renders the app connected to prod-eu, up to its rows being watched. */
+async function watching(protection: Protection = "normal", language: "en" | "zh-CN" = "en") {
   installStsBackend(settingsWith({ language, theme: "light" }));
   render(<App />);
   await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
@@ -36,6 +36,11 @@ async function connected(rows: Row[], protection: Protection = "normal", languag
   await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
   act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu", protection)]));
   await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+}
+
+/** Renders the app connected to prod-eu with the given rows. */
+async function connected(rows: Row[], protection: Protection = "normal", language: "en" | "zh-CN" = "en") {
+  await watching(protection, language);
   rowsEvent({ type: "state", state: { state: "syncing", loaded: 0 } });
   rowsEvent({ type: "reset", rows });
   rowsEvent({ type: "state", state: { state: "live" } });
@@ -182,13 +187,7 @@ describe("StatefulSets table", () => {
   });
 
   it("paints the first rows of a long list at once, says it is still loading, and starts the doctor only once it is complete", async () => {
-    installStsBackend(settingsWith({ language: "en", theme: "light" }));
-    render(<App />);
-    await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
-    act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
-    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu")]));
-    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+    await watching();
     rowsEvent({ type: "state", state: { state: "syncing", loaded: 2000 } });
     rowsEvent({ type: "preview", rows: [row("pg"), row("redis")] });
     expect(rowNames()).toEqual(["db/pg", "db/redis"]);
