@@ -211,26 +211,15 @@ fn sv<const N: usize>(tone: Tone, key: &str, params: [(&str, String); N]) -> Sta
 fn pod_view(pod: &Pod, update_revision: &str) -> PodView {
     let status = pod.status.clone().unwrap_or_default();
     let phase = status.phase.clone().unwrap_or_else(|| "Unknown".into());
-    let ready = status
-        .conditions
-        .iter()
-        .flatten()
-        .any(|c| c.type_ == "Ready" && c.status == "True");
-    let restarts: i32 = status
-        .container_statuses
-        .iter()
-        .flatten()
-        .map(|c| c.restart_count)
-        .sum();
-    let crash = status.container_statuses.iter().flatten().any(|c| {
-        c.state
-            .as_ref()
-            .and_then(|s| s.waiting.as_ref())
-            .and_then(|w| w.reason.as_deref())
-            == Some("CrashLoopBackOff")
-    });
+    // readiness, restarts, crash loop and age as the doctor reads them
+    let doctor::PodFacts {
+        ready,
+        restarts,
+        crash,
+        created,
+        terminating,
+    } = doctor::PodFacts::of(pod);
     let name = pod.metadata.name.clone().unwrap_or_default();
-    let terminating = pod.metadata.deletion_timestamp.is_some();
     let revision = pod
         .metadata
         .labels
@@ -238,7 +227,6 @@ fn pod_view(pod: &Pod, update_revision: &str) -> PodView {
         .and_then(|l| l.get("controller-revision-hash"))
         .cloned()
         .unwrap_or_default();
-    let created = ts(&pod.metadata.creation_timestamp);
     let status_view = if terminating {
         sv(Tone::Terminating, "status.terminating", [])
     } else if crash {
