@@ -23,6 +23,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         ordinal_core::ErrorCode,
         ordinal_core::IpcError,
         settings::Settings,
+        ordinal_core::startup::Milestone,
         crate::commands::AppInfo,
         kubeconfig::ContextList,
         kinds::KindInfo,

@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "plan_pdb",
     "apply_pdb",
     "delete_pdb",
+    "report_startup",
 ];
 
 fn main() {

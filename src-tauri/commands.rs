@@ -46,6 +46,12 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     }
 }
 
+/// The window's start-up milestones, written to the log (`ordinal_core::startup`).
+#[tauri::command]
+pub fn report_startup(marks: Vec<ordinal_core::startup::Milestone>) -> Result<(), IpcError> {
+    ordinal_core::startup::report(&marks).map_err(|e| e.to_ipc())
+}
+
 #[tauri::command]
 pub fn get_settings(state: State<'_, AppState>) -> Result<Settings, IpcError> {
     state.session.settings.load().map_err(|e| e.to_ipc())

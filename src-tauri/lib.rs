@@ -21,6 +21,7 @@ use tauri::Manager;
 
 /// Entry point of the `ordinal` binary: a CLI subcommand when one is given, else the window.
 pub fn main() -> ExitCode {
+    ordinal_core::startup::mark_process_start();
     // Both ring and aws-lc-rs end up in the dependency graph (kube uses ring); rustls then cannot
     // choose by itself, so the process picks ring once, before any TLS connection.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -50,6 +51,11 @@ fn run_gui() {
             let guard = logging::init(&log_dir);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %dirs.data_dir.display(), "Ordinal starting");
             app.manage(state::AppState::new(ordinal_core::session::Session::new(dirs), log_dir, guard));
+            // With no kubeconfig at all, the demo cluster connects while the window starts.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle.state::<state::AppState>().session.connect_demo_if_current().await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -89,6 +95,7 @@ fn run_gui() {
             commands::plan_pdb,
             commands::apply_pdb,
             commands::delete_pdb,
+            commands::report_startup,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Ordinal window");

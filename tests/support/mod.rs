@@ -56,29 +56,50 @@ impl Launch {
         self.dir.path().join(name)
     }
 
+    /// The environment the app runs in, whoever starts it.
+    fn app_env(&self, cmd: &mut Command, display: u32, data_dir: &Path) {
+        cmd.env("DISPLAY", format!(":{display}"))
+            .env("ORDINAL_DATA_DIR", data_dir)
+            .env("ORDINAL_LOG", "info")
+            .env("LANG", "C.UTF-8")
+            .env("LANGUAGE", "en")
+            .env_remove("KUBECONFIG")
+            // no GPU on CI machines; keep WebKit on its software path
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+    }
+
+    /// Starts the app binary directly, without WebDriver (whose session setup delays the page's
+    /// start by about a second): for timing a start as a user sees it, through the app's log.
+    pub async fn start_plain(self) -> PlainApp {
+        let lock = ONE_AT_A_TIME.lock().await;
+        let (display, xvfb) = start_xvfb();
+        let data_dir = self.dir.path().join("data");
+        std::fs::create_dir_all(&data_dir).unwrap();
+        let out = std::fs::File::create(self.dir.path().join("app.out")).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ordinal"));
+        cmd.stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out);
+        self.app_env(&mut cmd, display, &data_dir);
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let child = cmd.spawn().expect("start the ordinal binary");
+        PlainApp {
+            dir: self.dir,
+            child,
+            xvfb,
+            _lock: lock,
+        }
+    }
+
     pub async fn start(self) -> App {
         let lock = ONE_AT_A_TIME.lock().await;
         // several rustls providers are compiled in (kube uses ring, other crates aws-lc): pick one
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let display = free_display();
-        let xvfb = Command::new("Xvfb")
-            .args([
-                &format!(":{display}"),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb is required for the end-to-end suite (apt-get install xvfb)");
-        wait_until(
-            || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists(),
-            "Xvfb socket",
-        );
+        let (display, xvfb) = start_xvfb();
 
         let port = free_port();
         let native_port = free_port();
@@ -93,21 +114,10 @@ impl Launch {
             &native_port.to_string(),
         ])
         .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-        .env("DISPLAY", format!(":{display}"))
-        .env("ORDINAL_DATA_DIR", &data_dir)
-        .env("ORDINAL_LOG", "info")
-        .env("LANG", "C.UTF-8")
-        .env("LANGUAGE", "en")
-        .env_remove("KUBECONFIG")
-        // no GPU on CI machines; keep WebKit on its software path
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
         .stderr(log);
-        for (k, v) in &self.env {
-            cmd.env(k, v);
-        }
+        self.app_env(&mut cmd, display, &data_dir);
         // its own process group, so that closing kills WebKitWebDriver and the app with it
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let driver = cmd
@@ -263,6 +273,75 @@ impl Drop for App {
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
     }
+}
+
+/// The app started without WebDriver ([`Launch::start_plain`]); killed with its display on drop.
+pub struct PlainApp {
+    pub dir: tempfile::TempDir,
+    child: Child,
+    xvfb: Child,
+    _lock: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl PlainApp {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for a line of the app's log containing `needle`, and returns it.
+    pub async fn wait_log(&self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        let logs = self.dir.path().join("data").join("logs");
+        loop {
+            let text: String = std::fs::read_dir(&logs)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+                .collect();
+            if let Some(line) = text.lines().find(|l| l.contains(needle)) {
+                return line.to_string();
+            }
+            let out = std::fs::read_to_string(self.dir.path().join("app.out")).unwrap_or_default();
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {needle:?} in the app's log:\n{text}\n{out}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for PlainApp {
+    fn drop(&mut self) {
+        kill_group(&mut self.child);
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+/// An Xvfb server (1280x800) on a free display.
+fn start_xvfb() -> (u32, Child) {
+    let display = free_display();
+    let xvfb = Command::new("Xvfb")
+        .args([
+            &format!(":{display}"),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb is required for the end-to-end suite (apt-get install xvfb)");
+    wait_until(
+        || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists(),
+        "Xvfb socket",
+    );
+    (display, xvfb)
 }
 
 fn kill_group(child: &mut Child) {

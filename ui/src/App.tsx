@@ -1,4 +1,6 @@
+import { useEffect } from "react";
 import { I18nProvider } from "./i18n";
+import { milestone } from "./lib/marks";
 import { Shell } from "./shell/Shell";
 import { AppInfoProvider } from "./state/appInfo";
 import { ClustersProvider } from "./state/clusters";
@@ -7,6 +9,7 @@ import { useDocumentAttributes, useResolvedLocale, useResolvedTheme } from "./st
 import { SettingsProvider, useSettings } from "./state/settings";
 
 export function App() {
+  useEffect(() => milestone("mounted"), []);
   return (
     <SettingsProvider>
       <Localised />

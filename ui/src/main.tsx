@@ -1,6 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { listKinds } from "./api";
 import { App } from "./App";
+import { milestone } from "./lib/marks";
 import { resolveLocale } from "./i18n";
 import { systemTheme } from "./state/environment";
 import { cachedSettings } from "./state/settings";
@@ -12,11 +14,16 @@ import "./styles/statefulsets.css";
 import "./styles/contexts.css";
 import "./styles/forms.css";
 
+milestone("script");
+
 // Paint the first frame in the last known theme and language (or the OS's); the settings the
 // backend returns confirm or correct both a moment later.
 const initial = cachedSettings();
 document.documentElement.dataset.theme = initial.theme === "system" ? systemTheme() : initial.theme;
 document.documentElement.lang = resolveLocale(initial.language);
+
+// Asked now, so the list has its columns the moment a cluster is connected.
+void listKinds().catch(() => {});
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root missing from index.html");

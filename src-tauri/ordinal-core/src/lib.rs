@@ -16,6 +16,7 @@
 //! - [`kinds`]: the resource-kind registry (columns, rows, capabilities); StatefulSet first.
 //! - [`edit`]: YAML edits with server-side apply: dry-run diff, field conflicts, stale versions.
 //! - [`actions`]: batch actions on a selection, with progress, journal and undo.
+//! - [`startup`]: start-up milestones from the window, written to the log relative to the process start.
 //! - [`fsutil`]: atomic file writes shared by every module that writes user data.
 
 pub mod actions;
@@ -35,6 +36,7 @@ pub mod secrets;
 pub mod sensitive;
 pub mod session;
 pub mod settings;
+pub mod startup;
 mod task_stream;
 
 pub use error::{ErrorCode, IpcError};

@@ -242,6 +242,19 @@ impl Session {
             .await)
     }
 
+    /// Connects the demo cluster at once when it is the current context (the user has no
+    /// kubeconfig context at all): the window connects it as soon as it shows, and starting now
+    /// overlaps the simulator's start and the connection with the window's own start. Returns
+    /// whether it connected.
+    pub async fn connect_demo_if_current(&self) -> bool {
+        let list = self.context_list().await;
+        if list.current_context.as_deref() != Some(DEMO_CONTEXT) {
+            return false;
+        }
+        let _ = self.connect(DEMO_CONTEXT).await;
+        true
+    }
+
     pub fn disconnect(&self, context: &str) -> bool {
         self.clusters.disconnect(context)
     }
@@ -616,4 +629,50 @@ fn resolve_execs(mut list: ContextList, settings: &Settings) -> ContextList {
         }
     }
     list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::ConnState;
+    use crate::secrets::MemoryStore;
+
+    fn session(dir: &std::path::Path, kubeconfig: Option<&str>) -> Session {
+        let mut s = Session::with_secrets(
+            AppDirs::new(dir.join("data")),
+            Arc::new(MemoryStore::new()),
+            "/usr/bin/ordinal".into(),
+        );
+        s.home = Some(dir.join("home"));
+        s.kubeconfig_env = kubeconfig.map(|text| {
+            let path = dir.join("kubeconfig");
+            std::fs::write(&path, text).unwrap();
+            path.into_os_string()
+        });
+        s
+    }
+
+    #[tokio::test]
+    async fn the_demo_connects_at_start_only_when_it_is_the_current_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = session(dir.path(), None);
+        assert!(fresh.connect_demo_if_current().await);
+        let statuses = fresh.clusters.statuses();
+        let demo = statuses.iter().find(|s| s.context == DEMO_CONTEXT).unwrap();
+        assert_eq!(demo.state, ConnState::Connected, "{demo:?}");
+        fresh.shutdown().await;
+
+        let dir = tempfile::tempdir().unwrap();
+        let user = session(
+            dir.path(),
+            Some(
+                "apiVersion: v1\nkind: Config\ncurrent-context: prod\n\
+                 clusters: [{name: c, cluster: {server: 'https://127.0.0.1:9'}}]\n\
+                 users: [{name: u, user: {token: t}}]\n\
+                 contexts: [{name: prod, context: {cluster: c, user: u}}]\n",
+            ),
+        );
+        assert!(!user.connect_demo_if_current().await);
+        assert!(user.clusters.statuses().is_empty());
+    }
 }

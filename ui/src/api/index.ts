@@ -14,6 +14,7 @@ import type { ContextList } from "./gen/ContextList";
 import type { ErrorCode } from "./gen/ErrorCode";
 import type { IpcError } from "./gen/IpcError";
 import type { ItemState } from "./gen/ItemState";
+import type { Milestone } from "./gen/Milestone";
 import type { KindInfo } from "./gen/KindInfo";
 import type { RowsEvent } from "./gen/RowsEvent";
 import type { Scope } from "./gen/Scope";
@@ -272,6 +273,7 @@ export type { ConnState } from "./gen/ConnState";
 export type { EventView } from "./gen/EventView";
 export type { Finding } from "./gen/Finding";
 export type { ItemState } from "./gen/ItemState";
+export type { Milestone } from "./gen/Milestone";
 export type { KindInfo } from "./gen/KindInfo";
 export type { ObjectRef } from "./gen/ObjectRef";
 export type { OrdinalView } from "./gen/OrdinalView";
@@ -292,8 +294,18 @@ export type { WatchState } from "./gen/WatchState";
 /** The context name of the built-in demo cluster. */
 export const DEMO_CONTEXT = "ordinal:demo";
 
+let kinds: Promise<KindInfo[]> | null = null;
+
+/** The kind registry, fixed for the app's life: asked once (main.tsx asks at start), again only after a failure. */
 export function listKinds(): Promise<KindInfo[]> {
-  return call<KindInfo[]>("list_kinds");
+  if (!kinds) {
+    const asked = call<KindInfo[]>("list_kinds");
+    kinds = asked;
+    asked.catch(() => {
+      if (kinds === asked) kinds = null;
+    });
+  }
+  return kinds;
 }
 
 export function connect(context: string): Promise<ClusterStatus> {
@@ -432,6 +444,11 @@ export function resumeBatch(context: string, batchId: string, onEvent: (event: B
 
 export function dismissBatch(batchId: string): Promise<void> {
   return call<void>("dismiss_batch", { batchId });
+}
+
+/** Writes the window's start-up milestones to the app's log (see `ui/src/lib/marks.ts`). */
+export function reportStartup(marks: Milestone[]): Promise<void> {
+  return call<void>("report_startup", { marks });
 }
 
 /** CPU and memory of a StatefulSet's pods, sampled by the backend while subscribed. */

@@ -40,11 +40,19 @@ export function useFormatAge() {
   };
 }
 
+// One formatter for every Age cell: `toLocaleString()` builds a new one per call, which WebKit
+// makes expensive (it showed as most of the first table render, and again on every clock tick).
+let dateTime: Intl.DateTimeFormat | null = null;
+function formatDateTime(ms: number): string {
+  dateTime ??= new Intl.DateTimeFormat(undefined, { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+  return dateTime.format(ms);
+}
+
 export function Age({ at }: { at: number }) {
   const now = useNow();
   const format = useFormatAge();
   return (
-    <span className="num" title={new Date(at * 1000).toLocaleString()}>
+    <span className="num" title={formatDateTime(at * 1000)}>
       {format(now - at)}
     </span>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { DEMO_CONTEXT, listKinds, type ClusterStatus, type ContextSummary, type IpcError, type KindInfo, type Row } from "../api";
 import { Icon } from "../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
@@ -11,12 +11,18 @@ import { useContexts } from "../state/contexts";
 import { useDoctor, useRowsWithDoctor } from "../state/doctor";
 import { useRows } from "../state/rows";
 import { PageHeader } from "./PageHeader";
-import { DetailView, useDetail, type Tab } from "./statefulsets/DetailView";
 import { CrossClusterView } from "./statefulsets/CrossClusterView";
-import { CreateDialog } from "./statefulsets/CreateDialog";
+import type { Tab } from "./statefulsets/DetailView";
 import { ListView } from "./statefulsets/ListView";
 
 const KIND = "statefulsets";
+
+// The detail panel and the create dialog are loaded when first opened (or once the list is in),
+// not with the start-up script: the window shows its first rows sooner.
+const loadDetail = () => import("./statefulsets/DetailView");
+const loadCreate = () => import("./statefulsets/CreateDialog");
+const DetailPanel = lazy(() => loadDetail().then((m) => ({ default: m.DetailPanel })));
+const CreateDialog = lazy(() => loadCreate().then((m) => ({ default: m.CreateDialog })));
 
 /** `value`, once it has stopped changing for `ms` (so typing a namespace does not restart watches per key). */
 function useDebounced<T>(value: T, ms: number): T {
@@ -171,7 +177,8 @@ function Connected({
   // Several namespaces go to the watch as they are: the core runs one watcher per namespace.
   const scopeKey = formatNamespaces(parseNamespaces(namespace));
   const scopeArg = useMemo(() => ({ namespaces: parseNamespaces(scopeKey) }), [scopeKey]);
-  const rowsState = useRows(status.context, KIND, scopeArg, kind !== null);
+  // The rows are asked for at once, alongside the kind's columns (not after them).
+  const rowsState = useRows(status.context, KIND, scopeArg, true);
   useEffect(() => {
     if (!onNamespacesSeen || rowsState.rows.length === 0) return;
     const seen = new Set<string>();
@@ -181,6 +188,14 @@ function Connected({
   const multiScope = scopeArg.namespaces.length !== 1;
   // The doctor starts once the whole list is in, so it never delays the rows.
   const doctor = useDoctor(status.context, scopeArg, kind !== null && rowsState.synced);
+  useEffect(() => {
+    if (!rowsState.synced) return;
+    const id = setTimeout(() => {
+      void loadDetail().catch(() => {});
+      void loadCreate().catch(() => {});
+    }, 300);
+    return () => clearTimeout(id);
+  }, [rowsState.synced]);
   const rows = useRowsWithDoctor(rowsState.rows, doctor.findings);
 
   const close = useCallback(() => {
@@ -248,24 +263,29 @@ function Connected({
         />
       )}
       {creating ? (
-        <CreateDialog
-          context={status.context}
-          namespace={namespace}
-          onClose={() => setCreating(false)}
-          onCreated={(r) => {
-            setCreating(false);
-            setOpen({ namespace: r.namespace, name: r.name });
-          }}
-        />
+        <Suspense fallback={null}>
+          <CreateDialog
+            context={status.context}
+            namespace={namespace}
+            onClose={() => setCreating(false)}
+            onCreated={(r) => {
+              setCreating(false);
+              setOpen({ namespace: r.namespace, name: r.name });
+            }}
+          />
+        </Suspense>
       ) : null}
       <div className="page__body">{body}</div>
     </section>
   );
 }
 
-function Detail({ status, namespace, name, tab, actionsSlot }: { status: ClusterStatus; namespace: string; name: string; tab?: Tab; actionsSlot?: HTMLElement | null }) {
-  const detailState = useDetail(status.context, namespace, name);
-  return <DetailView status={status} namespace={namespace} name={name} detailState={detailState} initialTab={tab} actionsSlot={actionsSlot} />;
+function Detail(props: { status: ClusterStatus; namespace: string; name: string; tab?: Tab; actionsSlot?: HTMLElement | null }) {
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <DetailPanel {...props} />
+    </Suspense>
+  );
 }
 
 /** The "All connected clusters" switch in the page header. */

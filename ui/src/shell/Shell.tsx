@@ -1,6 +1,5 @@
-import { useCallback, useRef, useState } from "react";
-import { ContextsPage } from "../pages/ContextsPage";
-import { SettingsPage } from "../pages/SettingsPage";
+import { lazy, Suspense, useCallback, useRef, useState } from "react";
+import { LoadingState } from "../components/States";
 import { StatefulSetsPage } from "../pages/StatefulSetsPage";
 import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
@@ -9,6 +8,10 @@ import { ShortcutsOverlay } from "./ShortcutsOverlay";
 import { Sidebar } from "./Sidebar";
 import { TopBar } from "./TopBar";
 import type { Route } from "./types";
+
+// Loaded when first visited, not with the start-up script.
+const ContextsPage = lazy(() => import("../pages/ContextsPage").then((m) => ({ default: m.ContextsPage })));
+const SettingsPage = lazy(() => import("../pages/SettingsPage").then((m) => ({ default: m.SettingsPage })));
 
 export function Shell() {
   const { list } = useContexts();
@@ -86,10 +89,10 @@ export function Shell() {
         <main className="page" id="main">
           {route === "statefulsets" ? (
             <StatefulSetsPage context={selected} namespace={namespace} query={query} onNamespacesSeen={onNamespacesSeen} />
-          ) : route === "contexts" ? (
-            <ContextsPage query={query} selected={selected} onSelectContext={selectContext} />
           ) : (
-            <SettingsPage />
+            <Suspense fallback={<LoadingState />}>
+              {route === "contexts" ? <ContextsPage query={query} selected={selected} onSelectContext={selectContext} /> : <SettingsPage />}
+            </Suspense>
           )}
         </main>
       </div>

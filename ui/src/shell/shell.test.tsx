@@ -155,7 +155,7 @@ describe("errors", () => {
     backend.on("list_contexts", () => {
       throw { code: "KeyringUnavailable", message: "the keyring is locked" };
     });
-    await user.click(screen.getByTestId("contexts-reload"));
+    await user.click(await screen.findByTestId("contexts-reload"));
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("the keyring is locked");
     expect(alert).toHaveTextContent("KeyringUnavailable");
@@ -182,7 +182,7 @@ describe("settings", () => {
     const user = userEvent.setup();
     await renderApp();
     await user.click(screen.getByTestId("nav-settings"));
-    expect(screen.getByTestId("page-title")).toHaveTextContent("Settings");
+    await waitFor(() => expect(screen.getByTestId("page-title")).toHaveTextContent("Settings"));
     await waitFor(() => expect(screen.getByTestId<HTMLSelectElement>("settings-language").value).toBe("en"));
 
     await user.selectOptions(screen.getByTestId("settings-language"), "zh-CN");

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { milestone } from "../lib/marks";
 import { connect as connectCmd, disconnect as disconnectCmd, watchClusters, type ClusterStatus, type IpcError, type Unsubscribe } from "../api";
 
 export type ClustersState = {
@@ -25,6 +26,7 @@ export function ClustersProvider({ children }: { children: ReactNode }) {
     let unsubscribe: Unsubscribe | null = null;
     watchClusters((list) => {
       if (cancelled) return;
+      if (list.some((s) => s.state === "connected")) milestone("connected");
       setStatuses(Object.fromEntries(list.map((s) => [s.context, s])));
     }).then(
       (unsub) => {
@@ -42,6 +44,7 @@ export function ClustersProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const connect = useCallback(async (context: string) => {
+    milestone("connect");
     setConnectErrors(({ [context]: _, ...rest }) => rest);
     setStatuses((m) => ({
       ...m,
@@ -49,6 +52,7 @@ export function ClustersProvider({ children }: { children: ReactNode }) {
     }));
     try {
       const status = await connectCmd(context);
+      if (status.state === "connected") milestone("connected");
       setStatuses((m) => ({ ...m, [context]: status }));
     } catch (e) {
       const err = e as IpcError;

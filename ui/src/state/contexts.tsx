@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { milestone } from "../lib/marks";
 import { listContexts, watchContexts, type ContextList, type IpcError, type Unsubscribe } from "../api";
 
 export type ContextsState = {
@@ -44,7 +45,10 @@ export function ContextsProvider({ children }: { children: ReactNode }) {
       try {
         const fresh = await listContexts();
         if (!mounted.current) return;
-        if (events.current === seen) setList(fresh);
+        if (events.current === seen) {
+          milestone("contexts");
+          setList(fresh);
+        }
         setError(null);
       } catch (e) {
         if (mounted.current) setError(e as IpcError);
@@ -72,6 +76,7 @@ export function ContextsProvider({ children }: { children: ReactNode }) {
     watchContexts((next) => {
       if (cancelled) return;
       events.current += 1;
+      milestone("contexts");
       setList(next);
       setError(null);
       setLoading(false);

@@ -1,6 +1,7 @@
 // The live rows of one watch_rows stream, applied by key: a delta replaces or removes only the
 // rows it names, so selection, focus and scroll (all held by key elsewhere) survive updates.
 import { useEffect, useState } from "react";
+import { milestone } from "../lib/marks";
 import { watchRows, type IpcError, type Row, type RowsEvent, type Scope, type Unsubscribe, type WatchState } from "../api";
 
 export class RowStore {
@@ -54,6 +55,7 @@ export function useRows(context: string | null, kind: string, scope: Scope, enab
     const store = new RowStore();
     watchRows(context, kind, { namespaces: scopeKey ? scopeKey.split(",") : [] }, (event) => {
       if (cancelled) return;
+      if (event.type === "reset" || event.type === "preview") milestone("rows-received");
       if (event.type === "state") {
         setState((s) => ({ ...s, watch: event.state }));
       } else if (store.apply(event)) {

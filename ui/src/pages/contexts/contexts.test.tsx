@@ -21,6 +21,7 @@ async function openContexts() {
   await waitFor(() => expect(backend.callsOf("watch_contexts").length).toBeGreaterThan(0));
   emit(LIST);
   await user.click(screen.getByTestId("nav-contexts"));
+  await screen.findAllByTestId("contexts-row");
   return user;
 }
 

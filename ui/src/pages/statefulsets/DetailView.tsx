@@ -48,6 +48,12 @@ export function useDetail(context: string, namespace: string, name: string) {
   return { detail, error, retry: () => setAttempt((n) => n + 1) };
 }
 
+/** The detail of one StatefulSet, watched while shown (the page loads this module lazily). */
+export function DetailPanel({ status, namespace, name, tab, actionsSlot }: { status: ClusterStatus; namespace: string; name: string; tab?: Tab; actionsSlot?: HTMLElement | null }) {
+  const detailState = useDetail(status.context, namespace, name);
+  return <DetailView status={status} namespace={namespace} name={name} detailState={detailState} initialTab={tab} actionsSlot={actionsSlot} />;
+}
+
 export function DetailView({
   status,
   namespace,

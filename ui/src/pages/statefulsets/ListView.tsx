@@ -6,6 +6,7 @@ import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { useT, useTx } from "../../i18n";
 import { filterRows, sortRows } from "../../lib/rows";
 import { parseSelector } from "../../lib/selector";
+import { milestone } from "../../lib/marks";
 import { isTypingTarget } from "../../shell/keyboard";
 import { useBatch } from "../../state/batch";
 import { useClusters } from "../../state/clusters";
@@ -182,6 +183,11 @@ export function ListView({
     // `run` is recreated per render by useBatch: the latest is read from runRef at click time.
     [onOpen, status.protection, status.context],
   );
+
+  const hasRows = visible.length > 0;
+  useEffect(() => {
+    if (hasRows) milestone("first-rows");
+  }, [hasRows]);
 
   const onSort = (column: string) =>
     setSort((s) => (s?.column === column ? { column, dir: s.dir === "asc" ? "desc" : "asc" } : { column, dir: "asc" }));

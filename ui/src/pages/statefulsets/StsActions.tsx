@@ -1,12 +1,14 @@
 // The Actions menu of one StatefulSet (detail header: a labelled button; list rows: a kebab).
 // The edit forms open from here; Restart, Edit YAML and Delete are the caller's (they run
 // through its batch runner, its tab state and the DeleteDialog).
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { actionChecks, type ClusterStatus } from "../../api";
 import { Menu, type MenuItem } from "../../components/Menu";
 import { useT } from "../../i18n";
-import { EditFormDialog } from "./forms/EditFormDialog";
-import { formSpec, type FormId } from "./forms/specs";
+import type { FormId } from "./forms/specs";
+
+// The forms (and the YAML library under them) load when one is first opened.
+const EditFormById = lazy(() => import("./forms/EditFormById").then((m) => ({ default: m.EditFormById })));
 
 export function StsActions({
   status,
@@ -64,7 +66,9 @@ export function StsActions({
         onOpenChange={onOpenChange}
       />
       {form ? (
-        <EditFormDialog spec={formSpec(form, t)} target={{ context: status.context, kind: "statefulsets", namespace, name }} status={status} onClose={() => setForm(null)} />
+        <Suspense fallback={null}>
+          <EditFormById form={form} target={{ context: status.context, kind: "statefulsets", namespace, name }} status={status} onClose={() => setForm(null)} />
+        </Suspense>
       ) : null}
     </>
   );

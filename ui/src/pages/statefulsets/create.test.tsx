@@ -105,7 +105,7 @@ describe("create button on the list", () => {
     await connected("normal");
     const user = userEvent.setup();
     await user.click(await screen.findByTestId("create-sts"));
-    expect(screen.getByTestId("create-dialog")).toBeInTheDocument();
+    expect(await screen.findByTestId("create-dialog")).toBeInTheDocument();
   });
   it("is disabled on a read-only context", async () => {
     await connected("readOnly");

@@ -255,7 +255,7 @@ describe("StatefulSets table", () => {
     expect(rowByKey("db/pg")).toHaveAttribute("data-selected", "true");
     await user.keyboard("k");
     await user.keyboard("{Enter}");
-    expect(backend.callsOf("watch_detail")[0]?.args).toMatchObject({ context: "prod-eu", namespace: "stream", name: "kafka" });
+    await waitFor(() => expect(backend.callsOf("watch_detail")[0]?.args).toMatchObject({ context: "prod-eu", namespace: "stream", name: "kafka" }));
   });
 
   it("renders only a window of rows for a 10,000-row reset", async () => {
