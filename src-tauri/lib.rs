@@ -44,13 +44,20 @@ fn run_gui() {
         );
     }
     builder
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                ordinal_core::startup::mark("page-load");
+            }
+        })
         .setup(|app| {
+            ordinal_core::startup::mark("setup");
             let dirs = ordinal_core::kubeconfig::paths::AppDirs::from_env()
                 .ok_or("cannot find a home directory for Ordinal's data (set ORDINAL_DATA_DIR)")?;
             let log_dir = dirs.data_dir.join("logs");
             let guard = logging::init(&log_dir);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %dirs.data_dir.display(), "Ordinal starting");
             app.manage(state::AppState::new(ordinal_core::session::Session::new(dirs), log_dir, guard));
+            ordinal_core::startup::mark("session");
             // With no kubeconfig at all, the demo cluster connects while the window starts.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

@@ -1082,14 +1082,21 @@ fn count_files(dir: &std::path::Path) -> usize {
 
 /// Replaces the text of an input (found again if React re-rendered it in between).
 async fn type_into(app: &support::App, testid: &str, text: &str) {
+    // Select all and delete with keys, as a user would: WebDriver's Element Clear sets the value
+    // from script, which React's change tracking does not see, so a re-render between the clear
+    // and the typing restored the old value ("1" + "3" = "13").
+    const SELECT_ALL_DELETE: &str = "\u{E009}a\u{E000}\u{E017}";
     for attempt in 1.. {
         let input = app.find(&format!("[data-testid={testid}]")).await;
-        let done = match input.clear().await {
+        let done = match input.send_keys(SELECT_ALL_DELETE).await {
             Ok(()) => input.send_keys(text).await,
             Err(e) => Err(e),
         };
+        let value = input.prop("value").await.ok().flatten();
         match done {
-            Ok(()) => return,
+            Ok(()) if value.as_deref() == Some(text) => return,
+            Ok(()) if attempt < 3 => eprintln!("type into {testid}: reads {value:?}; again"),
+            Ok(()) => panic!("type into {testid}: reads {value:?}, not {text:?}"),
             Err(e) if attempt < 3 => eprintln!("type into {testid}: {e}; again"),
             Err(e) => panic!("type into {testid}: {e}"),
         }

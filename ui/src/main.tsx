@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { listKinds } from "./api";
 import { App } from "./App";
 import { milestone } from "./lib/marks";
+import { boot } from "./state/boot";
 import { resolveLocale } from "./i18n";
 import { systemTheme } from "./state/environment";
 import { cachedSettings } from "./state/settings";
@@ -27,8 +28,12 @@ void listKinds().catch(() => {});
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root missing from index.html");
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// The first render waits (at most 200 ms) for the contexts and the connections' statuses, so it
+// can show the current cluster's list at once (see state/boot.ts).
+void boot(200).then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );

@@ -13,6 +13,8 @@ use ts_rs::TS;
 use crate::error::{Classify, ErrorCode};
 
 static STARTED_MS: OnceLock<f64> = OnceLock::new();
+/// The app's own milestones (setup, page load), merged into the window's when it reports.
+static NATIVE: std::sync::Mutex<Vec<Milestone>> = std::sync::Mutex::new(Vec::new());
 
 fn epoch_ms() -> f64 {
     SystemTime::now()
@@ -26,10 +28,23 @@ pub fn mark_process_start() {
     let _ = STARTED_MS.set(epoch_ms());
 }
 
+/// Records one of the app's own start-up milestones (`setup`, `page-load`), once per name.
+pub fn mark(name: &str) {
+    let mut native = NATIVE.lock().unwrap_or_else(|e| e.into_inner());
+    if native.iter().all(|m| m.name != name) {
+        native.push(Milestone {
+            name: name.to_string(),
+            at_ms: epoch_ms(),
+        });
+    }
+}
+
 /// Writes the window's milestones to the log (`startup: …`, see [`summary`]).
 pub fn report(marks: &[Milestone]) -> Result<(), StartupError> {
     let started = *STARTED_MS.get_or_init(epoch_ms);
-    tracing::info!("startup: {}", summary(started, marks)?);
+    let mut all = NATIVE.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    all.extend_from_slice(marks);
+    tracing::info!("startup: {}", summary(started, &all)?);
     Ok(())
 }
 
@@ -57,7 +72,7 @@ impl Classify for StartupError {
     }
 }
 
-const MAX: usize = 16;
+const MAX: usize = 24;
 
 /// The log line for `marks`, `started_ms` being when the process entered `main` (epoch ms):
 /// `first-rows 812 ms after start: navigation +506, mounted +190, ...; epoch-ms start=… navigation=…`.
@@ -142,7 +157,7 @@ mod tests {
             summary(0.0, &[m("x", f64::NAN)]),
             Err(StartupError::Time("x".into()))
         );
-        let many: Vec<Milestone> = (0..17).map(|i| m("a", i as f64)).collect();
-        assert_eq!(summary(0.0, &many), Err(StartupError::TooMany(17)));
+        let many: Vec<Milestone> = (0..25).map(|i| m("a", i as f64)).collect();
+        assert_eq!(summary(0.0, &many), Err(StartupError::TooMany(25)));
     }
 }

@@ -1,5 +1,6 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from "react";
 import { milestone } from "../lib/marks";
+import { bootSnapshot } from "./boot";
 import { connect as connectCmd, disconnect as disconnectCmd, watchClusters, type ClusterStatus, type IpcError, type Unsubscribe } from "../api";
 
 export type ClustersState = {
@@ -17,11 +18,12 @@ export type ClustersState = {
 const ClustersContext = createContext<ClustersState | null>(null);
 
 export function ClustersProvider({ children }: { children: ReactNode }) {
-  const [statuses, setStatuses] = useState<Record<string, ClusterStatus>>({});
+  const [statuses, setStatuses] = useState<Record<string, ClusterStatus>>(() => Object.fromEntries((bootSnapshot().statuses ?? []).map((s) => [s.context, s])));
   const [liveError, setLiveError] = useState<IpcError | null>(null);
   const [connectErrors, setConnectErrors] = useState<Record<string, IpcError>>({});
 
-  useEffect(() => {
+  // A layout effect: the request leaves before the first paint, not after it.
+  useLayoutEffect(() => {
     let cancelled = false;
     let unsubscribe: Unsubscribe | null = null;
     watchClusters((list) => {

@@ -1,5 +1,6 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { milestone } from "../lib/marks";
+import { bootSnapshot } from "./boot";
 import { listContexts, watchContexts, type ContextList, type IpcError, type Unsubscribe } from "../api";
 
 export type ContextsState = {
@@ -24,8 +25,8 @@ const ContextsContext = createContext<ContextsState | null>(null);
  * is fetched once with `list_contexts` and `liveError` says why updates are off.
  */
 export function ContextsProvider({ children }: { children: ReactNode }) {
-  const [list, setList] = useState<ContextList | null>(null);
-  const [loading, setLoading] = useState(true);
+  const [list, setList] = useState<ContextList | null>(() => bootSnapshot().contexts);
+  const [loading, setLoading] = useState(() => bootSnapshot().contexts === null);
   const [error, setError] = useState<IpcError | null>(null);
   const [liveError, setLiveError] = useState<IpcError | null>(null);
   const [reloading, setReloading] = useState(false);
@@ -68,7 +69,8 @@ export function ContextsProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  useEffect(() => {
+  // A layout effect: the request leaves before the first paint, not after it.
+  useLayoutEffect(() => {
     // React StrictMode runs this twice in development: the first subscription is torn down
     // (unwatch) as soon as it resolves, and events it still delivers are ignored.
     let cancelled = false;

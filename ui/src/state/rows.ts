@@ -1,6 +1,6 @@
 // The live rows of one watch_rows stream, applied by key: a delta replaces or removes only the
 // rows it names, so selection, focus and scroll (all held by key elsewhere) survive updates.
-import { useEffect, useState } from "react";
+import { useLayoutEffect, useState } from "react";
 import { milestone } from "../lib/marks";
 import { watchRows, type IpcError, type Row, type RowsEvent, type Scope, type Unsubscribe, type WatchState } from "../api";
 
@@ -47,7 +47,8 @@ export function useRows(context: string | null, kind: string, scope: Scope, enab
   const [attempt, setAttempt] = useState(0);
   const scopeKey = scope.namespaces.join(",");
 
-  useEffect(() => {
+  // A layout effect: the request leaves before the browser paints this render, not after.
+  useLayoutEffect(() => {
     setState({ rows: [], loaded: false, synced: false, watch: null, error: null });
     if (!context || !enabled) return;
     let cancelled = false;

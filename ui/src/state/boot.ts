@@ -1,0 +1,58 @@
+// What the window knows before its first render. main.tsx asks for the context list and the
+// connections' statuses first (waiting a bounded time), so the first render already shows the
+// current cluster's list, whose rows are then asked for before the first paint: one render and
+// one paint fewer before the first rows than starting empty and waiting for the streams.
+import { listContexts, watchClusters, type ClusterStatus, type ContextList, type Unsubscribe } from "../api";
+import { milestone } from "../lib/marks";
+
+export type BootSnapshot = { contexts: ContextList | null; statuses: ClusterStatus[] | null };
+
+let snapshot: BootSnapshot = { contexts: null, statuses: null };
+
+/** What `boot` learnt (nothing when it was not called, as in unit tests). The providers start from it. */
+export function bootSnapshot(): BootSnapshot {
+  return snapshot;
+}
+
+/**
+ * Asks for the context list and the statuses, and resolves when both are in or after `ms`,
+ * whichever comes first (a slow kubeconfig never holds the first paint back longer than that;
+ * the providers' streams deliver what is late). Never rejects.
+ */
+export async function boot(ms: number): Promise<BootSnapshot> {
+  snapshot = { contexts: null, statuses: null };
+  const contexts = listContexts().then(
+    (list) => {
+      snapshot.contexts = list;
+      milestone("contexts");
+    },
+    () => {},
+  );
+  // One event is all this needs (the ClustersProvider keeps its own stream): unsubscribe after it,
+  // whichever of the event and the subscription's id arrives first.
+  const statuses = new Promise<void>((resolve) => {
+    let got = false;
+    let unsubscribe: Unsubscribe | null = null;
+    watchClusters((list) => {
+      if (got) return;
+      got = true;
+      snapshot.statuses = list;
+      if (list.some((s) => s.state === "connected")) milestone("connected");
+      resolve();
+      if (unsubscribe) void unsubscribe();
+    }).then(
+      (u) => {
+        unsubscribe = u;
+        if (got) void u();
+      },
+      () => resolve(),
+    );
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([Promise.all([contexts, statuses]), timeout]);
+  clearTimeout(timer);
+  return snapshot;
+}
