@@ -44,11 +44,6 @@ fn run_gui() {
         );
     }
     builder
-        .on_page_load(|_, payload| {
-            if payload.event() == tauri::webview::PageLoadEvent::Started {
-                ordinal_core::startup::mark("page-load");
-            }
-        })
         .setup(|app| {
             ordinal_core::startup::mark("setup");
             let dirs = ordinal_core::kubeconfig::paths::AppDirs::from_env()

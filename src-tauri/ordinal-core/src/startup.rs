@@ -13,7 +13,7 @@ use ts_rs::TS;
 use crate::error::{Classify, ErrorCode};
 
 static STARTED_MS: OnceLock<f64> = OnceLock::new();
-/// The app's own milestones (setup, page load), merged into the window's when it reports.
+/// The app's own milestones (setup, session), merged into the window's when it reports.
 static NATIVE: std::sync::Mutex<Vec<Milestone>> = std::sync::Mutex::new(Vec::new());
 
 fn epoch_ms() -> f64 {
@@ -28,7 +28,7 @@ pub fn mark_process_start() {
     let _ = STARTED_MS.set(epoch_ms());
 }
 
-/// Records one of the app's own start-up milestones (`setup`, `page-load`), once per name.
+/// Records one of the app's own start-up milestones (`setup`, `session`), once per name.
 pub fn mark(name: &str) {
     let mut native = NATIVE.lock().unwrap_or_else(|e| e.into_inner());
     if native.iter().all(|m| m.name != name) {
