@@ -125,8 +125,12 @@ fn app_processes() -> Vec<u32> {
             app = Some(p);
         }
     }
-    let app = app.expect("the app process under WebKitWebDriver");
-    let mut all = vec![app];
+    with_children(app.expect("the app process under WebKitWebDriver"))
+}
+
+/// `pid` and all its descendants (the app and its WebKit processes).
+fn with_children(pid: u32) -> Vec<u32> {
+    let mut all = vec![pid];
     let mut i = 0;
     while i < all.len() {
         all.extend(children(all[i]));
@@ -193,6 +197,7 @@ async fn cold_start() {
     let mut totals = Vec::new();
     let mut warmup = None;
     let mut steps: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut floor = None;
     // Run 0 warms the disk cache (the first start after a build reads the binary from disk); it is
     // reported in the notes, not in the figure.
     for run in 0..4 {
@@ -247,6 +252,24 @@ async fn cold_start() {
             prev = (name, at);
         }
         eprintln!("  steps: {}", parts.join(", "));
+        if run == 3 {
+            // What the app and WebKit take with the small demo cluster, two seconds after its
+            // first rows: the floor under the scale figures' memory.
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let pids = with_children(app.pid());
+            let (rss, pss) = memory(&pids);
+            let each: Vec<String> = pids
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} {:.0} MB",
+                        comm(*p),
+                        kb_field(*p, "status", "VmRSS:") / 1024.0
+                    )
+                })
+                .collect();
+            floor = Some((rss, pss, each));
+        }
     }
     let mut figures = vec![figure(
         "cold_start",
@@ -264,6 +287,20 @@ async fn cold_start() {
             warmup.unwrap_or(f64::NAN)
         ),
     )];
+    if let Some((rss, pss, each)) = floor {
+        eprintln!("memory on the demo cluster: RSS {rss:.0} MB, PSS {pss:.0} MB ({each:?})");
+        figures.push(figure(
+            "rss_demo",
+            "memory of app + webview on the demo cluster, just started (RSS sum)",
+            rss,
+            "MB",
+            None,
+            &format!(
+                "the floor under the scale figures; PSS sum {pss:.0} MB; {}",
+                each.join(", ")
+            ),
+        ));
+    }
     for (i, (step, v)) in steps.iter().enumerate() {
         figures.push(figure(
             &format!("cold_start_step_{i}"),
