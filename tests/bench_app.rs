@@ -152,6 +152,19 @@ fn kb_field(pid: u32, file: &str, key: &str) -> f64 {
 }
 
 /// (RSS, PSS) of the processes, in MB.
+/// "name N MB" per process, for the notes.
+fn rss_each(pids: &[u32]) -> Vec<String> {
+    pids.iter()
+        .map(|p| {
+            format!(
+                "{} {:.0} MB",
+                comm(*p),
+                kb_field(*p, "status", "VmRSS:") / 1024.0
+            )
+        })
+        .collect()
+}
+
 fn memory(pids: &[u32]) -> (f64, f64) {
     let rss: f64 = pids.iter().map(|p| kb_field(*p, "status", "VmRSS:")).sum();
     let pss: f64 = pids
@@ -258,16 +271,7 @@ async fn cold_start() {
             tokio::time::sleep(Duration::from_secs(2)).await;
             let pids = with_children(app.pid());
             let (rss, pss) = memory(&pids);
-            let each: Vec<String> = pids
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{} {:.0} MB",
-                        comm(*p),
-                        kb_field(*p, "status", "VmRSS:") / 1024.0
-                    )
-                })
-                .collect();
+            let each = rss_each(&pids);
             floor = Some((rss, pss, each));
         }
     }
@@ -416,16 +420,7 @@ async fn window_figures() {
         &format!("quiet after {settle_s:.1} s"),
     ));
     let (rss, pss) = memory(&pids);
-    let per_process: Vec<String> = pids
-        .iter()
-        .map(|p| {
-            format!(
-                "{} {:.0} MB",
-                comm(*p),
-                kb_field(*p, "status", "VmRSS:") / 1024.0
-            )
-        })
-        .collect();
+    let per_process = rss_each(&pids);
     eprintln!("memory after sync: RSS {rss:.0} MB, PSS {pss:.0} MB ({per_process:?})");
     figures.push(figure(
         "rss_after_sync",
