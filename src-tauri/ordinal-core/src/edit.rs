@@ -190,7 +190,13 @@ fn validate_target(
 ) -> Result<Value, Vec<EditProblem>> {
     let v: Value = match serde_saphyr::from_str(yaml) {
         Ok(v) => v,
-        Err(e) => return Err(vec![yaml_problem(&e.to_string())]),
+        Err(e) => {
+            let at = e.location().filter(|l| l.line() > 0);
+            return Err(vec![yaml_problem(
+                &e.to_string(),
+                at.map(|l| (l.line() as u32, l.column() as u32)),
+            )]);
+        }
     };
     let mut problems = Vec::new();
     let mut want = |field: &str, have: Option<&str>, expected: &str| {
@@ -233,21 +239,28 @@ fn validate_target(
     }
 }
 
-/// serde-saphyr errors read "... at line L column C" (or similar); pull the position out.
-fn yaml_problem(message: &str) -> EditProblem {
+/// A syntax error at the parser's position (`at`), or when it gives none, at the one its message
+/// names ("... at line L, column C"; the first "line" followed by a number, so "multiline" in a
+/// message does not count).
+fn yaml_problem(message: &str, at: Option<(u32, u32)>) -> EditProblem {
     let num_after = |key: &str| -> Option<u32> {
-        let i = message.find(key)? + key.len();
-        let digits: String = message[i..]
-            .trim_start()
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        digits.parse().ok()
+        message.match_indices(key).find_map(|(i, _)| {
+            let digits: String = message[i + key.len()..]
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+    };
+    let (line, column) = match at {
+        Some((l, c)) => (Some(l), Some(c)),
+        None => (num_after("line"), num_after("column")),
     };
     EditProblem {
         field: None,
-        line: num_after("line"),
-        column: num_after("column"),
+        line,
+        column,
         message: format!("not valid YAML: {message}"),
     }
 }
@@ -528,6 +541,19 @@ mod tests {
             namespace: "db".into(),
             name: "pg".into(),
         }
+    }
+
+    #[test]
+    fn a_multiline_scalars_error_points_at_its_line() {
+        // "multiline" holds "line": the position is the parser's, not the word's
+        let yaml = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: \"pg\n x\n";
+        let e = validate(yaml, &sts_ar(), &target()).unwrap_err();
+        assert!(e[0].line.is_some() && e[0].column.is_some(), "{e:?}");
+        let p = yaml_problem(
+            "invalid indentation in multiline quoted scalar at line 31, column 1",
+            None,
+        );
+        assert_eq!((p.line, p.column), (Some(31), Some(1)));
     }
 
     #[test]
