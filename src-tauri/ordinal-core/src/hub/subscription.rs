@@ -155,9 +155,9 @@ mod tests {
             name: key.into(),
             uid: String::new(),
             resource_version: String::new(),
-            cells: BTreeMap::new(),
-            sort: BTreeMap::new(),
-            facts: BTreeMap::new(),
+            cells: Default::default(),
+            sort: Default::default(),
+            facts: Default::default(),
         }
     }
 

@@ -8,16 +8,17 @@
 
 pub mod detail;
 pub mod env;
+pub mod fields;
 pub mod pod;
 pub mod statefulset;
 pub mod statefulset_detail;
 pub mod statefulset_doctor;
 pub mod statefulset_metrics;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+pub use fields::Fields;
 
 /// How a status looks: colour *and* icon *and* text are derived from it in the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -45,7 +46,8 @@ pub enum Cell {
     Status {
         tone: Tone,
         key: String,
-        params: BTreeMap<String, String>,
+        #[ts(as = "std::collections::BTreeMap<String, String>")]
+        params: Fields<String>,
     },
     /// A number (tabular figures, right-aligned).
     Count { v: i32 },
@@ -76,14 +78,15 @@ impl Cell {
     pub fn mono(v: impl Into<String>) -> Self {
         Cell::Mono { v: v.into() }
     }
-    pub fn status<const N: usize>(tone: Tone, key: &str, params: [(&str, String); N]) -> Self {
+    pub fn status<const N: usize>(
+        tone: Tone,
+        key: &str,
+        params: [(&'static str, String); N],
+    ) -> Self {
         Cell::Status {
             tone,
             key: key.to_string(),
-            params: params
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+            params: params.into(),
         }
     }
 }
@@ -159,12 +162,14 @@ pub struct Row {
     pub uid: String,
     pub resource_version: String,
     /// Cells by column id.
-    pub cells: BTreeMap<String, Cell>,
+    #[ts(as = "std::collections::BTreeMap<String, Cell>")]
+    pub cells: Fields<Cell>,
     /// Sort values by column id (columns without one sort by the cell's text).
-    pub sort: BTreeMap<String, SortKey>,
+    #[ts(as = "std::collections::BTreeMap<String, SortKey>")]
+    pub sort: Fields<SortKey>,
     /// Facts the action bar needs without parsing cells (e.g. `replicas`, `stoppedFrom`).
     #[ts(type = "Record<string, number>")]
-    pub facts: BTreeMap<String, i64>,
+    pub facts: Fields<i64>,
 }
 
 /// A resource kind: one unit in the registry.
@@ -235,20 +240,20 @@ pub(crate) fn base_row(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Ob
         Some(ns) => format!("{ns}/{name}"),
         None => name.clone(),
     };
-    let mut cells = BTreeMap::new();
-    let mut sort = BTreeMap::new();
-    cells.insert("name".into(), Cell::mono(&name));
+    let mut cells = Fields::new();
+    let mut sort = Fields::new();
+    cells.insert("name", Cell::mono(&name));
     if let Some(ns) = &namespace {
-        cells.insert("namespace".into(), Cell::mono(ns));
+        cells.insert("namespace", Cell::mono(ns));
     }
     let created = meta
         .creation_timestamp
         .as_ref()
         .map(|t| t.0.as_second())
         .unwrap_or(0);
-    cells.insert("age".into(), Cell::Age { v: created });
+    cells.insert("age", Cell::Age { v: created });
     // older first when sorting by age ascending means "largest age"; sort by -created
-    sort.insert("age".into(), SortKey::Num(-(created as f64)));
+    sort.insert("age", SortKey::Num(-(created as f64)));
     Row {
         key,
         namespace,
@@ -257,6 +262,6 @@ pub(crate) fn base_row(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Ob
         resource_version: meta.resource_version.clone().unwrap_or_default(),
         cells,
         sort,
-        facts: BTreeMap::new(),
+        facts: Fields::new(),
     }
 }

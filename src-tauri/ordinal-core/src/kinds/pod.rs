@@ -44,11 +44,11 @@ impl KindSpec for Pods {
 
         let (tone, reason) = pod_status(pod, phase, ready, containers);
         row.cells.insert(
-            "status".into(),
+            "status",
             Cell::status(tone, "status.pod", [("reason", reason.to_string())]),
         );
         row.cells.insert(
-            "ready".into(),
+            "ready",
             Cell::Progress {
                 done: ready,
                 total: containers,
@@ -60,14 +60,13 @@ impl KindSpec for Pods {
         } else {
             f64::from(ready) / f64::from(containers)
         };
-        row.sort.insert("ready".into(), SortKey::Num(ratio));
-        row.cells
-            .insert("restarts".into(), Cell::Count { v: restarts });
+        row.sort.insert("ready", SortKey::Num(ratio));
+        row.cells.insert("restarts", Cell::Count { v: restarts });
         row.sort
-            .insert("restarts".into(), SortKey::Num(f64::from(restarts)));
+            .insert("restarts", SortKey::Num(f64::from(restarts)));
         let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
         row.cells.insert(
-            "node".into(),
+            "node",
             node.map_or(Cell::Empty, |n| Cell::mono(n.to_string())),
         );
         // No facts: Delete needs none, and an empty map costs nothing (50,000 rows in a watch).

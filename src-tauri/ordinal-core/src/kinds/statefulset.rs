@@ -80,7 +80,7 @@ impl KindSpec for StatefulSets {
             (Tone::Progressing, "status.podsReady")
         };
         row.cells.insert(
-            "status".into(),
+            "status",
             Cell::status(
                 tone,
                 key,
@@ -97,7 +97,7 @@ impl KindSpec for StatefulSets {
         } else {
             f64::from(ready) / f64::from(desired)
         };
-        row.sort.insert("status".into(), SortKey::Num(ratio));
+        row.sort.insert("status", SortKey::Num(ratio));
 
         let update_revision = status
             .and_then(|s| s.update_revision.clone())
@@ -119,7 +119,7 @@ impl KindSpec for StatefulSets {
             None
         };
         row.cells.insert(
-            "update".into(),
+            "update",
             Cell::Progress {
                 done: updated,
                 total: desired,
@@ -127,7 +127,7 @@ impl KindSpec for StatefulSets {
             },
         );
         row.sort.insert(
-            "update".into(),
+            "update",
             SortKey::Num(f64::from(updated) - f64::from(desired)),
         );
 
@@ -138,20 +138,19 @@ impl KindSpec for StatefulSets {
             .flatten()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        row.sort
-            .insert("labels".into(), SortKey::Text(labels.join(",")));
-        row.cells.insert("labels".into(), Cell::Chips { v: labels });
+        row.sort.insert("labels", SortKey::Text(labels.join(",")));
+        row.cells.insert("labels", Cell::Chips { v: labels });
 
         let selector = spec
             .map(|s| selector_string(&s.selector))
             .unwrap_or_default();
-        row.cells.insert("selector".into(), Cell::mono(selector));
+        row.cells.insert("selector", Cell::mono(selector));
 
         let service = spec
             .and_then(|s| s.service_name.clone())
             .unwrap_or_default();
         row.cells.insert(
-            "service".into(),
+            "service",
             if service.is_empty() {
                 Cell::Empty
             } else {
@@ -165,34 +164,31 @@ impl KindSpec for StatefulSets {
             .unwrap_or(0);
         let claims = templates * desired.max(stopped_from.unwrap_or(0));
         row.cells.insert(
-            "storage".into(),
+            "storage",
             if templates == 0 {
                 Cell::Empty
             } else {
                 Cell::Count { v: claims }
             },
         );
-        row.sort
-            .insert("storage".into(), SortKey::Num(f64::from(claims)));
+        row.sort.insert("storage", SortKey::Num(f64::from(claims)));
 
-        row.facts.insert("replicas".into(), i64::from(desired));
-        row.facts.insert("readyReplicas".into(), i64::from(ready));
+        row.facts.insert("replicas", i64::from(desired));
+        row.facts.insert("readyReplicas", i64::from(ready));
         row.facts
-            .insert("stoppedFrom".into(), i64::from(stopped_from.unwrap_or(0)));
-        row.facts
-            .insert("claimTemplates".into(), i64::from(templates));
-        row.facts.insert("partition".into(), i64::from(partition));
+            .insert("stoppedFrom", i64::from(stopped_from.unwrap_or(0)));
+        row.facts.insert("claimTemplates", i64::from(templates));
+        row.facts.insert("partition", i64::from(partition));
         // What deleting does to the PVCs: the claims that exist per template and ordinal, and
         // whether the retention policy deletes them with the set (whenDeleted: Delete).
-        row.facts.insert("claims".into(), i64::from(claims));
+        row.facts.insert("claims", i64::from(claims));
         let deletes_claims = spec
             .and_then(|s| s.persistent_volume_claim_retention_policy.as_ref())
             .and_then(|p| p.when_deleted.as_deref())
             == Some("Delete");
         row.facts
-            .insert("claimsDeletedWithSet".into(), i64::from(deletes_claims));
-        row.cells
-            .insert("revision".into(), Cell::mono(update_revision));
+            .insert("claimsDeletedWithSet", i64::from(deletes_claims));
+        row.cells.insert("revision", Cell::mono(update_revision));
         row
     }
 }

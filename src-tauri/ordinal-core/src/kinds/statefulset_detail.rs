@@ -277,7 +277,10 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
         Some(super::Cell::Status { tone, key, params }) => StatusView {
             tone: *tone,
             key: key.clone(),
-            params: params.clone(),
+            params: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
         },
         _ => sv(Tone::Neutral, "status.unknown", []),
     };

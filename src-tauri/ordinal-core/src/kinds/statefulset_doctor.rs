@@ -404,9 +404,9 @@ fn doctor_row(key: &str, findings: Vec<Finding>) -> Row {
         name: name.to_string(),
         uid: String::new(),
         resource_version: String::new(),
-        cells: [("doctor".to_string(), Cell::Findings { v: findings })].into(),
-        sort: BTreeMap::new(),
-        facts: BTreeMap::new(),
+        cells: [("doctor", Cell::Findings { v: findings })].into(),
+        sort: Default::default(),
+        facts: Default::default(),
     }
 }
 
