@@ -301,11 +301,23 @@ export function listKinds(): Promise<KindInfo[]> {
   if (!kinds) {
     const asked = call<KindInfo[]>("list_kinds");
     kinds = asked;
-    asked.catch(() => {
-      if (kinds === asked) kinds = null;
-    });
+    asked.then(
+      (list) => {
+        if (kinds === asked) kindsValue = list;
+      },
+      () => {
+        if (kinds === asked) kinds = null;
+      },
+    );
   }
   return kinds;
+}
+
+let kindsValue: KindInfo[] | null = null;
+
+/** The kinds, when `listKinds` has already answered (so a first render can draw a table at once). */
+export function cachedKinds(): KindInfo[] | null {
+  return kindsValue;
 }
 
 export function connect(context: string): Promise<ClusterStatus> {

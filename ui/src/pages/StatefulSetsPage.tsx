@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { DEMO_CONTEXT, listKinds, type ClusterStatus, type ContextSummary, type IpcError, type KindInfo, type Row } from "../api";
+import { cachedKinds, DEMO_CONTEXT, listKinds, type ClusterStatus, type ContextSummary, type IpcError, type KindInfo, type Row } from "../api";
 import { Icon } from "../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
 import { useT } from "../i18n";
@@ -10,12 +10,13 @@ import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
 import { useDoctor, useRowsWithDoctor } from "../state/doctor";
 import { useRows } from "../state/rows";
+import { scopeOf, STATEFULSETS_KIND } from "../state/selection";
 import { PageHeader } from "./PageHeader";
 import { CrossClusterView } from "./statefulsets/CrossClusterView";
 import type { Tab } from "./statefulsets/DetailView";
 import { ListView } from "./statefulsets/ListView";
 
-const KIND = "statefulsets";
+const KIND = STATEFULSETS_KIND;
 
 // The detail panel and the create dialog are loaded when first opened (or once the list is in),
 // not with the start-up script: the window shows its first rows sooner.
@@ -147,7 +148,8 @@ function Connected({
   toggle: React.ReactNode;
 }) {
   const t = useT();
-  const [kind, setKind] = useState<KindInfo | null>(null);
+  // Known at once when the kinds were asked for at start (main.tsx), as they are.
+  const [kind, setKind] = useState<KindInfo | null>(() => cachedKinds()?.find((x) => x.id === KIND) ?? null);
   const [kindError, setKindError] = useState<IpcError | null>(null);
   const [kindAttempt, setKindAttempt] = useState(0);
   const [open, setOpen] = useState<{ namespace: string; name: string; tab?: Tab } | null>(null);
@@ -176,7 +178,7 @@ function Connected({
 
   // Several namespaces go to the watch as they are: the core runs one watcher per namespace.
   const scopeKey = formatNamespaces(parseNamespaces(namespace));
-  const scopeArg = useMemo(() => ({ namespaces: parseNamespaces(scopeKey) }), [scopeKey]);
+  const scopeArg = useMemo(() => ({ namespaces: scopeOf(scopeKey) }), [scopeKey]);
   // The rows are asked for at once, alongside the kind's columns (not after them).
   const rowsState = useRows(status.context, KIND, scopeArg, true);
   useEffect(() => {

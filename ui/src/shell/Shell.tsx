@@ -3,6 +3,7 @@ import { LoadingState } from "../components/States";
 import { StatefulSetsPage } from "../pages/StatefulSetsPage";
 import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
+import { selectedContext } from "../state/selection";
 import { useGlobalShortcuts } from "./keyboard";
 import { ShortcutsOverlay } from "./ShortcutsOverlay";
 import { Sidebar } from "./Sidebar";
@@ -33,13 +34,7 @@ export function Shell() {
   const searchRef = useRef<HTMLInputElement>(null);
 
   const contexts = list?.contexts ?? [];
-  // The user's choice while it still exists; otherwise kubeconfig's current context; otherwise the first.
-  const selected =
-    contexts.find((c) => c.name === chosen) ??
-    contexts.find((c) => c.name === list?.currentContext) ??
-    contexts.find((c) => c.current) ??
-    contexts[0] ??
-    null;
+  const selected = selectedContext(list, chosen);
   // Like kubectl: the context's own namespace until the user picks another (or all).
   const namespace = selected ? (namespaces[selected.name] ?? selected.namespace ?? "") : "";
 

@@ -1,9 +1,12 @@
 // What the window knows before its first render. main.tsx asks for the context list and the
-// connections' statuses first (waiting a bounded time), so the first render already shows the
-// current cluster's list, whose rows are then asked for before the first paint: one render and
-// one paint fewer before the first rows than starting empty and waiting for the streams.
-import { listContexts, watchClusters, type ClusterStatus, type ContextList, type Unsubscribe } from "../api";
+// connections' statuses first (waiting a bounded time); when the current cluster is already
+// connected (the demo connects while the window starts), it also asks for that list's rows and
+// the kinds' columns, so the first render draws the rows: two renders and two paints fewer before
+// the first rows than starting empty and waiting for the streams.
+import { listContexts, listKinds, watchClusters, type ClusterStatus, type ContextList, type Unsubscribe } from "../api";
 import { milestone } from "../lib/marks";
+import { watchRowsEarly } from "./rows";
+import { scopeOf, selectedContext, STATEFULSETS_KIND } from "./selection";
 
 export type BootSnapshot = { contexts: ContextList | null; statuses: ClusterStatus[] | null };
 
@@ -15,7 +18,8 @@ export function bootSnapshot(): BootSnapshot {
 }
 
 /**
- * Asks for the context list and the statuses, and resolves when both are in or after `ms`,
+ * Asks for the context list and the statuses (then, if connected, the first rows), and resolves
+ * when they are in or after `ms`,
  * whichever comes first (a slow kubeconfig never holds the first paint back longer than that;
  * the providers' streams deliver what is late). Never rejects.
  */
@@ -48,11 +52,21 @@ export async function boot(ms: number): Promise<BootSnapshot> {
       () => resolve(),
     );
   });
+  // Then the rows of the list the window opens on, when its cluster is connected.
+  const rows = Promise.all([contexts, statuses]).then(() => {
+    const selected = selectedContext(snapshot.contexts, null);
+    const connected = snapshot.statuses?.some((s) => s.context === selected?.name && s.state === "connected");
+    if (!selected || !connected) return;
+    return Promise.all([
+      watchRowsEarly(selected.name, STATEFULSETS_KIND, scopeOf(selected.namespace ?? "")),
+      listKinds().catch(() => {}),
+    ]);
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms);
   });
-  await Promise.race([Promise.all([contexts, statuses]), timeout]);
+  await Promise.race([rows, timeout]);
   clearTimeout(timer);
   return snapshot;
 }

@@ -42,27 +42,111 @@ export type RowsState = {
   error: IpcError | null;
 };
 
+const EMPTY: RowsState = { rows: [], loaded: false, synced: false, watch: null, error: null };
+
+/** The state after `event` (the same object when the event changes nothing the list shows). */
+function next(state: RowsState, store: RowStore, event: RowsEvent): RowsState {
+  if (event.type === "reset" || event.type === "preview") milestone("rows-received");
+  if (event.type === "state") return { ...state, watch: event.state };
+  if (!store.apply(event)) return state;
+  return { ...state, rows: store.list(), loaded: true, synced: state.synced || event.type === "reset", error: null };
+}
+
+/**
+ * A rows stream started before the first render (state/boot.ts), waiting for the list that shows
+ * it to adopt it: the first render then draws rows instead of asking for them.
+ */
+type Early = {
+  key: string;
+  store: RowStore;
+  state: RowsState;
+  /** Set once adopted: where its state goes from then on. */
+  onState: ((state: RowsState) => void) | null;
+  unsubscribe: Unsubscribe | null;
+  closed: boolean;
+};
+
+let early: Early | null = null;
+
+const streamKey = (context: string, kind: string, namespaces: string[]) => `${context}\u0000${kind}\u0000${namespaces.join(",")}`;
+
+function close(e: Early) {
+  e.closed = true;
+  if (e.unsubscribe) void e.unsubscribe();
+  if (early === e) early = null;
+}
+
+/**
+ * Starts the rows stream of (context, kind, namespaces) now; resolves once its first rows (or
+ * an error) are in. A list asking for the same stream within `adoptWithinMs` takes it over;
+ * otherwise it is closed.
+ */
+export function watchRowsEarly(context: string, kind: string, namespaces: string[], adoptWithinMs = 5000): Promise<void> {
+  if (early) close(early);
+  const e: Early = { key: streamKey(context, kind, namespaces), store: new RowStore(), state: EMPTY, onState: null, unsubscribe: null, closed: false };
+  early = e;
+  setTimeout(() => {
+    if (early === e) close(e);
+  }, adoptWithinMs);
+  return new Promise<void>((resolve) => {
+    const update = (state: RowsState) => {
+      e.state = state;
+      if (state.loaded || state.error) resolve();
+      e.onState?.(state);
+    };
+    watchRows(context, kind, { namespaces }, (event) => {
+      if (!e.closed) update(next(e.state, e.store, event));
+    }).then(
+      (unsub) => {
+        if (e.closed) void unsub();
+        else e.unsubscribe = unsub;
+      },
+      (err: IpcError) => {
+        if (!e.closed) update({ ...e.state, error: err });
+        resolve();
+      },
+    );
+  });
+}
+
+/** The early stream's state, if it is the one asked for and not yet taken. */
+function peekEarly(key: string): RowsState | null {
+  return early && early.key === key && !early.closed && !early.onState ? early.state : null;
+}
+
+function takeEarly(key: string): Early | null {
+  const e = peekEarly(key) ? early : null;
+  if (e) early = null;
+  return e;
+}
+
 export function useRows(context: string | null, kind: string, scope: Scope, enabled: boolean): RowsState & { retry: () => void } {
-  const [state, setState] = useState<RowsState>({ rows: [], loaded: false, synced: false, watch: null, error: null });
-  const [attempt, setAttempt] = useState(0);
   const scopeKey = scope.namespaces.join(",");
+  const [state, setState] = useState<RowsState>(() => (context && enabled ? peekEarly(streamKey(context, kind, scope.namespaces)) : null) ?? EMPTY);
+  const [attempt, setAttempt] = useState(0);
 
   // A layout effect: the request leaves before the browser paints this render, not after.
   useLayoutEffect(() => {
-    setState({ rows: [], loaded: false, synced: false, watch: null, error: null });
-    if (!context || !enabled) return;
+    if (!context || !enabled) {
+      setState(EMPTY);
+      return;
+    }
+    const namespaces = scopeKey ? scopeKey.split(",") : [];
+    const adopted = attempt === 0 ? takeEarly(streamKey(context, kind, namespaces)) : null;
+    if (adopted) {
+      adopted.onState = setState;
+      setState(adopted.state);
+      return () => close(adopted);
+    }
+    setState(EMPTY);
     let cancelled = false;
     let unsubscribe: Unsubscribe | null = null;
     const store = new RowStore();
-    watchRows(context, kind, { namespaces: scopeKey ? scopeKey.split(",") : [] }, (event) => {
+    let current = EMPTY;
+    watchRows(context, kind, { namespaces }, (event) => {
       if (cancelled) return;
-      if (event.type === "reset" || event.type === "preview") milestone("rows-received");
-      if (event.type === "state") {
-        setState((s) => ({ ...s, watch: event.state }));
-      } else if (store.apply(event)) {
-        const rows = store.list();
-        setState((s) => ({ ...s, rows, loaded: true, synced: s.synced || event.type === "reset", error: null }));
-      }
+      current = next(current, store, event);
+      setState(current);
     }).then(
       (unsub) => {
         if (cancelled) void unsub();

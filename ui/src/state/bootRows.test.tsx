@@ -1,0 +1,44 @@
+import { act, render, screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { ClusterStatus, RowsEvent } from "../api";
+import { App } from "../App";
+import { backend } from "../test/fakeTauri";
+import { contextList, ctx, settingsWith } from "../test/fixtures";
+import { installStsBackend, row, status } from "../test/sts";
+import { boot } from "./boot";
+
+vi.mock("@tauri-apps/api/core", () => import("../test/fakeTauri"));
+
+beforeEach(() => installStsBackend(settingsWith({ language: "en", theme: "light" })));
+
+describe("start-up on a connected cluster", () => {
+  it("asks for the opening list's rows before the first render, which draws them and keeps that stream", async () => {
+    backend.on("list_contexts", () => contextList([ctx("ordinal:demo", { current: true, namespace: "db" })]));
+    const booting = boot(5000);
+    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
+    backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("ordinal:demo")]);
+    // the rows of the current context, in its own namespace, asked for by the start-up itself
+    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+    expect(backend.callsOf("watch_rows")[0]!.args).toMatchObject({ context: "ordinal:demo", kind: "statefulsets", scope: { namespaces: ["db"] } });
+    backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows: [row("pg"), row("kafka")] });
+    await booting;
+
+    render(<App />);
+    // drawn at once: no further request and no further event needed
+    expect(screen.getByText("pg")).toBeTruthy();
+    expect(screen.getByText("kafka")).toBeTruthy();
+    expect(backend.callsOf("watch_rows")).toHaveLength(1);
+    // the adopted stream stays live
+    act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "delta", upserts: [row("redis")], deletes: ["db/kafka"] }));
+    await waitFor(() => expect(screen.getByText("redis")).toBeTruthy());
+    expect(screen.queryByText("kafka")).toBeNull();
+  });
+
+  it("closes an early stream that no list takes over", async () => {
+    backend.on("list_contexts", () => contextList([ctx("ordinal:demo", { current: true })]));
+    const { watchRowsEarly } = await import("./rows");
+    void watchRowsEarly("ordinal:demo", "statefulsets", [], 20);
+    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+    await waitFor(() => expect(backend.callsOf("unwatch")).toHaveLength(1));
+  });
+});
