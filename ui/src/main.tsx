@@ -22,6 +22,8 @@ milestone("script");
 const initial = cachedSettings();
 document.documentElement.dataset.theme = initial.theme === "system" ? systemTheme() : initial.theme;
 document.documentElement.lang = resolveLocale(initial.language);
+// Linux's webview pays for every font family it does not find: it gets shorter stacks (tokens.css).
+if (/Linux/.test(navigator.userAgent) && !/Android/.test(navigator.userAgent)) document.documentElement.dataset.platform = "linux";
 
 // Asked now, so the list has its columns the moment a cluster is connected.
 void listKinds().catch(() => {});

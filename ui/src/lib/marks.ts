@@ -13,7 +13,7 @@ export type Milestone =
   | "connect" // the window asked to connect (absent when the demo connected at start)
   | "connected" // a cluster is connected
   | "rows-received" // the first rows arrived from the backend
-  | "first-rows"; // the first rows are committed in the list
+  | "first-rows"; // the first rows are painted in the list
 
 const PREFIX = "ordinal:";
 

@@ -185,8 +185,18 @@ export function ListView({
   );
 
   const hasRows = visible.length > 0;
+  // Marked once the frame showing them is painted: a timer queued from the next animation frame
+  // runs after that frame's paint (an effect alone can run before it).
   useEffect(() => {
-    if (hasRows) milestone("first-rows");
+    if (!hasRows) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => milestone("first-rows"), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [hasRows]);
 
   const onSort = (column: string) =>
