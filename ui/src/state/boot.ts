@@ -18,12 +18,12 @@ export function bootSnapshot(): BootSnapshot {
 }
 
 /**
- * Asks for the context list and the statuses (then, if connected, the first rows), and resolves
- * when they are in or after `ms`,
- * whichever comes first (a slow kubeconfig never holds the first paint back longer than that;
- * the providers' streams deliver what is late). Never rejects.
+ * Asks for the context list and the statuses (then, if connected, the first rows, waiting for
+ * them at most `rowsMs`), and resolves when they are in or after `ms`, whichever comes first (a
+ * slow kubeconfig never holds the first paint back longer than that; the providers' streams
+ * deliver what is late). Never rejects.
  */
-export async function boot(ms: number): Promise<BootSnapshot> {
+export async function boot(ms: number, rowsMs = 100): Promise<BootSnapshot> {
   snapshot = { contexts: null, statuses: null };
   const contexts = listContexts().then(
     (list) => {
@@ -52,21 +52,26 @@ export async function boot(ms: number): Promise<BootSnapshot> {
       () => resolve(),
     );
   });
-  // Then the rows of the list the window opens on, when its cluster is connected.
+  // Then the rows of the list the window opens on, when its cluster is connected; not when the
+  // first render has already happened (the list asks for its own), and for at most `rowsMs` more
+  // (a slow list must not hold back the first paint; the list adopts its stream when it comes).
+  let late = false;
   const rows = Promise.all([contexts, statuses]).then(() => {
     const selected = selectedContext(snapshot.contexts, null);
     const connected = snapshot.statuses?.some((s) => s.context === selected?.name && s.state === "connected");
-    if (!selected || !connected) return;
-    return Promise.all([
+    if (late || !selected || !connected) return;
+    const asked = Promise.all([
       watchRowsEarly(selected.name, STATEFULSETS_KIND, scopeOf(selected.namespace ?? "")),
       listKinds().catch(() => {}),
     ]);
+    return Promise.race([asked, new Promise<void>((resolve) => setTimeout(resolve, rowsMs))]);
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms);
   });
   await Promise.race([rows, timeout]);
+  late = true;
   clearTimeout(timer);
   return snapshot;
 }

@@ -1,4 +1,5 @@
 import { act, render, screen, waitFor } from "@testing-library/react";
+import { StrictMode } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ClusterStatus, RowsEvent } from "../api";
 import { App } from "../App";
@@ -32,6 +33,38 @@ describe("start-up on a connected cluster", () => {
     act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "delta", upserts: [row("redis")], deletes: ["db/kafka"] }));
     await waitFor(() => expect(screen.getByText("redis")).toBeTruthy());
     expect(screen.queryByText("kafka")).toBeNull();
+  });
+
+  it("keeps the early stream through StrictMode's second effect run", async () => {
+    backend.on("list_contexts", () => contextList([ctx("ordinal:demo", { current: true, namespace: "db" })]));
+    const booting = boot(5000);
+    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
+    backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("ordinal:demo")]);
+    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+    backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows: [row("pg")] });
+    await booting;
+    render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    );
+    expect(screen.getByText("pg")).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 20));
+    // still the one stream, and still live (a closed early stream drops its events)
+    expect(backend.callsOf("watch_rows")).toHaveLength(1);
+    act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "delta", upserts: [row("redis")], deletes: [] }));
+    await waitFor(() => expect(screen.getByText("redis")).toBeTruthy());
+  });
+
+  it("asks for no rows once the first render has happened without them", async () => {
+    let answer: (l: unknown) => void = () => {};
+    backend.on("list_contexts", () => new Promise((r) => (answer = r)));
+    await boot(30);
+    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
+    backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("ordinal:demo")]);
+    answer(contextList([ctx("ordinal:demo", { current: true })]));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(backend.callsOf("watch_rows")).toHaveLength(0);
   });
 
   it("closes an early stream that no list takes over", async () => {

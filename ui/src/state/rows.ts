@@ -109,6 +109,19 @@ export function watchRowsEarly(context: string, kind: string, namespaces: string
   });
 }
 
+/**
+ * Gives an adopted stream back for a moment: React's StrictMode (development) runs an effect,
+ * its cleanup and the effect again, and the second run takes the stream back; otherwise it closes.
+ */
+function release(e: Early) {
+  e.onState = null;
+  if (early && early !== e) return close(e);
+  early = e;
+  setTimeout(() => {
+    if (early === e) close(e);
+  }, 0);
+}
+
 /** The early stream's state, if it is the one asked for and not yet taken. */
 function peekEarly(key: string): RowsState | null {
   return early && early.key === key && !early.closed && !early.onState ? early.state : null;
@@ -136,7 +149,7 @@ export function useRows(context: string | null, kind: string, scope: Scope, enab
     if (adopted) {
       adopted.onState = setState;
       setState(adopted.state);
-      return () => close(adopted);
+      return () => release(adopted);
     }
     setState(EMPTY);
     let cancelled = false;
@@ -153,7 +166,9 @@ export function useRows(context: string | null, kind: string, scope: Scope, enab
         else unsubscribe = unsub;
       },
       (e: IpcError) => {
-        if (!cancelled) setState((s) => ({ ...s, error: e }));
+        if (cancelled) return;
+        current = { ...current, error: e };
+        setState(current);
       },
     );
     return () => {
