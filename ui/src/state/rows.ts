@@ -53,84 +53,101 @@ function next(state: RowsState, store: RowStore, event: RowsEvent): RowsState {
 }
 
 /**
- * A rows stream started before the first render (state/boot.ts), waiting for the list that shows
- * it to adopt it: the first render then draws rows instead of asking for them.
+ * One `watch_rows` stream: its store, its latest state, and where that state goes (the list
+ * showing it). The list opens its own, or adopts the one the start-up opened before the first
+ * render (state/boot.ts), which then draws rows instead of asking for them.
  */
-type Early = {
+type Stream = {
   key: string;
   store: RowStore;
   state: RowsState;
-  /** Set once adopted: where its state goes from then on. */
+  /** Set while a list shows it. */
   onState: ((state: RowsState) => void) | null;
   unsubscribe: Unsubscribe | null;
   closed: boolean;
+  /** Resolves once the first rows (or an error) are in. */
+  ready: Promise<void>;
 };
 
-let early: Early | null = null;
+/** The stream waiting for a list to take it: the start-up's, or one just released. */
+let early: Stream | null = null;
 
 const streamKey = (context: string, kind: string, namespaces: string[]) => `${context}\u0000${kind}\u0000${namespaces.join(",")}`;
 
-function close(e: Early) {
-  e.closed = true;
-  if (e.unsubscribe) void e.unsubscribe();
-  if (early === e) early = null;
+function open(context: string, kind: string, namespaces: string[]): Stream {
+  let ready = () => {};
+  const s: Stream = {
+    key: streamKey(context, kind, namespaces),
+    store: new RowStore(),
+    state: EMPTY,
+    onState: null,
+    unsubscribe: null,
+    closed: false,
+    ready: new Promise<void>((resolve) => (ready = resolve)),
+  };
+  const update = (state: RowsState) => {
+    s.state = state;
+    if (state.loaded || state.error) ready();
+    s.onState?.(state);
+  };
+  watchRows(context, kind, { namespaces }, (event) => {
+    if (!s.closed) update(next(s.state, s.store, event));
+  }).then(
+    (unsub) => {
+      if (s.closed) void unsub();
+      else s.unsubscribe = unsub;
+    },
+    (err: IpcError) => {
+      if (!s.closed) update({ ...s.state, error: err });
+      ready();
+    },
+  );
+  return s;
+}
+
+function close(s: Stream) {
+  s.closed = true;
+  if (s.unsubscribe) void s.unsubscribe();
+  if (early === s) early = null;
 }
 
 /**
- * Starts the rows stream of (context, kind, namespaces) now; resolves once its first rows (or
- * an error) are in. A list asking for the same stream within `adoptWithinMs` takes it over;
+ * Opens the rows stream of (context, kind, namespaces) now; resolves once its first rows (or an
+ * error) are in. A list asking for the same stream within `adoptWithinMs` takes it over;
  * otherwise it is closed.
  */
 export function watchRowsEarly(context: string, kind: string, namespaces: string[], adoptWithinMs = 5000): Promise<void> {
   if (early) close(early);
-  const e: Early = { key: streamKey(context, kind, namespaces), store: new RowStore(), state: EMPTY, onState: null, unsubscribe: null, closed: false };
-  early = e;
+  const s = open(context, kind, namespaces);
+  early = s;
   setTimeout(() => {
-    if (early === e) close(e);
+    if (early === s) close(s);
   }, adoptWithinMs);
-  return new Promise<void>((resolve) => {
-    const update = (state: RowsState) => {
-      e.state = state;
-      if (state.loaded || state.error) resolve();
-      e.onState?.(state);
-    };
-    watchRows(context, kind, { namespaces }, (event) => {
-      if (!e.closed) update(next(e.state, e.store, event));
-    }).then(
-      (unsub) => {
-        if (e.closed) void unsub();
-        else e.unsubscribe = unsub;
-      },
-      (err: IpcError) => {
-        if (!e.closed) update({ ...e.state, error: err });
-        resolve();
-      },
-    );
-  });
+  return s.ready;
 }
 
 /**
- * Gives an adopted stream back for a moment: React's StrictMode (development) runs an effect,
- * its cleanup and the effect again, and the second run takes the stream back; otherwise it closes.
+ * A list lets go of its stream: it closes after this task unless the same list takes it back
+ * (React's StrictMode, in development, runs an effect, its cleanup and the effect again).
  */
-function release(e: Early) {
-  e.onState = null;
-  if (early && early !== e) return close(e);
-  early = e;
+function release(s: Stream) {
+  s.onState = null;
+  if (early && early !== s) return close(s);
+  early = s;
   setTimeout(() => {
-    if (early === e) close(e);
+    if (early === s) close(s);
   }, 0);
 }
 
-/** The early stream's state, if it is the one asked for and not yet taken. */
+/** The waiting stream's state, if it is the one asked for. */
 function peekEarly(key: string): RowsState | null {
-  return early && early.key === key && !early.closed && !early.onState ? early.state : null;
+  return early && early.key === key && !early.closed ? early.state : null;
 }
 
-function takeEarly(key: string): Early | null {
-  const e = peekEarly(key) ? early : null;
-  if (e) early = null;
-  return e;
+function takeEarly(key: string): Stream | null {
+  const s = peekEarly(key) ? early : null;
+  if (s) early = null;
+  return s;
 }
 
 export function useRows(context: string | null, kind: string, scope: Scope, enabled: boolean): RowsState & { retry: () => void } {
@@ -145,36 +162,11 @@ export function useRows(context: string | null, kind: string, scope: Scope, enab
       return;
     }
     const namespaces = scopeKey ? scopeKey.split(",") : [];
-    const adopted = attempt === 0 ? takeEarly(streamKey(context, kind, namespaces)) : null;
-    if (adopted) {
-      adopted.onState = setState;
-      setState(adopted.state);
-      return () => release(adopted);
-    }
-    setState(EMPTY);
-    let cancelled = false;
-    let unsubscribe: Unsubscribe | null = null;
-    const store = new RowStore();
-    let current = EMPTY;
-    watchRows(context, kind, { namespaces }, (event) => {
-      if (cancelled) return;
-      current = next(current, store, event);
-      setState(current);
-    }).then(
-      (unsub) => {
-        if (cancelled) void unsub();
-        else unsubscribe = unsub;
-      },
-      (e: IpcError) => {
-        if (cancelled) return;
-        current = { ...current, error: e };
-        setState(current);
-      },
-    );
-    return () => {
-      cancelled = true;
-      if (unsubscribe) void unsubscribe();
-    };
+    // a retry always asks again
+    const stream = (attempt === 0 ? takeEarly(streamKey(context, kind, namespaces)) : null) ?? open(context, kind, namespaces);
+    stream.onState = setState;
+    setState(stream.state);
+    return () => release(stream);
   }, [context, kind, scopeKey, enabled, attempt]);
 
   return { ...state, retry: () => setAttempt((n) => n + 1) };
