@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor } from "@testing-library/react";
 import { StrictMode } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClusterStatus, RowsEvent } from "../api";
+import type { ClusterStatus, Row, RowsEvent } from "../api";
 import { App } from "../App";
 import { backend } from "../test/fakeTauri";
 import { contextList, ctx, settingsWith } from "../test/fixtures";
@@ -12,17 +12,22 @@ vi.mock("@tauri-apps/api/core", () => import("../test/fakeTauri"));
 
 beforeEach(() => installStsBackend(settingsWith({ language: "en", theme: "light" })));
 
+/** Starts up on the connected demo (namespace db), whose list's first rows are `rows`. */
+async function bootOnDemo(rows: Row[]) {
+  backend.on("list_contexts", () => contextList([ctx("ordinal:demo", { current: true, namespace: "db" })]));
+  const booting = boot(5000);
+  await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
+  backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("ordinal:demo")]);
+  await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+  backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows });
+  await booting;
+}
+
 describe("start-up on a connected cluster", () => {
   it("asks for the opening list's rows before the first render, which draws them and keeps that stream", async () => {
-    backend.on("list_contexts", () => contextList([ctx("ordinal:demo", { current: true, namespace: "db" })]));
-    const booting = boot(5000);
-    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-    backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("ordinal:demo")]);
+    await bootOnDemo([row("pg"), row("kafka")]);
     // the rows of the current context, in its own namespace, asked for by the start-up itself
-    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
     expect(backend.callsOf("watch_rows")[0]!.args).toMatchObject({ context: "ordinal:demo", kind: "statefulsets", scope: { namespaces: ["db"] } });
-    backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows: [row("pg"), row("kafka")] });
-    await booting;
 
     render(<App />);
     // drawn at once: no further request and no further event needed
@@ -36,13 +41,7 @@ describe("start-up on a connected cluster", () => {
   });
 
   it("keeps the early stream through StrictMode's second effect run", async () => {
-    backend.on("list_contexts", () => contextList([ctx("ordinal:demo", { current: true, namespace: "db" })]));
-    const booting = boot(5000);
-    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-    backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("ordinal:demo")]);
-    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
-    backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows: [row("pg")] });
-    await booting;
+    await bootOnDemo([row("pg")]);
     render(
       <StrictMode>
         <App />
