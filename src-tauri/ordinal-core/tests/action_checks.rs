@@ -48,7 +48,10 @@ async fn rbac_per_namespace_and_verb_and_autoscaled_targets() {
     if c.sim.is_none() {
         // A real cluster: the current user may at least read; nothing else is assumed.
         let _ = checks(&clusters, &c.context, &[target("default", "x")]).await;
-        eprintln!("skipped the fixture assertions: they need the simulator's demo seed");
+        harness::skipped(
+            "action_checks: fixture assertions",
+            "they need the simulator's demo seed",
+        );
         return;
     }
     // The admin may do everything; kafka is driven by an autoscaler, postgres is not.

@@ -7,7 +7,7 @@ mod harness;
 use std::sync::Arc;
 
 use futures::StreamExt;
-use harness::{sts_json, TestCluster, TestNamespace, SIM_VIEWER};
+use harness::{sts_json, TestCluster, TestNamespace};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use kube::api::{Api, PostParams};
 use ordinal_core::actions::{
@@ -398,19 +398,21 @@ async fn read_only_contexts_are_refused_by_the_core() {
 #[tokio::test]
 async fn viewer_gets_forbidden_per_item_and_nothing_changes() {
     let c = TestCluster::empty().await;
-    if c.sim.is_none() {
-        eprintln!("skipped: needs the simulator's read-only viewer user");
-        return;
-    }
+    let Some(viewer_ctx) = c.viewer.clone() else {
+        return harness::skipped(
+            "actions::viewer_gets_forbidden_per_item_and_nothing_changes",
+            "no viewer context (set ORDINAL_TEST_VIEWER_KUBECONFIG)",
+        );
+    };
     let client = c.client().await;
     let ns = TestNamespace::new(&client, "act-viewer").await;
     create(&client, &ns.name, "pg", 2).await;
-    let viewer = kube::Client::try_from(c.config(SIM_VIEWER).await).unwrap();
+    let viewer = kube::Client::try_from(c.config(&viewer_ctx).await).unwrap();
     let journal = Arc::new(Journal::new(c.dir.path().join("journal")));
     let (states, fin) = run(
         &viewer,
         &journal,
-        req(SIM_VIEWER, &ns.name, &["pg", "missing"], Action::Stop),
+        req(&viewer_ctx, &ns.name, &["pg", "missing"], Action::Stop),
         RunOptions::default(),
     )
     .await;

@@ -6,7 +6,7 @@ mod harness;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use harness::{TestCluster, SIM_VIEWER};
+use harness::TestCluster;
 use ordinal_core::cluster::{kube_config_for, Clusters, ConnState, Protection};
 
 #[tokio::test]
@@ -37,12 +37,15 @@ async fn admin_connects_with_version_and_latency() {
 #[tokio::test]
 async fn viewer_connects() {
     let c = TestCluster::empty().await;
-    if c.sim.is_none() {
-        return; // simulator-only: a real kubeconfig has no viewer context
-    }
+    let Some(viewer) = c.viewer.clone() else {
+        return harness::skipped(
+            "cluster_connect::viewer_connects",
+            "no viewer context (set ORDINAL_TEST_VIEWER_KUBECONFIG)",
+        );
+    };
     let clusters = Clusters::new();
     let st = clusters
-        .connect(SIM_VIEWER, c.config(SIM_VIEWER).await, Protection::Normal)
+        .connect(&viewer, c.config(&viewer).await, Protection::Normal)
         .await;
     assert_eq!(st.state, ConnState::Connected, "{st:?}");
     assert!(st.server_version.is_some());
@@ -146,26 +149,35 @@ async fn can_i_admin_and_viewer() {
         .can_i(&c.context, "default", "list", "", "pods")
         .await
         .unwrap());
-    if c.sim.is_none() {
-        return; // the viewer context is simulator-only
-    }
+    let Some(viewer) = c.viewer.clone() else {
+        return harness::skipped(
+            "cluster_connect: the viewer's can_i",
+            "no viewer context (set ORDINAL_TEST_VIEWER_KUBECONFIG)",
+        );
+    };
     let st = clusters
-        .connect(SIM_VIEWER, c.config(SIM_VIEWER).await, Protection::Normal)
+        .connect(&viewer, c.config(&viewer).await, Protection::Normal)
         .await;
     assert_eq!(st.state, ConnState::Connected);
     assert!(!clusters
-        .can_i(SIM_VIEWER, "default", "patch", "apps", "statefulsets")
+        .can_i(&viewer, "default", "patch", "apps", "statefulsets")
         .await
         .unwrap());
     assert!(clusters
-        .can_i(SIM_VIEWER, "default", "list", "apps", "statefulsets")
+        .can_i(&viewer, "default", "list", "apps", "statefulsets")
         .await
         .unwrap());
     // Cached: no request the second time.
-    let faults = c.sim.as_ref().unwrap().faults();
+    let Some(sim) = c.sim.as_ref() else {
+        return harness::skipped(
+            "cluster_connect: can_i's cache",
+            "counting requests needs the simulator",
+        );
+    };
+    let faults = sim.faults();
     let before = faults.request_count();
     assert!(!clusters
-        .can_i(SIM_VIEWER, "default", "patch", "apps", "statefulsets")
+        .can_i(&viewer, "default", "patch", "apps", "statefulsets")
         .await
         .unwrap());
     assert_eq!(faults.request_count(), before);

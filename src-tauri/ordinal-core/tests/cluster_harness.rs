@@ -23,6 +23,9 @@ pub struct TestCluster {
     pub loaded: Loaded,
     /// The admin (or real cluster's current) context.
     pub context: String,
+    /// A read-only context (may read `default`, nothing elsewhere): the simulator's viewer, or
+    /// the current context of `ORDINAL_TEST_VIEWER_KUBECONFIG` beside a real cluster.
+    pub viewer: Option<String>,
 }
 
 impl TestCluster {
@@ -44,17 +47,36 @@ impl TestCluster {
                 (Some(sim), path)
             }
         };
-        let loaded = loaded_from(&path);
+        // Beside a real cluster, its viewer's kubeconfig is merged after it (as KUBECONFIG=a:b).
+        let viewer_file = std::env::var_os("ORDINAL_TEST_VIEWER_KUBECONFIG")
+            .filter(|_| sim.is_none())
+            .map(PathBuf::from);
+        let loaded = match &viewer_file {
+            Some(v) => loaded_from(&PathBuf::from(
+                std::env::join_paths([path.as_os_str(), v.as_os_str()]).unwrap(),
+            )),
+            None => loaded_from(&path),
+        };
         let context = loaded
             .current_context()
             .expect("kubeconfig has a current context")
             .to_string();
+        let viewer = match &viewer_file {
+            Some(v) => Some(
+                loaded_from(v)
+                    .current_context()
+                    .expect("the viewer kubeconfig has a current context")
+                    .to_string(),
+            ),
+            None => sim.as_ref().map(|_| SIM_VIEWER.to_string()),
+        };
         TestCluster {
             sim,
             dir,
             kubeconfig_path: path,
             loaded,
             context,
+            viewer,
         }
     }
 
@@ -90,6 +112,12 @@ impl TestCluster {
             .await;
         assert_eq!(st.state, ConnState::Connected, "{st:?}");
         clusters
+    }
+
+    /// What the test cluster's server offers, discovered as the app connects.
+    pub async fn features(&self) -> ordinal_core::cluster::ServerFeatures {
+        let clusters = self.clusters().await;
+        clusters.features(&self.context)
     }
 
     /// The same kubeconfig with the current context's user replaced by a bogus bearer token.
@@ -199,4 +227,20 @@ pub fn sts_json(name: &str, replicas: i32) -> serde_json::Value {
             }
         }
     })
+}
+
+/// A part of a test the cluster under test cannot do: said on stderr, and appended to
+/// `$ORDINAL_SKIP_LOG` (scripts/test lists the real pass's skips with their reasons).
+pub fn skipped(test: &str, why: &str) {
+    eprintln!("skipped {test}: {why}");
+    if let Some(path) = std::env::var_os("ORDINAL_SKIP_LOG") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{test}: {why}");
+        }
+    }
 }

@@ -62,8 +62,10 @@ async fn detail_shows_ordinals_dns_claims_and_findings_live() {
     .await
     .unwrap();
 
+    let features = c.features().await;
     let mut stream = Box::pin(statefulset_detail::watch(
         client.clone(),
+        features.clone(),
         c.context.clone(),
         ns.name.clone(),
         "web".into(),
@@ -87,6 +89,21 @@ async fn detail_shows_ordinals_dns_claims_and_findings_live() {
     );
     assert_eq!(d.claim_templates[0].size.as_deref(), Some("1Gi"));
     assert_eq!(d.ordinals[1].claims[0].name, "data-web-1");
+    // Fields the server has are shown (defaulted as it defaults them); fields it does not have
+    // (Kubernetes 1.20: no retention policy, no minReadySeconds, no available count) are absent.
+    assert_eq!(
+        d.retention_when_deleted.as_deref(),
+        features.sts_retention_policy.then_some("Retain"),
+        "{features:?}"
+    );
+    assert_eq!(
+        d.min_ready_seconds.is_some(),
+        features.sts_min_ready_seconds
+    );
+    assert_eq!(
+        d.rollout.available.is_some(),
+        features.sts_min_ready_seconds
+    );
     assert!(
         d.findings.iter().all(|f| f.key != "doctor.serviceMissing"),
         "{:?}",
@@ -134,6 +151,7 @@ async fn a_missing_statefulset_is_not_found() {
     let ns = TestNamespace::new(&client, "detail-missing").await;
     let mut stream = Box::pin(statefulset_detail::watch(
         client,
+        c.features().await,
         c.context.clone(),
         ns.name.clone(),
         "nope".into(),

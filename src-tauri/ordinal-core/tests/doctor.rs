@@ -94,7 +94,8 @@ async fn the_list_badge_follows_the_cluster_and_counts_what_the_detail_lists() {
     }
     let (web, cache) = (format!("{}/web", ns.name), format!("{}/cache", ns.name));
 
-    let hub = Hub::new(client.clone());
+    // as the app connects: with what the server offers (budgets at policy/v1beta1 on 1.20)
+    let hub = Hub::with_features(client.clone(), Duration::ZERO, c.features().await);
     let mut stream = Box::pin(hub.doctor(Scope::namespace(&ns.name)));
     let mut badges = Badges::default();
     until(&mut stream, &mut badges, "cache's missing Service", |b| {
@@ -128,6 +129,7 @@ async fn the_list_badge_follows_the_cluster_and_counts_what_the_detail_lists() {
     // the badge counts exactly what the detail lists
     let mut detail = Box::pin(statefulset_detail::watch(
         client.clone(),
+        c.features().await,
         c.context.clone(),
         ns.name.clone(),
         "web".into(),

@@ -350,3 +350,51 @@ async fn removing_fields_another_manager_owns_is_previewed_and_applied() {
     }
     ns.delete().await;
 }
+
+/// A field the server does not know (minReadySeconds before Kubernetes 1.23) is named in the
+/// review instead of "applying" into nothing; a server that has it shows it in the diff.
+#[tokio::test]
+async fn a_field_the_server_would_drop_is_named_before_anything_is_written() {
+    let Setup {
+        _c,
+        client,
+        ns,
+        api,
+        ar,
+        target,
+    } = setup("edit-unknown", sts_json("pg", 1)).await;
+    let features = _c.features().await;
+    let text = edit::read(client.clone(), &ar, &ns.name, "pg")
+        .await
+        .unwrap();
+    let mut v: serde_json::Value = serde_saphyr::from_str(&text.yaml).unwrap();
+    v["spec"]["minReadySeconds"] = 5.into();
+    let edited = serde_saphyr::to_string(&v).unwrap();
+    let out = edit::plan(client.clone(), &ar, &target, &text.yaml, &edited)
+        .await
+        .unwrap();
+    if features.sts_min_ready_seconds {
+        match out {
+            ApplyOutcome::Changes { diff, .. } => assert!(
+                diff.iter().any(|l| l.text.contains("minReadySeconds: 5")),
+                "{diff:?}"
+            ),
+            other => panic!("expected a diff, got {other:?}"),
+        }
+    } else {
+        match out {
+            ApplyOutcome::Invalid { problems } => {
+                assert_eq!(problems[0].field.as_deref(), Some("spec.minReadySeconds"));
+                assert!(problems[0].message.contains("not known to this server"));
+            }
+            other => panic!("expected the dropped field named, got {other:?}"),
+        }
+    }
+    let sts = api.get("pg").await.unwrap();
+    assert_eq!(
+        sts.metadata.resource_version.as_deref(),
+        Some(text.resource_version.as_str()),
+        "nothing written"
+    );
+    ns.delete().await;
+}

@@ -10,7 +10,7 @@ mod harness;
 use std::time::Duration;
 
 use futures::StreamExt;
-use harness::{sts_json, TestCluster, TestNamespace, SIM_VIEWER};
+use harness::{sts_json, TestCluster, TestNamespace};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::api::{Api, ApiResource, PostParams};
@@ -82,6 +82,7 @@ async fn env_references_reveal_errors_and_literal_edit() {
     // The detail lists every container's env as references; the secret's value is nowhere in it.
     let mut stream = Box::pin(statefulset_detail::watch(
         client.clone(),
+        c.features().await,
         c.context.clone(),
         ns.name.clone(),
         "web".into(),
@@ -132,8 +133,8 @@ async fn env_references_reveal_errors_and_literal_edit() {
     );
 
     // RBAC: the simulator's viewer may not read this namespace.
-    if c.sim.is_some() {
-        let viewer = kube::Client::try_from(c.config(SIM_VIEWER).await).unwrap();
+    if let Some(viewer) = c.viewer.clone() {
+        let viewer = kube::Client::try_from(c.config(&viewer).await).unwrap();
         let e = env::reveal_secret_value(viewer, &ns.name, "db-creds", "password")
             .await
             .unwrap_err();
@@ -144,7 +145,10 @@ async fn env_references_reveal_errors_and_literal_edit() {
         );
         assert!(!format!("{e:?}").contains(CANARY));
     } else {
-        eprintln!("skipped: the Forbidden case needs the simulator's viewer user");
+        harness::skipped(
+            "env: the Forbidden case",
+            "no viewer context (set ORDINAL_TEST_VIEWER_KUBECONFIG)",
+        );
     }
 
     // The form's edit: change a literal in the object's YAML, plan (diff), apply.

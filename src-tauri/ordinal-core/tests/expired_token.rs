@@ -19,7 +19,7 @@ use ordinal_sim::Seed;
 async fn an_expired_token_is_reported_as_unauthorized_within_two_seconds() {
     let c = TestCluster::start(Seed::Demo, Duration::from_millis(50)).await;
     let Some(sim) = c.sim.as_ref() else {
-        eprintln!("skipped: needs the simulator to expire a token");
+        harness::skipped("expired_token", "needs the simulator to expire a token");
         return;
     };
     let clusters = c.clusters().await;

@@ -61,6 +61,7 @@ async fn start() -> TestCluster {
         kubeconfig_path: path,
         loaded,
         context,
+        viewer: Some(harness::SIM_VIEWER.into()),
     }
 }
 
@@ -609,7 +610,10 @@ fn backoff_allows(outage: Duration) -> u64 {
 async fn a_sustained_outage_is_retried_with_backoff_not_a_storm() {
     let c = start().await;
     let Some(sim) = &c.sim else {
-        eprintln!("skipped: a sustained outage needs the simulator's fault controls");
+        harness::skipped(
+            "fault_cycles::a_sustained_outage_is_retried_with_backoff_not_a_storm",
+            "an outage needs the simulator's fault controls",
+        );
         return;
     };
     let faults = sim.faults();
@@ -688,7 +692,10 @@ async fn a_sustained_outage_is_retried_with_backoff_not_a_storm() {
 async fn a_throttled_watch_waits_for_retry_after() {
     let c = start().await;
     let Some(sim) = &c.sim else {
-        eprintln!("skipped: a 429 needs the simulator's fault controls");
+        harness::skipped(
+            "fault_cycles::a_throttled_watch_waits_for_retry_after",
+            "a 429 needs the simulator's fault controls",
+        );
         return;
     };
     let faults = sim.faults();

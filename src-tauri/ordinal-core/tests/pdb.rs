@@ -8,7 +8,6 @@ mod harness;
 
 use harness::{sts_json, TestCluster, TestNamespace};
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube::api::{Api, PostParams};
 use ordinal_core::edit::ApplyOutcome;
@@ -26,7 +25,9 @@ async fn create_change_and_delete_a_budget_with_dry_runs() {
         )
         .await
         .unwrap();
-    let pdbs: Api<PodDisruptionBudget> = Api::namespaced(client.clone(), &ns.name);
+    // policy/v1, or policy/v1beta1 on a server before 1.21: as the app discovers it
+    let features = c.features().await;
+    let pdbs = pdb::budgets_api(client.clone(), Some(&ns.name), &features).unwrap();
     let mut req = PdbRequest {
         context: c.context.clone(),
         namespace: ns.name.clone(),
@@ -37,7 +38,7 @@ async fn create_change_and_delete_a_budget_with_dry_runs() {
     };
 
     // Dry run of a new budget: the diff, nothing written.
-    match pdb::plan(client.clone(), &req).await.unwrap() {
+    match pdb::plan(client.clone(), &features, &req).await.unwrap() {
         ApplyOutcome::Changes { diff, .. } => {
             assert!(
                 diff.iter()
@@ -52,7 +53,7 @@ async fn create_change_and_delete_a_budget_with_dry_runs() {
 
     // Bad values never reach the server.
     req.value = "150%".into();
-    match pdb::plan(client.clone(), &req).await.unwrap() {
+    match pdb::plan(client.clone(), &features, &req).await.unwrap() {
         ApplyOutcome::Invalid { problems } => {
             assert_eq!(problems[0].field.as_deref(), Some("value"))
         }
@@ -61,7 +62,7 @@ async fn create_change_and_delete_a_budget_with_dry_runs() {
 
     // Apply: the budget selects the set's pods.
     req.value = "1".into();
-    let applied = pdb::apply(client.clone(), &req).await.unwrap();
+    let applied = pdb::apply(client.clone(), &features, &req).await.unwrap();
     assert!(
         matches!(
             applied,
@@ -72,7 +73,7 @@ async fn create_change_and_delete_a_budget_with_dry_runs() {
         ),
         "{applied:?}"
     );
-    let p = pdbs.get("web-pdb").await.unwrap().spec.unwrap();
+    let p = pdb::as_v1(pdbs.get("web-pdb").await.unwrap()).spec.unwrap();
     assert_eq!(p.min_available, Some(IntOrString::Int(1)));
     assert_eq!(
         p.selector
@@ -88,7 +89,7 @@ async fn create_change_and_delete_a_budget_with_dry_runs() {
     req.existing = Some("web-pdb".into());
     req.field = "maxUnavailable".into();
     req.value = "50%".into();
-    match pdb::plan(client.clone(), &req).await.unwrap() {
+    match pdb::plan(client.clone(), &features, &req).await.unwrap() {
         ApplyOutcome::Changes { diff, .. } => {
             assert!(
                 diff.iter()
@@ -103,17 +104,17 @@ async fn create_change_and_delete_a_budget_with_dry_runs() {
         }
         other => panic!("expected a diff, got {other:?}"),
     }
-    pdb::apply(client.clone(), &req).await.unwrap();
-    let p = pdbs.get("web-pdb").await.unwrap().spec.unwrap();
+    pdb::apply(client.clone(), &features, &req).await.unwrap();
+    let p = pdb::as_v1(pdbs.get("web-pdb").await.unwrap()).spec.unwrap();
     assert_eq!(p.min_available, None);
     assert_eq!(p.max_unavailable, Some(IntOrString::String("50%".into())));
     assert!(matches!(
-        pdb::plan(client.clone(), &req).await.unwrap(),
+        pdb::plan(client.clone(), &features, &req).await.unwrap(),
         ApplyOutcome::NoChange
     ));
 
     // Delete.
-    pdb::delete(client.clone(), &ns.name, "web-pdb")
+    pdb::delete(client.clone(), &features, &ns.name, "web-pdb")
         .await
         .unwrap();
     let gone = pdbs.get_opt("web-pdb").await.unwrap();

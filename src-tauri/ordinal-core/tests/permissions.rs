@@ -13,7 +13,7 @@ mod harness;
 use std::sync::Arc;
 
 use futures::StreamExt;
-use harness::{sts_json, TestCluster, TestNamespace, SIM_VIEWER};
+use harness::{sts_json, TestCluster, TestNamespace};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use kube::api::{Api, DeleteParams, PostParams};
 use ordinal_core::actions::{
@@ -127,12 +127,11 @@ fn assert_forbidden(state: &ItemState, action: &Action, target: &ObjectRef, verb
 #[tokio::test]
 async fn viewer_write_paths_are_forbidden_with_verb_and_resource_and_nothing_changes() {
     let c = TestCluster::empty().await;
-    if c.sim.is_none() {
-        eprintln!("skipped: needs the simulator's read-only viewer user");
-        return;
-    }
+    let Some(viewer_ctx) = c.viewer.clone() else {
+        return harness::skipped("permissions::viewer_write_paths_are_forbidden_with_verb_and_resource_and_nothing_changes", "no viewer context (set ORDINAL_TEST_VIEWER_KUBECONFIG)");
+    };
     let admin = c.client().await;
-    let viewer = kube::Client::try_from(c.config(SIM_VIEWER).await).unwrap();
+    let viewer = kube::Client::try_from(c.config(&viewer_ctx).await).unwrap();
     // `default` (viewer may read) and a namespace the viewer cannot read at all.
     let other = TestNamespace::new(&admin, "perm").await;
     let prefix = format!("perm-{:06x}", fastrand::u32(..0xff_ffff));
@@ -188,7 +187,7 @@ async fn viewer_write_paths_are_forbidden_with_verb_and_resource_and_nothing_cha
             })
             .collect();
         let request = ActionRequest {
-            context: SIM_VIEWER.into(),
+            context: viewer_ctx.clone(),
             kind: "statefulsets".into(),
             action: action.clone(),
             targets: targets.clone(),
@@ -224,7 +223,7 @@ async fn viewer_write_paths_are_forbidden_with_verb_and_resource_and_nothing_cha
     // Undo is a write path too: a batch the admin ran, undone with the viewer's credentials.
     let api: Api<StatefulSet> = Api::namespaced(admin.clone(), "default");
     let scale = ActionRequest {
-        context: SIM_VIEWER.into(),
+        context: viewer_ctx.clone(),
         kind: "statefulsets".into(),
         action: Action::Scale { replicas: 1 },
         targets: vec![ObjectRef {
@@ -248,7 +247,7 @@ async fn viewer_write_paths_are_forbidden_with_verb_and_resource_and_nothing_cha
         actions::undo(
             viewer.clone(),
             journal.clone(),
-            SIM_VIEWER,
+            &viewer_ctx,
             &batch_id,
             RunOptions::default(),
         )

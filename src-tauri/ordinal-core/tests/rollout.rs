@@ -106,6 +106,7 @@ async fn partition_holds_lower_ordinals_until_released() {
     let journal = Arc::new(Journal::new(c.dir.path().join("journal")));
     let mut detail = Box::pin(statefulset_detail::watch(
         client.clone(),
+        c.features().await,
         c.context.clone(),
         ns.name.clone(),
         "db".into(),

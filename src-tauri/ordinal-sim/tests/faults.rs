@@ -49,7 +49,12 @@ async fn sees(
 #[tokio::test]
 async fn dropped_watches_and_restarts_are_survived_by_the_watcher() {
     let c = start().await;
-    let Some(sim) = &c.sim else { return }; // simulator-only
+    let Some(sim) = &c.sim else {
+        return common::skipped(
+            "faults::dropped_watches_and_restarts_are_survived_by_the_watcher",
+            "needs the simulator's fault controls",
+        );
+    };
     let ns = namespace(&c.client, "drop").await;
     let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
     let mut w = Box::pin(kube::runtime::watcher(api.clone(), Default::default()));
@@ -97,7 +102,12 @@ async fn dropped_watches_and_restarts_are_survived_by_the_watcher() {
 #[tokio::test]
 async fn injected_errors_latency_and_request_counting() {
     let c = start().await;
-    let Some(sim) = &c.sim else { return }; // simulator-only
+    let Some(sim) = &c.sim else {
+        return common::skipped(
+            "faults::injected_errors_latency_and_request_counting",
+            "needs the simulator's fault controls",
+        );
+    };
     let ns = namespace(&c.client, "errors").await;
     let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
     let f = sim.faults();
@@ -143,7 +153,12 @@ async fn injected_errors_latency_and_request_counting() {
 #[tokio::test]
 async fn expired_tokens_get_401() {
     let c = start().await;
-    let Some(sim) = &c.sim else { return }; // simulator-only
+    let Some(sim) = &c.sim else {
+        return common::skipped(
+            "faults::expired_tokens_get_401",
+            "needs the simulator to expire tokens",
+        );
+    };
     let viewer = client_for(&c.kubeconfig, Some("ordinal-sim-viewer")).await;
     let api: Api<ConfigMap> = Api::namespaced(viewer, "default");
     api.list(&ListParams::default()).await.unwrap();

@@ -446,7 +446,10 @@ async fn pvc_with_unknown_class_stays_pending_and_pod_unscheduled() {
 async fn crash_loop_and_fail_readiness_annotations() {
     let c = start().await;
     if c.sim.is_none() {
-        return; // simulator-only annotations
+        return common::skipped(
+            "statefulset::crash_loop_and_fail_readiness_annotations",
+            "simulator-only pod annotations",
+        );
     }
     let ns = namespace(&c.client, "crash").await;
     let sts: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
