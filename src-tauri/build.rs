@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "plan_edit",
     "apply_edit",
     "action_checks",
+    "can_create",
     "interrupted_batches",
     "resume_batch",
     "dismiss_batch",

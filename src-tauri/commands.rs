@@ -277,6 +277,17 @@ pub async fn action_checks(
     state.session.action_checks(&context, &kind, targets).await
 }
 
+/// Whether the user may create objects of `kind` in `namespace` (RBAC; never on read-only contexts).
+#[tauri::command]
+pub async fn can_create(
+    state: State<'_, AppState>,
+    context: String,
+    kind: String,
+    namespace: String,
+) -> Result<bool, IpcError> {
+    state.session.can_create(&context, &kind, &namespace).await
+}
+
 /// Batches of a context interrupted by a crash or exit, newest first.
 #[tauri::command]
 pub fn interrupted_batches(state: State<'_, AppState>, context: String) -> Vec<BatchRecord> {

@@ -86,6 +86,7 @@ fn run_gui() {
             commands::plan_edit,
             commands::apply_edit,
             commands::action_checks,
+            commands::can_create,
             commands::interrupted_batches,
             commands::resume_batch,
             commands::dismiss_batch,

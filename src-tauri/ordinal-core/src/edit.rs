@@ -354,7 +354,23 @@ async fn run(
             )
             .await
         {
-            Ok(after) => return Ok(changes(&before, &after, dry_run)),
+            Ok(after) => {
+                // The review says so when the server would drop fields it does not know.
+                if dry_run {
+                    let kept = serde_json::to_value(&after).expect("plain data");
+                    let problems = checks::not_kept(&applied, &kept);
+                    if !problems.is_empty() {
+                        return Ok(ApplyOutcome::Invalid { problems });
+                    }
+                }
+                return Ok(changes(&before, &after, dry_run));
+            }
+            // A server that refuses fields its schema lacks (Kubernetes 1.20 answers 500).
+            Err(kube::Error::Api(s)) if s.message.contains("field not declared in schema") => {
+                return Ok(ApplyOutcome::Invalid {
+                    problems: checks::undeclared_fields(&s.message),
+                })
+            }
             Err(kube::Error::Api(s)) if s.code == 409 => {
                 let conflicts = field_conflicts(&s);
                 if conflicts.is_empty() {

@@ -31,6 +31,9 @@ pub enum ErrorCode {
     Invalid,
     /// The user or the app cancelled the operation.
     Cancelled,
+    /// The server does not offer the API or field (an older Kubernetes version, or an API that
+    /// is not installed).
+    Unsupported,
     /// A bug or an unexpected condition: the message says what.
     Internal,
 }

@@ -8,14 +8,17 @@
 //!   resourceVersion that was planned against.
 //! - Every change is first a dry run (`dryRun=All`) with the diff of what would change.
 
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
-use kube::api::{Api, DeleteParams, Patch, PatchParams, Preconditions};
+use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, Preconditions};
+use kube::runtime::watcher;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ts_rs::TS;
 
-use crate::cluster::ClusterError;
+use crate::cluster::{ClusterError, ServerFeatures, PDB_V1};
 use crate::edit::{diff, invalid_problems, ApplyOutcome, EditProblem, FIELD_MANAGER};
 use crate::error::{Classify, ErrorCode, IpcError};
 
@@ -78,6 +81,78 @@ fn ipc(e: &kube::Error) -> IpcError {
     ClusterError::from_kube(e).to_ipc()
 }
 
+// ------------------------------------------------------------------------------------------
+// Budgets as the server serves them: `policy/v1`, or `policy/v1beta1` before Kubernetes 1.21.
+// The fields Ordinal reads and writes (selector, minAvailable, maxUnavailable, the status
+// counts) are the same in both, so a beta budget is read as a v1 one.
+
+fn resource(api_version: &str) -> kube::core::ApiResource {
+    let (group, version) = api_version.split_once('/').unwrap_or(("policy", "v1"));
+    kube::core::ApiResource {
+        group: group.into(),
+        version: version.into(),
+        api_version: api_version.into(),
+        kind: "PodDisruptionBudget".into(),
+        plural: "poddisruptionbudgets".into(),
+    }
+}
+
+/// The budgets of `namespace` (all namespaces when `None`) at the server's version, or the
+/// reason there are none to ask for.
+pub fn budgets_api(
+    client: kube::Client,
+    namespace: Option<&str>,
+    features: &ServerFeatures,
+) -> Result<Api<DynamicObject>, IpcError> {
+    let Some(api_version) = features.pdb_api.as_deref() else {
+        return Err(IpcError::new(
+            ErrorCode::Unsupported,
+            "this cluster serves no PodDisruptionBudget API (neither policy/v1 nor policy/v1beta1)",
+        ));
+    };
+    let ar = resource(api_version);
+    Ok(match namespace {
+        Some(ns) => Api::namespaced_with(client, ns, &ar),
+        None => Api::all_with(client, &ar),
+    })
+}
+
+/// A budget of either version as the v1 type.
+pub fn as_v1(obj: DynamicObject) -> PodDisruptionBudget {
+    let meta = obj.metadata.clone();
+    let mut v = serde_json::to_value(obj).unwrap_or(Value::Null);
+    v["apiVersion"] = json!(PDB_V1);
+    serde_json::from_value(v).unwrap_or(PodDisruptionBudget {
+        metadata: meta,
+        ..Default::default()
+    })
+}
+
+/// Watcher events of the budgets of `namespace` as v1 objects. A server without budgets has an
+/// empty, complete list (so views that wait for every list are not held up).
+pub fn watch_budgets(
+    client: kube::Client,
+    namespace: Option<&str>,
+    features: &ServerFeatures,
+    cfg: watcher::Config,
+) -> BoxStream<'static, Result<watcher::Event<PodDisruptionBudget>, watcher::Error>> {
+    use watcher::Event;
+    match budgets_api(client, namespace, features) {
+        Ok(api) => crate::hub::watch_support::relisting_watcher(api, cfg)
+            .map_ok(|ev| match ev {
+                Event::Apply(o) => Event::Apply(as_v1(o)),
+                Event::Delete(o) => Event::Delete(as_v1(o)),
+                Event::Init => Event::Init,
+                Event::InitApply(o) => Event::InitApply(as_v1(o)),
+                Event::InitDone => Event::InitDone,
+            })
+            .boxed(),
+        Err(_) => futures::stream::iter([Ok(Event::Init), Ok(Event::InitDone)])
+            .chain(futures::stream::pending())
+            .boxed(),
+    }
+}
+
 fn text_of(p: &PodDisruptionBudget) -> String {
     let mut v = serde_json::to_value(p).expect("plain data");
     if let Some(o) = v.as_object_mut() {
@@ -122,6 +197,7 @@ fn refused(e: kube::Error) -> Result<ApplyOutcome, IpcError> {
 
 async fn run(
     client: kube::Client,
+    features: &ServerFeatures,
     req: &PdbRequest,
     dry_run: bool,
 ) -> Result<ApplyOutcome, IpcError> {
@@ -134,9 +210,9 @@ async fn run(
     } else {
         "minAvailable"
     };
-    let api: Api<PodDisruptionBudget> = Api::namespaced(client.clone(), &req.namespace);
+    let api = budgets_api(client.clone(), Some(&req.namespace), features)?;
     if let Some(name) = req.existing.as_deref().filter(|n| !n.is_empty()) {
-        let current = api.get(name).await.map_err(|e| ipc(&e))?;
+        let current = as_v1(api.get(name).await.map_err(|e| ipc(&e))?);
         let before = text_of(&current);
         let patch = json!({
             "metadata": {"resourceVersion": current.metadata.resource_version},
@@ -148,7 +224,7 @@ async fn run(
             ..Default::default()
         };
         return match api.patch(name, &pp, &Patch::Merge(&patch)).await {
-            Ok(after) => Ok(outcome(&before, &after, dry_run)),
+            Ok(after) => Ok(outcome(&before, &as_v1(after), dry_run)),
             Err(kube::Error::Api(s)) if s.code == 409 => Err(IpcError::new(
                 ErrorCode::Conflict,
                 format!("the budget {name} changed meanwhile; review again"),
@@ -172,7 +248,7 @@ async fn run(
         });
     }
     let obj = json!({
-        "apiVersion": "policy/v1",
+        "apiVersion": features.pdb_api.as_deref().unwrap_or(PDB_V1),
         "kind": "PodDisruptionBudget",
         "metadata": {"name": name, "namespace": req.namespace},
         "spec": {"selector": selector, req.field.as_str(): value}
@@ -180,24 +256,37 @@ async fn run(
     let mut pp = PatchParams::apply(FIELD_MANAGER);
     pp.dry_run = dry_run;
     match api.patch(&name, &pp, &Patch::Apply(&obj)).await {
-        Ok(after) => Ok(outcome("", &after, dry_run)),
+        Ok(after) => Ok(outcome("", &as_v1(after), dry_run)),
         Err(e) => refused(e),
     }
 }
 
 /// The dry run: what saving the budget would change. Nothing is written.
-pub async fn plan(client: kube::Client, req: &PdbRequest) -> Result<ApplyOutcome, IpcError> {
-    run(client, req, true).await
+pub async fn plan(
+    client: kube::Client,
+    features: &ServerFeatures,
+    req: &PdbRequest,
+) -> Result<ApplyOutcome, IpcError> {
+    run(client, features, req, true).await
 }
 
 /// Creates or changes the budget.
-pub async fn apply(client: kube::Client, req: &PdbRequest) -> Result<ApplyOutcome, IpcError> {
-    run(client, req, false).await
+pub async fn apply(
+    client: kube::Client,
+    features: &ServerFeatures,
+    req: &PdbRequest,
+) -> Result<ApplyOutcome, IpcError> {
+    run(client, features, req, false).await
 }
 
 /// Deletes the budget.
-pub async fn delete(client: kube::Client, namespace: &str, name: &str) -> Result<(), IpcError> {
-    let api: Api<PodDisruptionBudget> = Api::namespaced(client, namespace);
+pub async fn delete(
+    client: kube::Client,
+    features: &ServerFeatures,
+    namespace: &str,
+    name: &str,
+) -> Result<(), IpcError> {
+    let api = budgets_api(client, Some(namespace), features)?;
     let current = api.get(name).await.map_err(|e| ipc(&e))?;
     let dp = DeleteParams {
         preconditions: Some(Preconditions {

@@ -323,6 +323,42 @@ impl Session {
             .map_err(|e: ActionError| e.to_ipc())
     }
 
+    /// Whether the user may create objects of `kind` in `namespace`: false on read-only contexts,
+    /// otherwise RBAC's answer (a SelfSubjectAccessReview, cached for a minute).
+    pub async fn can_create(
+        &self,
+        context: &str,
+        kind: &str,
+        namespace: &str,
+    ) -> Result<bool, IpcError> {
+        if self.clusters.client(context).is_none() {
+            return Err(not_connected(context));
+        }
+        if self.run_options(context).protection == Protection::ReadOnly {
+            return Ok(false);
+        }
+        match kind {
+            kinds::statefulset::StatefulSets::ID => {
+                type K = <kinds::statefulset::StatefulSets as KindSpec>::K;
+                use kube::Resource;
+                self.clusters
+                    .can_i(
+                        context,
+                        namespace,
+                        "create",
+                        &K::group(&()),
+                        &K::plural(&()),
+                    )
+                    .await
+                    .map_err(|e| e.to_ipc())
+            }
+            other => Err(IpcError::new(
+                ErrorCode::NotFound,
+                format!("unknown kind {other}"),
+            )),
+        }
+    }
+
     /// What RBAC allows on the selection, and which selected objects an autoscaler drives.
     pub async fn action_checks(
         &self,
@@ -422,6 +458,7 @@ impl Session {
             .ok_or_else(|| not_connected(context))?;
         let mut stream = Box::pin(kinds::statefulset_detail::watch(
             client,
+            self.clusters.features(context),
             context.into(),
             namespace.into(),
             name.into(),
@@ -509,13 +546,23 @@ impl Session {
 
     /// What saving a StatefulSet's disruption budget would change (dry run).
     pub async fn plan_pdb(&self, req: crate::pdb::PdbRequest) -> Result<ApplyOutcome, IpcError> {
-        crate::pdb::plan(self.client_of(&req.context)?, &req).await
+        crate::pdb::plan(
+            self.client_of(&req.context)?,
+            &self.clusters.features(&req.context),
+            &req,
+        )
+        .await
     }
 
     /// Creates (`<sts>-pdb`) or changes the budget. Refused on read-only contexts.
     pub async fn apply_pdb(&self, req: crate::pdb::PdbRequest) -> Result<ApplyOutcome, IpcError> {
         self.refuse_read_only(&req.context)?;
-        crate::pdb::apply(self.client_of(&req.context)?, &req).await
+        crate::pdb::apply(
+            self.client_of(&req.context)?,
+            &self.clusters.features(&req.context),
+            &req,
+        )
+        .await
     }
 
     /// Deletes a disruption budget. Refused on read-only contexts.
@@ -526,7 +573,13 @@ impl Session {
         name: &str,
     ) -> Result<(), IpcError> {
         self.refuse_read_only(context)?;
-        crate::pdb::delete(self.client_of(context)?, namespace, name).await
+        crate::pdb::delete(
+            self.client_of(context)?,
+            &self.clusters.features(context),
+            namespace,
+            name,
+        )
+        .await
     }
 
     /// Create StatefulSet, step 1: the objects as YAML and what stands in the way (local checks,

@@ -98,6 +98,7 @@ const ERROR_CODES = {
   KeyringUnavailable: true,
   Invalid: true,
   Cancelled: true,
+  Unsupported: true,
   Internal: true,
 } as const satisfies Record<ErrorCode, true>;
 
@@ -267,6 +268,7 @@ export type { Capability } from "./gen/Capability";
 export type { Cell } from "./gen/Cell";
 export type { ClaimView } from "./gen/ClaimView";
 export type { ClusterStatus } from "./gen/ClusterStatus";
+export type { ServerFeatures } from "./gen/ServerFeatures";
 export type { ColumnDef } from "./gen/ColumnDef";
 export type { ConditionView } from "./gen/ConditionView";
 export type { ConnState } from "./gen/ConnState";
@@ -287,6 +289,7 @@ export type { Scope } from "./gen/Scope";
 export type { Severity } from "./gen/Severity";
 export type { SortKey } from "./gen/SortKey";
 export type { StatefulSetDetail } from "./gen/StatefulSetDetail";
+export type { RolloutView } from "./gen/RolloutView";
 export type { StatusView } from "./gen/StatusView";
 export type { Tone } from "./gen/Tone";
 export type { WatchState } from "./gen/WatchState";
@@ -445,6 +448,11 @@ export function actionChecks(context: string, kind: string, targets: ObjectRefT[
 }
 
 /** Batches of a context interrupted by a crash or exit. */
+/** Whether the user may create `kind` objects in `namespace` (false on read-only contexts; RBAC otherwise). */
+export function canCreate(context: string, kind: string, namespace: string): Promise<boolean> {
+  return call<boolean>("can_create", { context, kind, namespace });
+}
+
 export function interruptedBatches(context: string): Promise<BatchRecord[]> {
   return call<BatchRecord[]>("interrupted_batches", { context });
 }

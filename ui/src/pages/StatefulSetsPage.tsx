@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { cachedKinds, DEMO_CONTEXT, listKinds, type ClusterStatus, type ContextSummary, type IpcError, type KindInfo, type Row } from "../api";
+import { cachedKinds, canCreate, DEMO_CONTEXT, listKinds, type ClusterStatus, type ContextSummary, type IpcError, type KindInfo, type Row } from "../api";
 import { Icon } from "../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
 import { useT } from "../i18n";
@@ -156,6 +156,9 @@ function Connected({
   const [actionsSlot, setActionsSlot] = useState<HTMLElement | null>(null);
   const [creating, setCreating] = useState(false);
   const readOnly = status.protection === "readOnly";
+  // Where Create would go (the dialog's default namespace), and whether RBAC allows it there.
+  const createNs = parseNamespaces(namespace)[0] || "default";
+  const createAllowed = useCanCreate(status.context, createNs, !readOnly && status.state === "connected");
 
   useEffect(() => {
     let cancelled = false;
@@ -225,7 +228,7 @@ function Connected({
     body = (
       <>
         <div hidden={open !== null} className="sts-list-host" data-doctor={doctor.findings ? (doctor.live ? "live" : "reconnecting") : "off"}>
-          <ListView kind={kind} status={status} rowsState={{ ...rowsState, rows }} multiScope={multiScope} query={query} onOpen={onOpen} />
+          <ListView kind={kind} status={status} rowsState={{ ...rowsState, rows }} multiScope={multiScope} query={query} onOpen={onOpen} doctor={doctor} />
         </div>
         {open ? <Detail key={`${open.namespace}/${open.name}/${open.tab ?? ""}`} status={status} namespace={open.namespace} name={open.name} tab={open.tab} actionsSlot={actionsSlot} /> : null}
       </>
@@ -255,7 +258,14 @@ function Connected({
           subtitle={scope ? <span className="mono">{scope}</span> : null}
           actions={
             <>
-              <button type="button" className="btn btn--primary" disabled={readOnly} title={readOnly ? t("batch.disabled.readOnly") : undefined} onClick={() => setCreating(true)} data-testid="create-sts">
+              <button
+                type="button"
+                className="btn btn--primary"
+                disabled={readOnly || createAllowed === false}
+                title={readOnly ? t("batch.disabled.readOnly") : createAllowed === false ? t("batch.disabled.rbac", { verb: "create", resource: "statefulsets.apps", namespace: createNs }) : undefined}
+                onClick={() => setCreating(true)}
+                data-testid="create-sts"
+              >
                 <Icon name="plus" />
                 {t("create.title")}
               </button>
@@ -280,6 +290,26 @@ function Connected({
       <div className="page__body">{body}</div>
     </section>
   );
+}
+
+/** RBAC's answer for creating StatefulSets in `namespace` (null while asking, or when it could not be asked: the dialog then reports the server's answer). */
+function useCanCreate(context: string, namespace: string, ask: boolean): boolean | null {
+  const [allowed, setAllowed] = useState<boolean | null>(null);
+  useEffect(() => {
+    setAllowed(null);
+    if (!ask) return;
+    let cancelled = false;
+    canCreate(context, KIND, namespace).then(
+      (v) => {
+        if (!cancelled) setAllowed(v);
+      },
+      () => {},
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [context, namespace, ask]);
+  return allowed;
 }
 
 function Detail(props: { status: ClusterStatus; namespace: string; name: string; tab?: Tab; actionsSlot?: HTMLElement | null }) {

@@ -2,6 +2,7 @@ import type { ClusterStatus } from "../api";
 import { useClusters } from "../state/clusters";
 import { Icon, type IconName } from "../components/Icon";
 import { useT } from "../i18n";
+import { limitations } from "../lib/features";
 
 const LOOK: Record<ClusterStatus["state"], { tone: string; icon: IconName }> = {
   disconnected: { tone: "neutral", icon: "neutral" },
@@ -26,6 +27,7 @@ export function ConnectionChip({ status }: { status: ClusterStatus | undefined }
       : status?.message && (state === "unauthorized" || state === "forbidden" || state === "unreachable")
         ? t("conn.withMessage", { state: t(`conn.${state}`), message: status.message })
         : t(`conn.${state}`);
+  const limits = state === "connected" ? limitations(status?.features) : [];
   return (
     <span
       className={`conn-chip status status--${look.tone}`}
@@ -36,6 +38,11 @@ export function ConnectionChip({ status }: { status: ClusterStatus | undefined }
     >
       <Icon name={look.icon} className="status__icon" />
       <span className="conn-chip__text">{text}</span>
+      {limits.length > 0 ? (
+        <span className="badge badge--warn" data-testid="server-limits" title={[t("conn.limits.title", { version: status?.serverVersion ?? "?" }), ...limits.map((k) => t(k))].join("\n")}>
+          {t("conn.limits.badge")}
+        </span>
+      ) : null}
       {status?.protection === "readOnly" ? <span className="badge">{t("protection.readOnly")}</span> : null}
       {status?.protection === "production" ? <span className="badge badge--danger">{t("protection.production")}</span> : null}
       {status && state !== "connecting" && state !== "disconnected" ? (

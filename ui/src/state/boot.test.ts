@@ -6,7 +6,7 @@ import { boot, bootSnapshot } from "./boot";
 vi.mock("@tauri-apps/api/core", () => import("../test/fakeTauri"));
 
 const list = { contexts: [], currentContext: "ordinal:demo", problems: [], sources: [], revision: "r1" } as unknown as ContextList;
-const demo: ClusterStatus = { context: "ordinal:demo", state: "connected", serverVersion: "v1.31.0", latencyMs: 3, message: null, protection: "normal" };
+const demo: ClusterStatus = { context: "ordinal:demo", state: "connected", serverVersion: "v1.31.0", latencyMs: 3, message: null, protection: "normal", features: null };
 
 describe("boot", () => {
   beforeEach(() => backend.reset());

@@ -50,7 +50,7 @@ export function ClustersProvider({ children }: { children: ReactNode }) {
     setConnectErrors(({ [context]: _, ...rest }) => rest);
     setStatuses((m) => ({
       ...m,
-      [context]: { context, state: "connecting", serverVersion: null, latencyMs: null, message: null, protection: m[context]?.protection ?? "normal" },
+      [context]: { context, state: "connecting", serverVersion: null, latencyMs: null, message: null, protection: m[context]?.protection ?? "normal", features: null },
     }));
     try {
       const status = await connectCmd(context);

@@ -23,7 +23,7 @@ export const stsKind: KindInfo = {
 };
 
 export function status(context: string, protection: Protection = "normal", extra: Partial<ClusterStatus> = {}): ClusterStatus {
-  return { context, state: "connected", serverVersion: "v1.34.1", latencyMs: 12, message: null, protection, ...extra };
+  return { context, state: "connected", serverVersion: "v1.34.1", latencyMs: 12, message: null, protection, features: null, ...extra };
 }
 
 export function row(

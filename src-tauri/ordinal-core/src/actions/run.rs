@@ -347,6 +347,29 @@ async fn apply_statefulset(
             to: None,
         });
     }
+    // A Conflict means the object changed between our read and our write (on a live cluster
+    // usually a controller's status update): read it again and decide again from what is there
+    // now, a few times, instead of failing the item or writing over the change.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match patch_once(&api, target, action, opts).await {
+            Err(kube::Error::Api(s)) if s.code == 409 && attempt < CONFLICT_ATTEMPTS => continue,
+            other => return other,
+        }
+    }
+}
+
+/// How often an item is read and decided again after a Conflict before the Conflict is shown.
+const CONFLICT_ATTEMPTS: u32 = 5;
+
+/// Reads the object, decides the write from it and sends it conditioned on that read.
+async fn patch_once(
+    api: &Api<StatefulSet>,
+    target: &ObjectRef,
+    action: &Action,
+    opts: RunOptions,
+) -> Result<ItemState, kube::Error> {
     let sts = api.get(&target.name).await?;
     let rv = sts.metadata.resource_version.clone();
     let replicas = sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);

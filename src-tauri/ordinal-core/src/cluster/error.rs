@@ -53,10 +53,26 @@ impl Classify for ClusterError {
     }
 }
 
+/// The API server's answer for a path no API serves ("the server could not find the requested
+/// resource", or a bare "404 page not found"), as opposed to an object that does not exist.
+fn api_missing(s: &kube::core::Status) -> bool {
+    let m = s.message.to_ascii_lowercase();
+    m.contains("could not find the requested resource") || m.contains("404 page not found")
+}
+
 /// Classify a kube-rs error: the error code, a message naming the API reason and the next step,
 /// and the API server's `reason` when there is one.
 pub(crate) fn classify_kube(e: &kube::Error) -> (ErrorCode, String, Option<String>) {
     match e {
+        // A 404 without an object's name is the server not serving the API at all.
+        kube::Error::Api(s) if s.code == 404 && api_missing(s) => (
+            ErrorCode::Unsupported,
+            format!(
+                "NotFound: {}; this server does not offer that API (an older Kubernetes version, or an API that is not installed)",
+                if s.message.is_empty() { "the server could not find the requested resource" } else { &s.message }
+            ),
+            Some(s.reason.clone()).filter(|r| !r.is_empty()),
+        ),
         kube::Error::Api(s) => {
             let code = match s.code {
                 401 => ErrorCode::Unauthorized,
@@ -202,6 +218,26 @@ mod tests {
         kube::Error::Api(Box::new(
             kube::core::Status::failure("boom", reason).with_code(code),
         ))
+    }
+
+    #[test]
+    fn a_missing_api_is_unsupported_not_a_deleted_object() {
+        let missing = kube::Error::Api(Box::new(
+            kube::core::Status::failure(
+                "the server could not find the requested resource",
+                "NotFound",
+            )
+            .with_code(404),
+        ));
+        let (code, message, _) = classify_kube(&missing);
+        assert_eq!(code, ErrorCode::Unsupported);
+        assert!(message.contains("does not offer that API"), "{message}");
+        assert!(!message.contains("deleted"), "{message}");
+        let gone = kube::Error::Api(Box::new(
+            kube::core::Status::failure("statefulsets.apps \"db\" not found", "NotFound")
+                .with_code(404),
+        ));
+        assert_eq!(classify_kube(&gone).0, ErrorCode::NotFound);
     }
 
     #[test]

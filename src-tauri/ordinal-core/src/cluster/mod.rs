@@ -6,11 +6,13 @@
 
 mod config;
 mod error;
+mod features;
 mod registry;
 pub mod types;
 
 pub use config::{kube_config_for, kube_config_with, CONNECT_TIMEOUT};
 pub(crate) use error::classify_kube;
 pub use error::ClusterError;
+pub use features::{ServerFeatures, OLDEST_TESTED_MINOR, PDB_V1, PDB_V1BETA1};
 pub use registry::Clusters;
 pub use types::*;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use futures::Stream;
 use tokio::sync::watch;
 
-use super::{classify_kube, ClusterError, ClusterStatus, ConnState, Protection};
+use super::{classify_kube, ClusterError, ClusterStatus, ConnState, Protection, ServerFeatures};
 use crate::error::ErrorCode;
 use crate::hub::Hub;
 
@@ -77,6 +77,7 @@ impl Clusters {
             latency_ms: None,
             message: None,
             protection,
+            features: None,
         };
         self.can_i_cache
             .lock()
@@ -113,17 +114,24 @@ impl Clusters {
             let info = client.apiserver_version().await?;
             let latency = started.elapsed();
             // `/version` is often readable without credentials: prove them with an authenticated
-            // request every user may make (a SelfSubjectAccessReview).
-            access_review(&client, "", "get", "", "namespaces").await?;
-            Ok::<_, kube::Error>((info, latency))
+            // request every user may make (a SelfSubjectAccessReview), and learn what the server
+            // serves meanwhile.
+            let (review, groups) = futures::join!(
+                access_review(&client, "", "get", "", "namespaces"),
+                client.list_api_groups()
+            );
+            review?;
+            let features = ServerFeatures::discover(&info.minor, &groups?);
+            Ok::<_, kube::Error>((info, latency, features))
         })
         .await;
         match res {
-            Ok(Ok((info, latency))) => {
+            Ok(Ok((info, latency, features))) => {
                 status.state = ConnState::Connected;
                 status.server_version = Some(info.git_version);
                 status.latency_ms = Some(latency.as_millis().min(u128::from(u32::MAX)) as u32);
-                let hub = Hub::with_linger(client.clone(), self.linger);
+                status.features = Some(features.clone());
+                let hub = Hub::with_features(client.clone(), self.linger, features);
                 self.set(
                     context,
                     Conn {
@@ -211,6 +219,16 @@ impl Clusters {
             .unwrap()
             .get(context)
             .and_then(|c| c.hub.clone())
+    }
+
+    /// What a connected context's server offers (a current server's features when unknown).
+    pub fn features(&self, context: &str) -> ServerFeatures {
+        self.conns
+            .lock()
+            .unwrap()
+            .get(context)
+            .and_then(|c| c.status.features.clone())
+            .unwrap_or_default()
     }
 
     /// Every known context's status, sorted by context name.

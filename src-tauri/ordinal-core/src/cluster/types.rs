@@ -44,4 +44,6 @@ pub struct ClusterStatus {
     /// The reason when not connected (the API's message, the plugin's stderr, the socket error).
     pub message: Option<String>,
     pub protection: Protection,
+    /// What the server offers (API versions, fields), once connected.
+    pub features: Option<super::ServerFeatures>,
 }

@@ -245,6 +245,98 @@ fn check_resources(field: &str, r: &Value, out: &mut Vec<EditProblem>) {
     }
 }
 
+/// Fields the user's text sets that the server's answer to a dry run does not have: a server
+/// that does not know a field (e.g. `spec.minReadySeconds` before Kubernetes 1.23) drops it
+/// without a word, so the write would "succeed" and change nothing. Zero values are not counted
+/// (servers omit them), nor what the server owns (`status`, metadata it sets).
+pub fn not_kept(sent: &Value, kept: &Value) -> Vec<EditProblem> {
+    fn zero(v: &Value) -> bool {
+        match v {
+            Value::Null => true,
+            Value::Bool(b) => !b,
+            Value::Number(n) => n.as_f64() == Some(0.0),
+            Value::String(s) => s.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+        }
+    }
+    fn walk(path: &str, sent: &Value, kept: &Value, out: &mut Vec<EditProblem>) {
+        match (sent, kept) {
+            (Value::Object(s), Value::Object(k)) => {
+                for (key, v) in s {
+                    let p = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    if matches!(
+                        p.as_str(),
+                        "status"
+                            | "metadata.managedFields"
+                            | "metadata.resourceVersion"
+                            | "metadata.creationTimestamp"
+                            | "metadata.generation"
+                            | "metadata.uid"
+                            | "metadata.selfLink"
+                    ) {
+                        continue;
+                    }
+                    match k.get(key) {
+                        Some(kv) => walk(&p, v, kv, out),
+                        None if !zero(v) => out.push(problem(
+                            &p,
+                            format!("{p} is not known to this server: it would be dropped without a word (the field may be newer than the cluster's Kubernetes version)"),
+                        )),
+                        None => {}
+                    }
+                }
+            }
+            (Value::Array(s), Value::Array(k)) if s.len() == k.len() => {
+                for (i, (sv, kv)) in s.iter().zip(k).enumerate() {
+                    walk(&format!("{path}[{i}]"), sv, kv, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", sent, kept, &mut out);
+    out
+}
+
+/// A server-side apply the server refused because the text names fields its schema does not
+/// have ("failed to create typed patch object (…): .spec.minReadySeconds: field not declared in
+/// schema", HTTP 500 on Kubernetes 1.20): each such field, as a problem at that field.
+pub fn undeclared_fields(message: &str) -> Vec<EditProblem> {
+    const TAIL: &str = ": field not declared in schema";
+    let mut out = Vec::new();
+    let mut rest = message;
+    while let Some(i) = rest.find(TAIL) {
+        let before = &rest[..i];
+        let start = before
+            .rfind(|c: char| c.is_whitespace() || c == ':')
+            .map(|j| j + 1)
+            .unwrap_or(0);
+        let field = before[start..].trim_start_matches('.');
+        if !field.is_empty() {
+            out.push(problem(
+                field,
+                format!("{field} is not known to this server (the field may be newer than the cluster's Kubernetes version)"),
+            ));
+        }
+        rest = &rest[i + TAIL.len()..];
+    }
+    if out.is_empty() {
+        out.push(EditProblem {
+            field: None,
+            line: None,
+            column: None,
+            message: message.to_string(),
+        });
+    }
+    out
+}
+
 /// The spec fields of a StatefulSet the API server lets an update change; all others are
 /// immutable after creation.
 const MUTABLE_SPEC: [&str; 7] = [
@@ -411,4 +503,51 @@ pub fn check_statefulset(new: &Value, base: Option<&Value>) -> Vec<EditProblem> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_the_server_dropped_are_named_but_zeros_and_status_are_not() {
+        let sent = json!({
+            "metadata": {"name": "db", "resourceVersion": "7", "labels": {"a": "b"}},
+            "spec": {"replicas": 3, "minReadySeconds": 10, "revisionHistoryLimit": 0,
+                     "template": {"spec": {"containers": [{"name": "c", "image": "x", "newField": true}]}}},
+            "status": {"replicas": 3}
+        });
+        let kept = json!({
+            "metadata": {"name": "db", "labels": {"a": "b"}},
+            "spec": {"replicas": 3, "template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}}
+        });
+        let fields: Vec<String> = not_kept(&sent, &kept)
+            .into_iter()
+            .map(|p| p.field.unwrap())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "spec.minReadySeconds",
+                "spec.template.spec.containers[0].newField"
+            ]
+        );
+        assert!(not_kept(&kept, &kept).is_empty());
+    }
+
+    #[test]
+    fn fields_a_server_side_apply_refused_are_named() {
+        let one = "failed to create typed patch object (db/pg; apps/v1, Kind=StatefulSet): .spec.minReadySeconds: field not declared in schema";
+        let p = undeclared_fields(one);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].field.as_deref(), Some("spec.minReadySeconds"));
+        let two = "failed to create typed patch object (x): errors:\n  .spec.a: field not declared in schema\n  .metadata.b: field not declared in schema";
+        let fields: Vec<_> = undeclared_fields(two)
+            .into_iter()
+            .map(|p| p.field.unwrap())
+            .collect();
+        assert_eq!(fields, ["spec.a", "metadata.b"]);
+        assert_eq!(undeclared_fields("boom")[0].message, "boom");
+    }
 }

@@ -35,6 +35,7 @@ use kube::Resource;
 pub use error::HubError;
 pub use types::*;
 
+use crate::cluster::ServerFeatures;
 use crate::kinds::KindSpec;
 use subscription::{SharedWatch, SubGuard};
 
@@ -85,6 +86,7 @@ pub(crate) struct HubInner {
     client: kube::Client,
     watches: Mutex<Option<HashMap<WatchKey, Entry>>>,
     linger: Duration,
+    features: ServerFeatures,
 }
 
 impl HubInner {
@@ -176,11 +178,17 @@ impl Hub {
 
     /// A hub whose watches keep running for `linger` after their last subscriber left.
     pub fn with_linger(client: kube::Client, linger: Duration) -> Self {
+        Self::with_features(client, linger, ServerFeatures::default())
+    }
+
+    /// A hub for a server offering `features` (e.g. PodDisruptionBudgets at `policy/v1beta1`).
+    pub fn with_features(client: kube::Client, linger: Duration, features: ServerFeatures) -> Self {
         Self {
             inner: Arc::new(HubInner {
                 client,
                 watches: Mutex::new(Some(HashMap::new())),
                 linger,
+                features,
             }),
         }
     }
@@ -211,8 +219,11 @@ impl Hub {
     pub fn doctor(&self, scope: Scope) -> impl Stream<Item = RowsEvent> + Send + 'static {
         let scope = scope.normalized();
         let client = self.inner.client.clone();
+        let features = self.inner.features.clone();
         self.share((DOCTOR_ID, scope.clone()), move |shared| {
-            tokio::spawn(crate::kinds::statefulset_doctor::run(client, scope, shared))
+            tokio::spawn(crate::kinds::statefulset_doctor::run(
+                client, features, scope, shared,
+            ))
         })
     }
 

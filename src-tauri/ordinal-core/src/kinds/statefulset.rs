@@ -434,7 +434,8 @@ mod detail_types {
         pub ready: i32,
         pub updated: i32,
         pub current: i32,
-        pub available: i32,
+        /// `None` when the server does not report it (`status.availableReplicas`, since 1.23).
+        pub available: Option<i32>,
         pub generation: i32,
         pub observed_generation: i32,
         /// What the rollout waits on, in the UI's words (e.g. `rollout.waitingReady {pod}`).
@@ -464,9 +465,11 @@ mod detail_types {
         pub service: ServiceCheck,
         pub rollout: RolloutView,
         /// `whenDeleted` / `whenScaled`: `Retain` or `Delete`.
-        pub retention_when_deleted: String,
-        pub retention_when_scaled: String,
-        pub min_ready_seconds: i32,
+        /// `None` when the server did not send the field (it has none before Kubernetes 1.27).
+        pub retention_when_deleted: Option<String>,
+        pub retention_when_scaled: Option<String>,
+        /// `None` when the server did not send it (before 1.23; a server that has it sends 0).
+        pub min_ready_seconds: Option<i32>,
         pub conditions: Vec<ConditionView>,
         /// e.g. `ApplicationSet/x` when something owns the StatefulSet.
         pub owner: Option<String>,

@@ -9,6 +9,8 @@ use futures::{Stream, StreamExt};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod, Service};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+
+use crate::cluster::ServerFeatures;
 use kube::runtime::{reflector, watcher, WatchStreamExt};
 use kube::Api;
 use tokio::sync::mpsc;
@@ -31,21 +33,25 @@ pub struct Inputs {
     pub pdbs: Vec<PodDisruptionBudget>,
     pub events: Vec<Event>,
     pub now: i64,
+    /// What the server offers: fields it does not have are absent from the detail.
+    pub features: ServerFeatures,
 }
 
 /// Streams the detail of one StatefulSet. Ends with an `Err(NotFound)` when it is deleted.
 pub fn watch(
     client: kube::Client,
+    features: ServerFeatures,
     context: String,
     namespace: String,
     name: String,
 ) -> impl Stream<Item = Result<StatefulSetDetail, IpcError>> + Send + 'static {
     let (tx, rx) = mpsc::channel(4);
-    crate::task_stream::spawn_on_first_poll(rx, run(client, context, namespace, name, tx))
+    crate::task_stream::spawn_on_first_poll(rx, run(client, features, context, namespace, name, tx))
 }
 
 async fn run(
     client: kube::Client,
+    features: ServerFeatures,
     context: String,
     ns: String,
     name: String,
@@ -101,10 +107,7 @@ async fn run(
         .boxed(),
         reflector(
             pdb_w,
-            watcher(
-                Api::<PodDisruptionBudget>::namespaced(api(&client), &ns),
-                Default::default(),
-            ),
+            crate::pdb::watch_budgets(api(&client), Some(&ns), &features, Default::default()),
         )
         .default_backoff()
         .map(|_| ())
@@ -165,6 +168,7 @@ async fn run(
             pdbs: pdb_r.state().iter().map(|p| (**p).clone()).collect(),
             events: ev_r.state().iter().map(|p| (**p).clone()).collect(),
             now: k8s_openapi::jiff::Timestamp::now().as_second(),
+            features: features.clone(),
         };
         let svc_name = inputs
             .sts
@@ -552,10 +556,13 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
     });
     events.truncate(MAX_EVENTS);
 
+    // Absent, never defaulted, when the server does not have the field. A server that has it
+    // defaults the policy and omits zeros (minReadySeconds, availableReplicas).
+    let f = &inp.features;
     let retention = spec
         .persistent_volume_claim_retention_policy
         .clone()
-        .unwrap_or_default();
+        .or_else(|| f.sts_retention_policy.then(Default::default));
     Some(StatefulSetDetail {
         context: context.to_string(),
         namespace: ns,
@@ -588,16 +595,24 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
             ready,
             updated,
             current: st.current_replicas.unwrap_or(0),
-            available: st.available_replicas.unwrap_or(0),
+            available: st
+                .available_replicas
+                .or(f.sts_min_ready_seconds.then_some(0)),
             generation: meta.generation.unwrap_or(0) as i32,
             observed_generation: st.observed_generation.unwrap_or(0) as i32,
             status: rollout_status,
             pending_ordinals,
             held_ordinals,
         },
-        retention_when_deleted: retention.when_deleted.unwrap_or_else(|| "Retain".into()),
-        retention_when_scaled: retention.when_scaled.unwrap_or_else(|| "Retain".into()),
-        min_ready_seconds: spec.min_ready_seconds.unwrap_or(0),
+        retention_when_deleted: retention
+            .as_ref()
+            .map(|r| r.when_deleted.clone().unwrap_or_else(|| "Retain".into())),
+        retention_when_scaled: retention
+            .as_ref()
+            .map(|r| r.when_scaled.clone().unwrap_or_else(|| "Retain".into())),
+        min_ready_seconds: spec
+            .min_ready_seconds
+            .or(f.sts_min_ready_seconds.then_some(0)),
         conditions: st
             .conditions
             .iter()

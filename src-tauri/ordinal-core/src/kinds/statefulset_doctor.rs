@@ -23,6 +23,7 @@ use tokio::time::Instant;
 
 use super::detail::{Finding, Severity};
 use super::{Cell, Row};
+use crate::cluster::ServerFeatures;
 use crate::hub::subscription::SharedWatch;
 use crate::hub::{HubError, RowsEvent, Scope, WatchState};
 
@@ -636,7 +637,12 @@ fn now_secs() -> i64 {
 /// StatefulSet in `scope` (all namespaces when empty), published as rows. Only sets with findings
 /// have a row. Watches the sets, pods, claims, Services and PDBs of the scope and keeps only
 /// their facts.
-pub(crate) async fn run(client: kube::Client, scope: Scope, shared: Arc<SharedWatch>) {
+pub(crate) async fn run(
+    client: kube::Client,
+    features: ServerFeatures,
+    scope: Scope,
+    shared: Arc<SharedWatch>,
+) {
     use crate::hub::watch_support::{relisting_watcher, PAGE_SIZE};
     let parts: Vec<Option<String>> = if scope.namespaces.is_empty() {
         vec![None]
@@ -671,7 +677,13 @@ pub(crate) async fn run(client: kube::Client, scope: Scope, shared: Arc<SharedWa
         add!(Pod, Pod);
         add!(PersistentVolumeClaim, Claim);
         add!(Service, Service);
-        add!(PodDisruptionBudget, Pdb);
+        // budgets at the server's version (policy/v1beta1 before 1.21; none: an empty list)
+        let w = streams.len();
+        streams.push(
+            crate::pdb::watch_budgets(client.clone(), ns.as_deref(), &features, cfg.clone())
+                .map(move |ev| (w, i, ev.map(|e| Change::Pdb(Box::new(e)))))
+                .boxed(),
+        );
     }
     let watchers = streams.len();
     let mut changes = futures::stream::select_all(streams);
@@ -701,10 +713,13 @@ pub(crate) async fn run(client: kube::Client, scope: Scope, shared: Arc<SharedWa
                     }
                     Err(e) => {
                         let error = HubError::from_watcher(&e).ipc();
-                        tracing::debug!(%error.message, "doctor watch error; retrying with backoff");
                         let first = failing.is_empty();
-                        failing.insert(w);
-                        if told && first {
+                        if failing.insert(w) {
+                            tracing::warn!(code = ?error.code, %error.message, "doctor: a watch failed; retrying with backoff");
+                        }
+                        // Shown at once: before its first answer the list would otherwise wait in
+                        // silence (e.g. for an API the server does not serve).
+                        if first || !told {
                             // findings are kept, but may be stale until every watcher relisted
                             let mut snap = shared.snap.lock().unwrap();
                             snap.state = WatchState::Reconnecting {
@@ -716,13 +731,6 @@ pub(crate) async fn run(client: kube::Client, scope: Scope, shared: Arc<SharedWa
                         }
                         // Before the first answer, a refusal means the doctor cannot judge here.
                         if !told && error.code == crate::error::ErrorCode::Forbidden {
-                            let mut snap = shared.snap.lock().unwrap();
-                            snap.state = WatchState::Reconnecting {
-                                since: now_secs() * 1000,
-                                attempt: 1,
-                                error,
-                            };
-                            snap.send(RowsEvent::State { state: snap.state.clone() });
                             return;
                         }
                     }

@@ -3,4 +3,4 @@
 /**
  * The closed set of error codes the UI branches on.
  */
-export type ErrorCode = "Unauthorized" | "Forbidden" | "NotFound" | "Conflict" | "Expired" | "Unreachable" | "InvalidKubeconfig" | "KeyringUnavailable" | "Invalid" | "Cancelled" | "Internal";
+export type ErrorCode = "Unauthorized" | "Forbidden" | "NotFound" | "Conflict" | "Expired" | "Unreachable" | "InvalidKubeconfig" | "KeyringUnavailable" | "Invalid" | "Cancelled" | "Unsupported" | "Internal";

@@ -9,7 +9,11 @@ podManagementPolicy: string,
 /**
  * `RollingUpdate` or `OnDelete`.
  */
-strategy: string, partition: number, maxUnavailable: string | null, currentRevision: string | null, updateRevision: string | null, replicas: number, ready: number, updated: number, current: number, available: number, generation: number, observedGeneration: number, 
+strategy: string, partition: number, maxUnavailable: string | null, currentRevision: string | null, updateRevision: string | null, replicas: number, ready: number, updated: number, current: number, 
+/**
+ * `None` when the server does not report it (`status.availableReplicas`, since 1.23).
+ */
+available: number | null, generation: number, observedGeneration: number, 
 /**
  * What the rollout waits on, in the UI's words (e.g. `rollout.waitingReady {pod}`).
  */

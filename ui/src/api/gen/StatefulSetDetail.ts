@@ -13,8 +13,13 @@ import type { StatusView } from "./StatusView";
 export type StatefulSetDetail = { context: string, namespace: string, name: string, uid: string, resourceVersion: string, created: number, status: StatusView, labels: { [key in string]: string }, annotations: { [key in string]: string }, selector: string, nodeSelector: { [key in string]: string }, service: ServiceCheck, rollout: RolloutView, 
 /**
  * `whenDeleted` / `whenScaled`: `Retain` or `Delete`.
+ * `None` when the server did not send the field (it has none before Kubernetes 1.27).
  */
-retentionWhenDeleted: string, retentionWhenScaled: string, minReadySeconds: number, conditions: Array<ConditionView>, 
+retentionWhenDeleted: string | null, retentionWhenScaled: string | null, 
+/**
+ * `None` when the server did not send it (before 1.23; a server that has it sends 0).
+ */
+minReadySeconds: number | null, conditions: Array<ConditionView>, 
 /**
  * e.g. `ApplicationSet/x` when something owns the StatefulSet.
  */

@@ -101,7 +101,7 @@ describe("context panel", () => {
   it("shows what Test connection found, plugin stderr included", async () => {
     backend.on("test_connection", () => ({
       plugin: { command: "aws", resolved: "/opt/aws/bin/aws", path: "/opt/aws/bin", exitCode: 255, stderr: "SSO session expired", durationMs: 412, ok: false, message: "the plugin exited with code 255" },
-      status: { context: "staging", state: "unauthorized", serverVersion: null, latencyMs: null, message: "exec plugin failed", protection: "normal" },
+      status: { context: "staging", state: "unauthorized", serverVersion: null, latencyMs: null, message: "exec plugin failed", protection: "normal", features: null },
     }));
     const user = await openContexts();
     await user.click(row("staging"));

@@ -7,6 +7,7 @@ import { Age, Chips, Status, ToneIcon } from "../../components/Status";
 import { useT, useTx } from "../../i18n";
 import { useBatch } from "../../state/batch";
 import { BatchProgress } from "./BatchProgress";
+import { replicaCounts } from "./counts";
 import { DeleteDialog } from "./DeleteDialog";
 import { EditFormDialog } from "./forms/EditFormDialog";
 import { formSpec } from "./forms/specs";
@@ -374,10 +375,14 @@ function DetailsTab({
             {ro.updateRevision && ro.updateRevision !== ro.currentRevision ? <span className="mono"> → {ro.updateRevision}</span> : null}
           </Prop>
           <Prop label={t("detail.replicaCounts")}>
-            <span className="num">{t("detail.replicaCounts.value", { ready: ro.ready, updated: ro.updated, current: ro.current, available: ro.available, replicas: ro.replicas })}</span>
+            <span className="num">{replicaCounts(t, ro)}</span>
           </Prop>
           <Prop label={t("detail.retention")}>
-            {t("detail.retention.value", { whenDeleted: detail.retentionWhenDeleted, whenScaled: detail.retentionWhenScaled })}
+            {detail.retentionWhenDeleted !== null && detail.retentionWhenScaled !== null ? (
+              t("detail.retention.value", { whenDeleted: detail.retentionWhenDeleted, whenScaled: detail.retentionWhenScaled })
+            ) : (
+              <span className="faint" data-testid="retention-absent">{t("detail.retention.absent")}</span>
+            )}
           </Prop>
           <Prop label={t("detail.pdb")}>
             {detail.pdb ? (
@@ -388,10 +393,12 @@ function DetailsTab({
                   : t("detail.pdb.minAvailable", { min: detail.pdb.minAvailable ?? "?", total: detail.pdb.expectedPods })}{" "}
                 <span className="faint">· {t("detail.pdb.allowed", { count: detail.pdb.disruptionsAllowed })}</span>
               </span>
+            ) : status.features?.pdbApi === null ? (
+              <span className="faint" data-testid="pdb-unsupported">{t("detail.pdb.unsupported")}</span>
             ) : (
               t("detail.pdb.none")
             )}
-            <PdbEditor detail={detail} status={status} />
+            {status.features?.pdbApi === null ? null : <PdbEditor detail={detail} status={status} />}
           </Prop>
           {detail.claimTemplates.length > 0 ? (
             <Prop label={t("detail.claimTemplates")}>

@@ -4,6 +4,7 @@ import { DataTable, type SortState } from "../../components/DataTable";
 import { Icon, type IconName } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { useT, useTx } from "../../i18n";
+import type { DoctorState } from "../../state/doctor";
 import { filterRows, sortRows } from "../../lib/rows";
 import { parseSelector } from "../../lib/selector";
 import { milestone } from "../../lib/marks";
@@ -80,6 +81,7 @@ export function ListView({
   multiScope,
   query,
   onOpen,
+  doctor,
 }: {
   kind: KindInfo;
   status: ClusterStatus;
@@ -87,6 +89,8 @@ export function ListView({
   multiScope: boolean;
   query: string;
   onOpen: (row: Row, tab?: Tab) => void;
+  /** The Doctor's health (its column is a live view too). */
+  doctor?: DoctorState;
 }) {
   const t = useT();
   const tx = useTx();
@@ -349,6 +353,17 @@ export function ListView({
           <span className="status status--ok" data-testid="watch-state" data-state="live">
             <Icon name="current" className="status__icon" />
             {t("watch.live")}
+          </span>
+        ) : null}
+        {doctor?.unavailable && !doctor.findings ? (
+          <span className="status status--warning" data-testid="doctor-state" data-state="unavailable" title={`${doctor.unavailable.code}: ${doctor.unavailable.message}`}>
+            <Icon name="warning" className="status__icon" />
+            {t("doctor.unavailable", { code: doctor.unavailable.code })}
+          </span>
+        ) : doctor?.findings && !doctor.live ? (
+          <span className="status status--warning" data-testid="doctor-state" data-state="reconnecting">
+            <Icon name="warning" className="status__icon" />
+            {t("doctor.reconnecting")}
           </span>
         ) : null}
       </div>

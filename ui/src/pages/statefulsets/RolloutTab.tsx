@@ -4,6 +4,7 @@
 // ordinal", and "resume".
 import { useEffect, useState } from "react";
 import type { ClusterStatus, StatefulSetDetail } from "../../api";
+import { replicaCounts } from "./counts";
 import { Icon } from "../../components/Icon";
 import { Status } from "../../components/Status";
 import { useT } from "../../i18n";
@@ -60,7 +61,7 @@ export function RolloutTab({ detail, status }: { detail: StatefulSetDetail; stat
           {inRollout ? <span className="badge badge--warn">{t("rollout.inProgress")}</span> : null}
         </dd>
         <dt>{t("detail.replicaCounts")}</dt>
-        <dd>{t("detail.replicaCounts.value", { ready: r.ready, updated: r.updated, current: r.current, available: r.available, replicas: r.replicas })}</dd>
+        <dd>{replicaCounts(t, r)}</dd>
       </dl>
 
       <ol className="ordinal-strip" data-testid="ordinal-strip" aria-label={t("rollout.ordinals")}>

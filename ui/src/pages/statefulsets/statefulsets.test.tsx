@@ -28,8 +28,9 @@ function rowByKey(key: string): HTMLElement {
 }
 
 /** Renders the app connected to prod-eu, up to its rows being watched. */
-async function watching(protection: Protection = "normal", language: "en" | "zh-CN" = "en") {
+async function watching(protection: Protection = "normal", language: "en" | "zh-CN" = "en", handlers: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
   installStsBackend(settingsWith({ language, theme: "light" }));
+  for (const [command, handler] of Object.entries(handlers)) backend.on(command, handler);
   render(<App />);
   await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
   act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
@@ -571,5 +572,73 @@ describe("detail", () => {
     const events = screen.getAllByTestId("event-row");
     expect(events.map((e) => e.getAttribute("data-type"))).toEqual(["Warning", "Normal"]);
     expect(events[0]).toHaveClass("is-warning");
+  });
+});
+
+describe("an older server (Kubernetes 1.20)", () => {
+  const features = { minor: 20, pdbApi: "policy/v1beta1", stsRetentionPolicy: false, stsMinReadySeconds: false, metrics: false };
+
+  it("says in the connection status what the server does not offer", async () => {
+    installStsBackend();
+    render(<App />);
+    await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
+    act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("old", { current: true })])));
+    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
+    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("old", "normal", { serverVersion: "v1.20.2", features })]));
+    const badge = await screen.findByTestId("server-limits");
+    expect(badge).toHaveTextContent("older server");
+    const title = badge.getAttribute("title")!;
+    expect(title).toContain("Kubernetes v1.20.2 does not offer");
+    expect(title).toContain("policy/v1beta1");
+    expect(title).toContain("no PVC retention policy");
+    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("old", "normal", { features: { ...features, minor: 34, pdbApi: "policy/v1", stsRetentionPolicy: true, stsMinReadySeconds: true } })]));
+    expect(screen.queryByTestId("server-limits")).toBeNull();
+  });
+
+  it("shows fields the server did not send as absent, not as defaults", async () => {
+    const user = userEvent.setup();
+    await connected([row("pg")]);
+    await user.click(screen.getByRole("button", { name: "pg" }));
+    await waitFor(() => expect(backend.callsOf("watch_detail")).toHaveLength(1));
+    const d = detail();
+    act(() =>
+      backend.channelOf<StatefulSetDetail>("watch_detail").onmessage({
+        ...d,
+        retentionWhenDeleted: null,
+        retentionWhenScaled: null,
+        minReadySeconds: null,
+        rollout: { ...d.rollout, available: null },
+      }),
+    );
+    const panel = await screen.findByTestId("sts-detail");
+    expect(screen.getByTestId("retention-absent")).toHaveTextContent("not offered by this server");
+    expect(panel).not.toHaveTextContent("when deleted: Retain");
+    expect(panel).toHaveTextContent("3 ready · 3 updated · 3 current · 4 desired");
+    expect(panel.textContent).not.toMatch(/\d+ available/);
+  });
+
+  it("says when the Doctor cannot judge, instead of leaving its column empty", async () => {
+    await connected([row("pg")]);
+    await waitFor(() => expect(backend.callsOf("watch_doctor")).toHaveLength(1));
+    const doctor = (event: RowsEvent) => act(() => backend.channelOf<RowsEvent>("watch_doctor").onmessage(event));
+    doctor({ type: "state", state: { state: "reconnecting", since: 0, attempt: 1, error: { code: "Unsupported", message: "NotFound: the server could not find the requested resource" } } });
+    expect(screen.getByTestId("doctor-state")).toHaveTextContent("Doctor paused: Unsupported");
+    expect(screen.getByTestId("doctor-state").getAttribute("title")).toContain("could not find the requested resource");
+    doctor({ type: "reset", rows: [] });
+    doctor({ type: "state", state: { state: "live" } });
+    expect(screen.queryByTestId("doctor-state")).toBeNull();
+  });
+
+  it("disables Create StatefulSet when RBAC refuses create in the namespace", async () => {
+    await watching("normal", "en", { can_create: () => false });
+    await waitFor(() => expect(screen.getByTestId("create-sts")).toBeDisabled());
+    expect(screen.getByTestId("create-sts")).toHaveAttribute("title", "Forbidden: you may not create statefulsets.apps in default");
+    expect(backend.callsOf("can_create")[0]!.args).toEqual({ context: "prod-eu", kind: "statefulsets", namespace: "default" });
+  });
+
+  it("keeps Create StatefulSet enabled when RBAC allows it", async () => {
+    await watching("normal", "en", { can_create: () => true });
+    await waitFor(() => expect(backend.callsOf("can_create")).toHaveLength(1));
+    expect(screen.getByTestId("create-sts")).toBeEnabled();
   });
 });

@@ -16,6 +16,7 @@ const status = (protection: ClusterStatus["protection"] = "normal"): ClusterStat
   latencyMs: 3,
   message: null,
   protection,
+  features: null,
 });
 const target = { context: "prod-eu", kind: "statefulsets", namespace: "db", name: "pg" };
 

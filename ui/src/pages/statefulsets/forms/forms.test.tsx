@@ -33,7 +33,7 @@ spec:
             tcpSocket:
               port: 5432
 `;
-const status: ClusterStatus = { context: "prod-eu", state: "connected", serverVersion: "v1.34.1", latencyMs: 3, message: null, protection: "normal" };
+const status: ClusterStatus = { context: "prod-eu", state: "connected", serverVersion: "v1.34.1", latencyMs: 3, message: null, protection: "normal", features: null };
 const target = { context: "prod-eu", kind: "statefulsets", namespace: "db", name: "pg" };
 const changes: ApplyOutcome = { outcome: "changes", diff: [{ kind: "add", text: "  something" }], added: 1, removed: 0, resourceVersion: null };
 
