@@ -153,7 +153,8 @@ pub fn watch_budgets(
     }
 }
 
-fn text_of(p: &PodDisruptionBudget) -> String {
+/// The budget as the user reviews it: at the version the server serves (and writes) it.
+fn text_of(p: &DynamicObject) -> String {
     let mut v = serde_json::to_value(p).expect("plain data");
     if let Some(o) = v.as_object_mut() {
         o.remove("status");
@@ -172,7 +173,7 @@ fn text_of(p: &PodDisruptionBudget) -> String {
     serde_saphyr::to_string(&v).expect("a JSON value always serialises to YAML")
 }
 
-fn outcome(before: &str, after: &PodDisruptionBudget, dry_run: bool) -> ApplyOutcome {
+fn outcome(before: &str, after: &DynamicObject, dry_run: bool) -> ApplyOutcome {
     let (d, added, removed) = diff(before, &text_of(after));
     if added == 0 && removed == 0 {
         return ApplyOutcome::NoChange;
@@ -212,7 +213,7 @@ async fn run(
     };
     let api = budgets_api(client.clone(), Some(&req.namespace), features)?;
     if let Some(name) = req.existing.as_deref().filter(|n| !n.is_empty()) {
-        let current = as_v1(api.get(name).await.map_err(|e| ipc(&e))?);
+        let current = api.get(name).await.map_err(|e| ipc(&e))?;
         let before = text_of(&current);
         let patch = json!({
             "metadata": {"resourceVersion": current.metadata.resource_version},
@@ -224,7 +225,7 @@ async fn run(
             ..Default::default()
         };
         return match api.patch(name, &pp, &Patch::Merge(&patch)).await {
-            Ok(after) => Ok(outcome(&before, &as_v1(after), dry_run)),
+            Ok(after) => Ok(outcome(&before, &after, dry_run)),
             Err(kube::Error::Api(s)) if s.code == 409 => Err(IpcError::new(
                 ErrorCode::Conflict,
                 format!("the budget {name} changed meanwhile; review again"),
@@ -256,7 +257,7 @@ async fn run(
     let mut pp = PatchParams::apply(FIELD_MANAGER);
     pp.dry_run = dry_run;
     match api.patch(&name, &pp, &Patch::Apply(&obj)).await {
-        Ok(after) => Ok(outcome("", &as_v1(after), dry_run)),
+        Ok(after) => Ok(outcome("", &after, dry_run)),
         Err(e) => refused(e),
     }
 }

@@ -46,6 +46,9 @@ async fn create_change_and_delete_a_budget_with_dry_runs() {
                 "{diff:?}"
             );
             assert!(diff.iter().any(|l| l.text.contains("web-pdb")), "{diff:?}");
+            // reviewed at the version the server writes it (policy/v1beta1 on 1.20)
+            let version = format!("apiVersion: {}", features.pdb_api.as_deref().unwrap());
+            assert!(diff.iter().any(|l| l.text.trim() == version), "{diff:?}");
         }
         other => panic!("expected a diff, got {other:?}"),
     }

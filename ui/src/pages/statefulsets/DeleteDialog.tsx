@@ -12,6 +12,7 @@ export function DeleteDialog({
   facts,
   context,
   protection,
+  retentionPolicy = true,
   onCancel,
   onConfirm,
 }: {
@@ -20,6 +21,8 @@ export function DeleteDialog({
   facts?: Record<string, Record<string, number>>;
   context: string;
   protection: Protection;
+  /** The server has StatefulSets' PVC retention policy (Kubernetes 1.27+); without it claims are always kept. */
+  retentionPolicy?: boolean;
   onCancel: () => void;
   onConfirm: (propagation: Propagation) => void;
 }) {
@@ -81,13 +84,13 @@ export function DeleteDialog({
               <span className="badge">SS</span>
               <span className="mono">{o.name}</span>
               {o.namespace ? <span className="faint mono">{t("delete.inNamespace", { namespace: o.namespace })}</span> : null}
-              <ClaimFate f={facts?.[`${o.namespace ?? ""}/${o.name}`]} />
+              <ClaimFate f={facts?.[`${o.namespace ?? ""}/${o.name}`]} retentionPolicy={retentionPolicy} />
             </li>
           ))}
         </ul>
         <p className="notice notice--warn">
           <Icon name="info" />
-          <span>{t("delete.pvcNote")}</span>
+          <span data-testid="delete-pvc-note">{retentionPolicy ? t("delete.pvcNote") : t("delete.pvcNote.noRetention")}</span>
         </p>
         {/* A radiogroup rather than a fieldset: WebKitGTK laid the fieldset's legend out taller
             (Chinese: 17 px) until the first pointer event, moving the buttons under the pointer. */}
@@ -137,7 +140,7 @@ export function DeleteDialog({
 }
 
 /** What deleting does to one StatefulSet's PVCs, from its retention policy. */
-function ClaimFate({ f }: { f: Record<string, number> | undefined }) {
+function ClaimFate({ f, retentionPolicy }: { f: Record<string, number> | undefined; retentionPolicy: boolean }) {
   const t = useT();
   if (!f) return null;
   const claims = f.claims ?? 0;
@@ -148,7 +151,7 @@ function ClaimFate({ f }: { f: Record<string, number> | undefined }) {
     </span>
   ) : (
     <span className="badge" data-testid="delete-claims" data-fate="kept">
-      {t("delete.claims.kept", { count: claims })}
+      {retentionPolicy ? t("delete.claims.kept", { count: claims }) : t("delete.claims.keptAlways", { count: claims })}
     </span>
   );
 }

@@ -164,6 +164,7 @@ export function DetailView({
           targets={[{ namespace, name }]}
           context={status.context}
           protection={status.protection}
+          retentionPolicy={status.features?.stsRetentionPolicy !== false}
           onCancel={() => setDeleting(false)}
           onConfirm={(propagation) => {
             setDeleting(false);

@@ -427,6 +427,7 @@ export function ListView({
           facts={Object.fromEntries(rowsState.rows.filter((r) => deleting.some((d) => d.name === r.name && (d.namespace ?? null) === r.namespace)).map((r) => [r.key, r.facts]))}
           context={context}
           protection={status.protection}
+          retentionPolicy={status.features?.stsRetentionPolicy !== false}
           onCancel={() => setDeleting(null)}
           onConfirm={(propagation) => {
             const list = deleting;

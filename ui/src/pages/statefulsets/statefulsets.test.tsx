@@ -617,6 +617,16 @@ describe("an older server (Kubernetes 1.20)", () => {
     expect(panel.textContent).not.toMatch(/\d+ available/);
   });
 
+  it("the delete dialog says claims are always kept where the server has no retention policy", async () => {
+    const user = userEvent.setup();
+    await connected([row("pg")]);
+    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu", "normal", { features })]));
+    await user.click(screen.getByTestId("select-all"));
+    await user.click(screen.getByTestId("batch-delete"));
+    expect(screen.getByTestId("delete-pvc-note")).toHaveTextContent("always kept: this cluster has no PVC retention policy");
+    expect(screen.getByTestId("delete-pvc-note")).not.toHaveTextContent("whenDeleted");
+  });
+
   it("says when the Doctor cannot judge, instead of leaving its column empty", async () => {
     await connected([row("pg")]);
     await waitFor(() => expect(backend.callsOf("watch_doctor")).toHaveLength(1));
