@@ -127,7 +127,8 @@ enum Route {
         sub: Option<String>,
         watch_path: bool,
     },
-    OpenApiMissing,
+    /// `/openapi/...`: the path segments after `openapi`.
+    OpenApi(Vec<String>),
 }
 
 fn route(path: &str) -> Result<Route, RouteError> {
@@ -140,7 +141,9 @@ fn route(path: &str) -> Result<Route, RouteError> {
         ["version"] => return Ok(Route::Version),
         ["healthz"] | ["readyz"] | ["livez"] => return Ok(Route::Health),
         ["healthz", ..] | ["readyz", ..] | ["livez", ..] => return Ok(Route::Health),
-        ["openapi", ..] | ["swagger.json"] => return Ok(Route::OpenApiMissing),
+        ["openapi", rest @ ..] => {
+            return Ok(Route::OpenApi(rest.iter().map(|s| s.to_string()).collect()))
+        }
         ["api"] => return Ok(Route::ApiVersions),
         ["apis"] => return Ok(Route::GroupList),
         ["api", "v1"] => return Ok(Route::ResourceList(String::new(), "v1".into())),
@@ -363,7 +366,14 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
             );
             return Ok(resp);
         }
-        Route::OpenApiMissing => return Err(not_found_route()),
+        Route::OpenApi(segs) => {
+            if req.method != Method::GET {
+                return Err(ApiError::method_not_allowed());
+            }
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+            return crate::openapi::serve(&segs, &req.query, &req.headers)
+                .ok_or_else(not_found_route);
+        }
         Route::ApiVersions => {
             let addr = format!("127.0.0.1:{}", st.port());
             return Ok(json_response(
