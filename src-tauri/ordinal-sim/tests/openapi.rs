@@ -1,5 +1,6 @@
-//! `/openapi/v2` and `/openapi/v3`: the documents kubectl validates and explains with. The v3
-//! part is skipped when ORDINAL_TEST_KUBECONFIG points at an older cluster (it says so).
+//! `/openapi/v2` and `/openapi/v3`: the documents kubectl validates and explains with, and
+//! server-side field validation (`fieldValidation`). The v3 and field validation parts are
+//! simulator-only when ORDINAL_TEST_KUBECONFIG points at an older cluster (they say so).
 mod common;
 
 use std::collections::BTreeSet;
@@ -247,4 +248,116 @@ async fn openapi_v3_has_a_document_per_group_version() {
         .await;
         assert_eq!(a.code, 406);
     }
+}
+
+#[tokio::test]
+async fn field_validation_directives() {
+    let c = common::start().await;
+    if c.sim.is_none() {
+        eprintln!("real cluster: the exact messages are checked against the simulator only");
+        return;
+    }
+    let ns = common::namespace(&c.client, "fieldval").await;
+    let j = [("content-type", "application/json")];
+    let coll = format!("/apis/apps/v1/namespaces/{ns}/statefulsets");
+    let mut sts = common::sts_json("fv", 1, "OrderedReady");
+    sts["spec"]["replicaz"] = json!(2);
+    let body = sts.to_string();
+
+    let a = send(
+        &c.client,
+        "POST",
+        &format!("{coll}?fieldValidation=Strict"),
+        &j,
+        &body,
+    )
+    .await;
+    assert_eq!(a.code, 400);
+    assert_eq!(
+        a.json()["message"],
+        "StatefulSet in version \"v1\" cannot be handled as a StatefulSet: strict decoding error: unknown field \"spec.replicaz\""
+    );
+    let a = send(
+        &c.client,
+        "POST",
+        &format!("{coll}?fieldValidation=Bogus"),
+        &j,
+        &body,
+    )
+    .await;
+    assert_eq!(a.code, 422);
+
+    // Warn (the default): accepted, with a warning.
+    let a = send(&c.client, "POST", &coll, &j, &body).await;
+    assert_eq!(a.code, 201);
+    assert_eq!(
+        a.header("warning"),
+        "299 - \"unknown field \\\"spec.replicaz\\\"\""
+    );
+    // ... and, like the real server, without the unknown field.
+    assert!(a.json()["spec"].get("replicaz").is_none(), "{}", a.json());
+    let a = send(
+        &c.client,
+        "PATCH",
+        &format!("{coll}/fv?fieldValidation=Ignore"),
+        &[("content-type", "application/merge-patch+json")],
+        r#"{"spec": {"replicaz": 3}}"#,
+    )
+    .await;
+    assert_eq!(a.code, 200, "{}", a.json());
+    assert_eq!(a.header("warning"), "");
+
+    let a = send(
+        &c.client,
+        "PATCH",
+        &format!("{coll}/fv?fieldValidation=Strict"),
+        &[("content-type", "application/merge-patch+json")],
+        r#"{"spec": {"replicaz": 3}}"#,
+    )
+    .await;
+    assert_eq!(
+        (a.code, a.json()["message"].clone()),
+        (
+            400,
+            json!("strict decoding error: unknown field \"spec.replicaz\"")
+        )
+    );
+    let a = send(
+        &c.client,
+        "PATCH",
+        &format!("{coll}/fv?fieldValidation=Strict"),
+        &[("content-type", "application/strategic-merge-patch+json")],
+        r#"{"spec": {"replicas": 2, "replicaz": 3}}"#,
+    )
+    .await;
+    assert_eq!(a.code, 422);
+    assert!(a.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("strict decoding error: unknown field \"spec.replicaz\""));
+    let a = send(
+        &c.client,
+        "PATCH",
+        &format!("{coll}/fv?fieldValidation=Strict"),
+        &[("content-type", "application/strategic-merge-patch+json")],
+        r#"{"spec": {"replicas": 2}}"#,
+    )
+    .await;
+    assert_eq!(a.code, 200);
+
+    // Server-side apply refuses unknown fields whatever the directive.
+    let apply = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "fv"}, "spec": {"replicaz": 3}});
+    let a = send(
+        &c.client,
+        "PATCH",
+        &format!("{coll}/fv?fieldManager=t&fieldValidation=Ignore"),
+        &[("content-type", "application/apply-patch+yaml")],
+        &apply.to_string(),
+    )
+    .await;
+    assert_eq!(a.code, 400);
+    assert_eq!(
+        a.json()["message"],
+        json!(format!("failed to create typed patch object ({ns}/fv; apps/v1, Kind=StatefulSet): .spec.replicaz: field not declared in schema"))
+    );
 }
