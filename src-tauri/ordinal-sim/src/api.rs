@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use crate::error::ApiError;
+use crate::fieldcheck::{self, Directive};
 use crate::ops::{self, DeleteOpts, WriteOpts};
 use crate::patch::{self, PatchType};
 use crate::resources::{self, idx, ResourceDef, RESOURCES};
@@ -46,6 +47,14 @@ fn bytes_response(code: u16, bytes: impl Into<Bytes>) -> Response<Body> {
         http::header::CONTENT_TYPE,
         http::HeaderValue::from_static("application/json"),
     );
+    r
+}
+
+/// Add `Warning` headers (field validation's Warn directive).
+fn with_warnings(mut r: Response<Body>, warnings: &[String]) -> Response<Body> {
+    for v in fieldcheck::warning_headers(warnings) {
+        r.headers_mut().append(http::header::WARNING, v);
+    }
     r
 }
 
@@ -127,7 +136,8 @@ enum Route {
         sub: Option<String>,
         watch_path: bool,
     },
-    OpenApiMissing,
+    /// `/openapi/...`: the path segments after `openapi`.
+    OpenApi(Vec<String>),
 }
 
 fn route(path: &str) -> Result<Route, RouteError> {
@@ -140,7 +150,9 @@ fn route(path: &str) -> Result<Route, RouteError> {
         ["version"] => return Ok(Route::Version),
         ["healthz"] | ["readyz"] | ["livez"] => return Ok(Route::Health),
         ["healthz", ..] | ["readyz", ..] | ["livez", ..] => return Ok(Route::Health),
-        ["openapi", ..] | ["swagger.json"] => return Ok(Route::OpenApiMissing),
+        ["openapi", rest @ ..] => {
+            return Ok(Route::OpenApi(rest.iter().map(|s| s.to_string()).collect()))
+        }
         ["api"] => return Ok(Route::ApiVersions),
         ["apis"] => return Ok(Route::GroupList),
         ["api", "v1"] => return Ok(Route::ResourceList(String::new(), "v1".into())),
@@ -363,7 +375,14 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
             );
             return Ok(resp);
         }
-        Route::OpenApiMissing => return Err(not_found_route()),
+        Route::OpenApi(segs) => {
+            if req.method != Method::GET {
+                return Err(ApiError::method_not_allowed());
+            }
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+            return crate::openapi::serve(&segs, &req.query, &req.headers)
+                .ok_or_else(not_found_route);
+        }
         Route::ApiVersions => {
             let addr = format!("127.0.0.1:{}", st.port());
             return Ok(json_response(
@@ -460,35 +479,45 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
         ("list", None, None) => list(&st, &req, res, ns.as_deref()),
         ("watch", _, None) => watch(st.clone(), &req, res, ns.as_deref(), name.as_deref()),
         ("create", None, None) => {
-            let body =
+            let mut body =
                 patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let directive = Directive::parse(req.q("fieldValidation"), "CreateOptions")?;
+            let name = body
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let warnings = fieldcheck::check(def, None, directive, None, &mut body, &nsv, &name)?;
             let opts = WriteOpts {
                 dry_run: req.dry_run(),
                 manager: req.manager(),
                 force: false,
             };
             let v = ops::create(&st, res, &nsv, body, &opts)?;
-            Ok(json_response(201, &v))
+            Ok(with_warnings(json_response(201, &v), &warnings))
         }
         ("create", Some(n), Some("eviction")) => evict(&st, &req, &nsv, n),
         ("update", Some(n), sub) => {
-            let body =
+            let mut body =
                 patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let directive = Directive::parse(req.q("fieldValidation"), "UpdateOptions")?;
+            let warnings = fieldcheck::check(def, sub, directive, None, &mut body, &nsv, n)?;
             let opts = WriteOpts {
                 dry_run: req.dry_run(),
                 manager: req.manager(),
                 force: false,
             };
             if sub == Some("scale") {
-                return scale_write(&st, res, &nsv, n, ScaleWrite::Put(body), &opts);
+                return scale_write(&st, res, &nsv, n, ScaleWrite::Put(body), &opts)
+                    .map(|r| with_warnings(r, &warnings));
             }
             let v = ops::update(&st, res, &nsv, n, body, sub, &opts)?;
-            Ok(json_response(200, &v))
+            Ok(with_warnings(json_response(200, &v), &warnings))
         }
         ("patch", Some(n), sub) => {
             let pt = PatchType::from_content_type(req.header("content-type"))
                 .map_err(|e| ApiError::new(415, "UnsupportedMediaType", e.to_string()))?;
-            let body =
+            let mut body =
                 patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
             let force = req.flag("force");
             if force && !matches!(pt, PatchType::Apply) {
@@ -496,16 +525,19 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
                     "force may not be set for non-apply patch",
                 ));
             }
+            let directive = Directive::parse(req.q("fieldValidation"), "PatchOptions")?;
+            let warnings = fieldcheck::check(def, sub, directive, Some(&pt), &mut body, &nsv, n)?;
             let opts = WriteOpts {
                 dry_run: req.dry_run(),
                 manager: req.manager(),
                 force,
             };
             if sub == Some("scale") {
-                return scale_write(&st, res, &nsv, n, ScaleWrite::Patch(pt, body), &opts);
+                return scale_write(&st, res, &nsv, n, ScaleWrite::Patch(pt, body), &opts)
+                    .map(|r| with_warnings(r, &warnings));
             }
             let v = ops::patch(&st, res, &nsv, n, pt, &body, sub, &opts)?;
-            Ok(json_response(200, &v))
+            Ok(with_warnings(json_response(200, &v), &warnings))
         }
         ("delete", Some(n), None) => {
             let o = delete_opts(&req)?;

@@ -9,6 +9,8 @@ pub mod api;
 pub mod churn;
 pub mod controller;
 pub mod error;
+pub mod fieldcheck;
+pub mod openapi;
 pub mod ops;
 pub mod patch;
 pub mod proto;

@@ -1,13 +1,18 @@
-//! kubectl against the simulator (or ORDINAL_TEST_KUBECONFIG): get/describe/get -w/apply/scale/
-//! rollout restart/rollout status/logs/delete/auth can-i. Skipped when kubectl is not on PATH.
+//! kubectl against the simulator (or ORDINAL_TEST_KUBECONFIG): get/describe/get -w/apply (with
+//! validation)/explain/scale/rollout restart/rollout status/logs/delete/auth can-i. Skipped when
+//! kubectl is not on PATH. `ORDINAL_TEST_KUBECTL=/path/to/kubectl` runs another kubectl.
 mod common;
 
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+fn kubectl_bin() -> String {
+    std::env::var("ORDINAL_TEST_KUBECTL").unwrap_or_else(|_| "kubectl".into())
+}
+
 fn kubectl_available() -> bool {
-    std::process::Command::new("kubectl")
+    std::process::Command::new(kubectl_bin())
         .arg("version")
         .arg("--client")
         .stdout(Stdio::null())
@@ -20,9 +25,11 @@ fn kubectl_available() -> bool {
 async fn kubectl(kc: &Path, args: &[&str]) -> (bool, String) {
     let out = tokio::time::timeout(
         Duration::from_secs(60),
-        tokio::process::Command::new("kubectl")
+        tokio::process::Command::new(kubectl_bin())
             .args(args)
             .env("KUBECONFIG", kc)
+            // A cache of its own: discovery and OpenAPI documents of this server only.
+            .env("KUBECACHEDIR", kc.with_file_name("kube-cache"))
             .kill_on_drop(true)
             .output(),
     )
@@ -56,6 +63,21 @@ spec:
         image: nginx:1.27
 ";
 
+const LIST: &str = "apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: list-cm}
+  FIELD: {a: b}
+- apiVersion: v1
+  kind: Service
+  metadata: {name: list-svc}
+  spec:
+    ports: [{port: 80, targetPort: http}]
+    selector: {app: list}
+";
+
 #[tokio::test]
 async fn kubectl_smoke() {
     if !kubectl_available() {
@@ -84,14 +106,52 @@ async fn kubectl_smoke() {
     );
     assert!(out.contains(&ns), "{out}");
 
-    let (ok, out) = kubectl(&kc, &["apply", "--validate=false", "-n", &ns, "-f", m]).await;
+    // apply validates (strict by default) with the server's OpenAPI documents.
+    let (ok, out) = kubectl(&kc, &["apply", "-n", &ns, "-f", m]).await;
     assert!(
         ok && out.contains("statefulset.apps/smoke created"),
         "{out}"
     );
-    let (ok, out) = kubectl(&kc, &["apply", "--validate=false", "-n", &ns, "-f", m]).await;
+    let (ok, out) = kubectl(&kc, &["apply", "-n", &ns, "-f", m]).await;
     assert!(
         ok && out.contains("statefulset.apps/smoke unchanged"),
+        "{out}"
+    );
+    // An unknown field is refused, whether the object exists (patch) or not (create).
+    let bad = dir.path().join("bad.yaml");
+    for name in ["smoke", "smoke-bad"] {
+        let manifest = MANIFEST
+            .replace("name: smoke\n", &format!("name: {name}\n"))
+            .replace("  replicas: 2", "  replicaz: 2");
+        std::fs::write(&bad, manifest).unwrap();
+        let b = bad.to_str().unwrap();
+        let (ok, out) = kubectl(&kc, &["apply", "--validate=strict", "-n", &ns, "-f", b]).await;
+        assert!(
+            !ok && out.contains("unknown field") && out.contains("replicaz"),
+            "{name}: {out}"
+        );
+    }
+    // A List is validated item by item on the client (with /openapi/v2).
+    let list = dir.path().join("list.yaml");
+    for (field, ok_expected) in [("data", true), ("dataz", false)] {
+        std::fs::write(&list, LIST.replace("FIELD", field)).unwrap();
+        let l = list.to_str().unwrap();
+        let (ok, out) = kubectl(&kc, &["apply", "-n", &ns, "-f", l]).await;
+        if ok_expected {
+            assert!(ok && out.contains("configmap/list-cm created"), "{out}");
+        } else {
+            assert!(!ok && out.contains("unknown field \"dataz\""), "{out}");
+        }
+    }
+    let (ok, out) = kubectl(&kc, &["explain", "statefulset.spec.replicas"]).await;
+    assert!(
+        ok && out.contains("replicas <integer>")
+            && out.contains("replicas is the desired number of replicas"),
+        "{out}"
+    );
+    let (ok, out) = kubectl(&kc, &["explain", "statefulset.spec"]).await;
+    assert!(
+        ok && out.contains("serviceName") && out.contains("volumeClaimTemplates"),
         "{out}"
     );
     let (ok, out) = kubectl(
@@ -128,9 +188,10 @@ async fn kubectl_smoke() {
     );
 
     // get -w: the stream prints the current pods, then keeps running until the timeout.
-    let child = tokio::process::Command::new("kubectl")
+    let child = tokio::process::Command::new(kubectl_bin())
         .args(["get", "pods", "-w", "-n", &ns])
         .env("KUBECONFIG", &kc)
+        .env("KUBECACHEDIR", kc.with_file_name("kube-cache"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
