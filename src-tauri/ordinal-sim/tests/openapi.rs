@@ -106,7 +106,12 @@ async fn openapi_v2_describes_every_served_kind() {
     )
     .await;
     assert_eq!(a.code, 200);
-    assert!(a.header("content-type").starts_with("application/json"));
+    // Kubernetes 1.20 labels its JSON text/plain; current servers (and the simulator) say JSON.
+    let ct = a.header("content-type");
+    assert!(
+        ct.starts_with("application/json") || (c.sim.is_none() && ct.starts_with("text/plain")),
+        "{ct}"
+    );
     let doc = a.json();
     assert_eq!(doc["swagger"], "2.0");
     let defs = doc["definitions"].as_object().expect("definitions");
@@ -123,8 +128,10 @@ async fn openapi_v2_describes_every_served_kind() {
         assert!(defs.contains_key(r), "dangling $ref {r}");
     }
     if c.sim.is_none() {
-        eprintln!("real cluster: the served-kinds and paths checks are simulator-only");
-        return;
+        return common::skipped(
+            "openapi::openapi_v2_describes_every_served_kind: served kinds and paths",
+            "compares the document with the simulator's own resource table",
+        );
     }
     for r in RESOURCES {
         let name = def_name(r.group, r.version, r.kind);
@@ -176,8 +183,10 @@ async fn openapi_v3_has_a_document_per_group_version() {
     let c = common::start().await;
     let a = send(&c.client, "GET", "/openapi/v3", &[], "").await;
     if c.sim.is_none() && a.code == 404 {
-        eprintln!("real cluster without /openapi/v3: skipping");
-        return;
+        return common::skipped(
+            "openapi::openapi_v3_has_a_document_per_group_version",
+            "the server has no /openapi/v3 (Kubernetes before 1.23)",
+        );
     }
     assert_eq!(a.code, 200);
     let index = a.json();
@@ -254,8 +263,10 @@ async fn openapi_v3_has_a_document_per_group_version() {
 async fn field_validation_directives() {
     let c = common::start().await;
     if c.sim.is_none() {
-        eprintln!("real cluster: the exact messages are checked against the simulator only");
-        return;
+        return common::skipped(
+            "openapi::field_validation_directives",
+            "the exact messages are the simulator's (1.20 has no fieldValidation; the differential test compares servers)",
+        );
     }
     let ns = common::namespace(&c.client, "fieldval").await;
     let j = [("content-type", "application/json")];
