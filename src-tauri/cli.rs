@@ -23,6 +23,7 @@ const SUBCOMMANDS: [&str; 4] = ["contexts", "kubeconfig", "credential", "context
 #[command(
     name = "ordinal",
     about = "Ordinal: a desktop Kubernetes client",
+    long_about = "Ordinal: a desktop Kubernetes client.\n\nWithout arguments it opens the window (a graphical session is needed). The commands below work without one.",
     version
 )]
 struct Cli {
@@ -120,10 +121,14 @@ enum ContextCommand {
     Undo,
 }
 
-/// Runs the CLI if `args` (including the program name) name a CLI subcommand; `None` otherwise.
+/// Arguments that print and exit, never opening a window: help and the version.
+const PRINT_AND_EXIT: [&str; 5] = ["--help", "-h", "help", "--version", "-V"];
+
+/// Runs the CLI if `args` (including the program name) name a CLI subcommand (or ask for help or
+/// the version); `None` otherwise.
 pub fn run(args: &[OsString]) -> Option<ExitCode> {
     let first = args.get(1)?.to_str()?;
-    if !SUBCOMMANDS.contains(&first) {
+    if !SUBCOMMANDS.contains(&first) && !PRINT_AND_EXIT.contains(&first) {
         return None;
     }
     let cli = match Cli::try_parse_from(args) {

@@ -29,6 +29,12 @@ pub fn main() -> ExitCode {
     if let Some(code) = cli::run(&args) {
         return code;
     }
+    // Without a display GTK would panic with a backtrace: say what works instead.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!("ordinal: the window needs a graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set); these work without one: ordinal contexts, ordinal kubeconfig view, ordinal context …, ordinal credential (see ordinal --help)");
+        return ExitCode::from(1);
+    }
     run_gui();
     ExitCode::SUCCESS
 }
