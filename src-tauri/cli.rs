@@ -17,7 +17,14 @@ use ordinal_core::kubeconfig::{
 use ordinal_core::secrets::{self, KeyringStore};
 
 /// The first arguments that select the CLI instead of the GUI.
-const SUBCOMMANDS: [&str; 4] = ["contexts", "kubeconfig", "credential", "context"];
+const SUBCOMMANDS: [&str; 6] = [
+    "contexts",
+    "kubeconfig",
+    "credential",
+    "context",
+    "completions",
+    "man",
+];
 
 #[derive(Parser)]
 #[command(
@@ -54,6 +61,13 @@ enum Command {
         #[command(subcommand)]
         command: ContextCommand,
     },
+    /// Print a completion script for a shell (e.g. `source <(ordinal completions bash)`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from the same definitions as --help.
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -182,6 +196,22 @@ fn print_problems(problems: &[kc::KubeconfigProblem]) {
 
 fn execute(command: Command) -> Result<(), String> {
     match command {
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "ordinal",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(|e| e.to_string())
+        }
         Command::Credential { context } => {
             let info = std::env::var("KUBERNETES_EXEC_INFO").ok();
             let out = secrets::credential(&context, &KeyringStore::new(), info.as_deref())

@@ -58,3 +58,37 @@ fn the_window_without_a_display_says_so_in_one_line() {
     assert!(err.contains("ordinal contexts"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn completions_load_in_bash_and_the_man_page_renders() {
+    let o = ordinal(&["completions", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    let script =
+        std::env::temp_dir().join(format!("ordinal-completion-{}.bash", std::process::id()));
+    std::fs::write(&script, &o.stdout).unwrap();
+    let bash = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source '{}' && complete -p ordinal",
+            script.display()
+        ))
+        .output()
+        .expect("bash");
+    let _ = std::fs::remove_file(&script);
+    let (out, err) = text(&bash);
+    assert!(bash.status.success(), "{out}{err}");
+    assert!(out.contains("ordinal"), "{out}");
+    for shell in ["zsh", "fish"] {
+        let o = ordinal(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        assert!(text(&o).0.contains("contexts"), "{shell}");
+    }
+    let man = ordinal(&["man"]);
+    assert_eq!(man.status.code(), Some(0));
+    let roff = text(&man).0;
+    assert!(
+        roff.starts_with(".ie") || roff.contains(".TH ordinal"),
+        "{roff}"
+    );
+    assert!(roff.contains("completions"), "{roff}");
+}
