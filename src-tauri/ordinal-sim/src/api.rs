@@ -486,8 +486,9 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
             Ok(json_response(200, &v))
         }
         ("patch", Some(n), sub) => {
-            let pt = PatchType::from_content_type(req.header("content-type"))
-                .map_err(|e| ApiError::new(415, "UnsupportedMediaType", e.to_string()))?;
+            let pt = PatchType::from_content_type(req.header("content-type")).map_err(|e| {
+                ApiError::new(415, "UnsupportedMediaType", e.to_string()).with_details(json!({}))
+            })?;
             let body =
                 patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
             let force = req.flag("force");

@@ -79,9 +79,11 @@ fn patch_err(res: usize, name: &str, e: PatchError) -> ApiError {
             ApiError::new(409, "Conflict", message).with_details(json!({"name": name, "group": RESOURCES[res].group, "kind": RESOURCES[res].plural, "causes": cs}))
         }
         PatchError::UnsupportedMediaType => {
-            ApiError::new(415, "UnsupportedMediaType", e.to_string())
+            ApiError::new(415, "UnsupportedMediaType", e.to_string()).with_details(json!({}))
         }
-        PatchError::Invalid(m) => ApiError::new(422, "Invalid", m),
+        // Like apimachinery's NewGenericServerResponse: empty details.
+        PatchError::Invalid(m) => ApiError::new(422, "Invalid", m).with_details(json!({})),
+        PatchError::BadRequest(m) => ApiError::bad_request(m),
     }
 }
 

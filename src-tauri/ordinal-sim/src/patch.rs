@@ -9,6 +9,9 @@ use serde_json::{json, Map, Value};
 pub enum PatchError {
     #[error("{0}")]
     Invalid(String),
+    /// The patch document itself does not decode (400, not 422).
+    #[error("{0}")]
+    BadRequest(String),
     #[error("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")]
     UnsupportedMediaType,
     #[error("{message}")]
@@ -60,7 +63,7 @@ pub fn merge_patch(target: &Value, patch: &Value) -> Value {
 
 pub fn json_patch(target: &Value, patch: &Value) -> Result<Value, PatchError> {
     let p: json_patch::Patch =
-        serde_json::from_value(patch.clone()).map_err(|e| PatchError::Invalid(e.to_string()))?;
+        serde_json::from_value(patch.clone()).map_err(|e| PatchError::BadRequest(e.to_string()))?;
     let mut t = target.clone();
     json_patch::patch(&mut t, &p).map_err(|e| {
         PatchError::Invalid(format!(
