@@ -69,14 +69,15 @@ fn invalid_err(res: usize, name: &str, e: ValidationError) -> ApiError {
     ApiError::invalid(&RESOURCES[res], name, causes)
 }
 
-fn patch_err(res: usize, name: &str, e: PatchError) -> ApiError {
+fn patch_err(_res: usize, _name: &str, e: PatchError) -> ApiError {
     match e {
         PatchError::Conflict { message, causes } => {
             let cs: Vec<Value> = causes
                 .iter()
                 .map(|(m, f)| json!({"reason": "FieldManagerConflict", "message": m, "field": f}))
                 .collect();
-            ApiError::new(409, "Conflict", message).with_details(json!({"name": name, "group": RESOURCES[res].group, "kind": RESOURCES[res].plural, "causes": cs}))
+            // The real apply conflict names no object, only the conflicting fields.
+            ApiError::new(409, "Conflict", message).with_details(json!({"causes": cs}))
         }
         PatchError::UnsupportedMediaType => {
             ApiError::new(415, "UnsupportedMediaType", e.to_string()).with_details(json!({}))
