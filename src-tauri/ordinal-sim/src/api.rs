@@ -492,11 +492,46 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
             let body =
                 patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
             let force = req.flag("force");
-            if force && !matches!(pt, PatchType::Apply) {
-                return Err(ApiError::bad_request(
-                    "force may not be set for non-apply patch",
+            let apply = matches!(pt, PatchType::Apply);
+            // PatchOptions validation, as the real server reports it (422 Invalid).
+            let mut causes = Vec::new();
+            if apply && req.q("fieldManager").is_none() {
+                causes.push((
+                    "FieldValueRequired",
+                    "Required value: is required for apply patch",
+                    "fieldManager",
                 ));
             }
+            if force && !apply {
+                causes.push((
+                    "FieldValueForbidden",
+                    "Forbidden: may not be specified for non-apply patch",
+                    "force",
+                ));
+            }
+            if !causes.is_empty() {
+                let msgs: Vec<String> =
+                    causes.iter().map(|(_, m, f)| format!("{f}: {m}")).collect();
+                let joined = if msgs.len() == 1 {
+                    msgs[0].clone()
+                } else {
+                    format!("[{}]", msgs.join(", "))
+                };
+                let cs: Vec<Value> = causes
+                    .iter()
+                    .map(|(r, m, f)| json!({"reason": r, "message": m, "field": f}))
+                    .collect();
+                return Err(ApiError::new(
+                    422,
+                    "Invalid",
+                    format!("PatchOptions.meta.k8s.io \"\" is invalid: {joined}"),
+                )
+                .with_details(
+                    json!({"group": "meta.k8s.io", "kind": "PatchOptions", "causes": cs}),
+                ));
+            }
+            // Server-side apply that creates the object answers 201 Created.
+            let created = apply && sub.is_none() && st.store.get(res, &nsv, n).is_none();
             let opts = WriteOpts {
                 dry_run: req.dry_run(),
                 manager: req.manager(),
@@ -506,7 +541,7 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
                 return scale_write(&st, res, &nsv, n, ScaleWrite::Patch(pt, body), &opts);
             }
             let v = ops::patch(&st, res, &nsv, n, pt, &body, sub, &opts)?;
-            Ok(json_response(200, &v))
+            Ok(json_response(if created { 201 } else { 200 }, &v))
         }
         ("delete", Some(n), None) => {
             let o = delete_opts(&req)?;
