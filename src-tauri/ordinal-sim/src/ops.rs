@@ -391,7 +391,9 @@ pub fn update(
         }
         let m = prepare_update(res, &cur, new, sub, opts)?;
         if opts.dry_run {
-            if let Mutation::Put(v) = m {
+            if let Mutation::Put(mut v) = m {
+                // A dry run stores nothing: the object keeps its resourceVersion.
+                v["metadata"]["resourceVersion"] = json!(s(&cur, "/metadata/resourceVersion"));
                 computed = Some(v);
             }
             return Ok(Mutation::Noop);
@@ -425,7 +427,9 @@ where
         }
         let m = prepare_update(res, &cur, new, sub, opts)?;
         if opts.dry_run {
-            if let Mutation::Put(v) = m {
+            if let Mutation::Put(mut v) = m {
+                // A dry run stores nothing: the object keeps its resourceVersion.
+                v["metadata"]["resourceVersion"] = json!(s(&cur, "/metadata/resourceVersion"));
                 computed = Some(v);
             }
             return Ok(Mutation::Noop);
@@ -558,7 +562,9 @@ pub fn patch(
         };
         let m = prepare_update(res, &cur, new, sub, &manager_opts)?;
         if opts.dry_run {
-            if let Mutation::Put(v) = m {
+            if let Mutation::Put(mut v) = m {
+                // A dry run stores nothing: the object keeps its resourceVersion.
+                v["metadata"]["resourceVersion"] = json!(s(&cur, "/metadata/resourceVersion"));
                 computed = Some(v);
             }
             return Ok(Mutation::Noop);
