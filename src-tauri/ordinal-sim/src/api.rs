@@ -546,9 +546,31 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
         ("delete", Some(n), None) => {
             let o = delete_opts(&req)?;
             let v = ops::delete(&st, res, &nsv, n, &o)?;
-            // Like the real server: 200 with the object, whether it is gone or only marked for
-            // deletion (202 is reserved for an explicit orphanDependents=false).
-            Ok(json_response(200, &v))
+            // Like the real server: 200 with the object while it is only marked for deletion
+            // (202 is reserved for an explicit orphanDependents=false). Once it is gone, only the
+            // resources whose registry sets ReturnDeletedObject answer with the object; the others
+            // answer with a Success Status.
+            let returns_object = matches!(
+                res,
+                idx::PODS
+                    | idx::SERVICES
+                    | idx::PVCS
+                    | idx::PVS
+                    | idx::NAMESPACES
+                    | idx::STORAGECLASSES
+            );
+            if returns_object || v.pointer("/metadata/deletionTimestamp").is_some() {
+                return Ok(json_response(200, &v));
+            }
+            let mut details =
+                json!({"name": n, "kind": def.plural, "uid": v.pointer("/metadata/uid")});
+            if !def.group.is_empty() {
+                details["group"] = json!(def.group);
+            }
+            Ok(json_response(
+                200,
+                &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}),
+            ))
         }
         ("deletecollection", None, None) => {
             let o = delete_opts(&req)?;
