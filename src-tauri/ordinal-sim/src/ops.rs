@@ -126,6 +126,25 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// Empty maps of `omitempty` fields are not served (Go drops them when encoding).
+fn drop_empty_maps(obj: &mut Value) {
+    let empty = |v: Option<&Value>| v.and_then(Value::as_object).is_some_and(|m| m.is_empty());
+    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        for f in ["labels", "annotations"] {
+            if empty(m.get(f)) {
+                m.remove(f);
+            }
+        }
+    }
+    if let Some(o) = obj.as_object_mut() {
+        for f in ["data", "binaryData", "stringData"] {
+            if empty(o.get(f)) {
+                o.remove(f);
+            }
+        }
+    }
+}
+
 /// Check the namespace exists and is not terminating (for creates).
 pub fn check_namespace(st: &State, ns: &str) -> Result<(), ApiError> {
     match st.store.get_value(idx::NAMESPACES, "", ns) {
@@ -179,6 +198,7 @@ fn prepare_create(
             obj["metadata"]["name"] = json!(format!("{gn}{}", rand_suffix(5)));
         }
     }
+    drop_empty_maps(&mut obj);
     validation::apply_defaults(res, &mut obj);
     let name = s(&obj, "/metadata/name").to_string();
     validation::validate(res, def, &obj, None).map_err(|e| invalid_err(res, &name, e))?;
@@ -310,6 +330,7 @@ fn prepare_update(
             }
             new["apiVersion"] = json!(def.api_version());
             new["kind"] = json!(def.kind);
+            drop_empty_maps(&mut new);
             validation::apply_defaults(res, &mut new);
             validation::validate(res, def, &new, Some(cur))
                 .map_err(|e| invalid_err(res, &name, e))?;
