@@ -380,6 +380,17 @@ pub fn validate(
                             "must be between 1 and 65535, inclusive",
                         );
                     }
+                    // targetPort defaults to port, so an invalid port makes it invalid too.
+                    if let Some(tp) = p.get("targetPort").and_then(Value::as_i64) {
+                        if !(1..=65535).contains(&tp) {
+                            invalid(
+                                &mut c,
+                                &format!("spec.ports[{i}].targetPort"),
+                                &json!(tp),
+                                "must be between 1 and 65535, inclusive",
+                            );
+                        }
+                    }
                 }
             }
         }
@@ -436,8 +447,33 @@ fn validate_sts(obj: &Value, old: Option<&Value>, c: &mut Causes) {
         }
     }
     let sel = spec.get("selector");
+    let template_labels_shown = || {
+        let labels = spec
+            .pointer("/template/metadata/labels")
+            .cloned()
+            .unwrap_or(json!({}));
+        let tl = crate::selector::labels_of(&json!({"metadata": {"labels": labels}}));
+        format!(
+            "map[string]string{{{}}}",
+            tl.iter()
+                .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     match sel {
-        None | Some(Value::Null) => required(c, "spec.selector", ""),
+        None | Some(Value::Null) => {
+            required(c, "spec.selector", "");
+            // A missing selector matches nothing, so the template labels do not match it either.
+            c.push((
+                "FieldValueInvalid".into(),
+                format!(
+                    "Invalid value: {}: `selector` does not match template `labels`",
+                    template_labels_shown()
+                ),
+                "spec.template.metadata.labels".into(),
+            ));
+        }
         Some(s) => {
             let ls = crate::selector::LabelSelector::from_json(s);
             if ls.is_empty() {
