@@ -757,7 +757,10 @@ fn list(st: &State, req: &Req, res: usize, ns: Option<&str>) -> Result<Response<
     let mut meta = json!({"resourceVersion": list_rv.to_string()});
     if let Some(c) = &cont {
         meta["continue"] = json!(c);
-        meta["remainingItemCount"] = json!(remaining);
+        // Only an unfiltered count is exact: the real server omits it with selectors.
+        if !filtering {
+            meta["remainingItemCount"] = json!(remaining);
+        }
     }
     let head = format!(
         "{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"metadata\":{},\"items\":[",
@@ -772,10 +775,76 @@ fn list(st: &State, req: &Req, res: usize, ns: Option<&str>) -> Result<Response<
         if i > 0 {
             buf.push(b',');
         }
-        buf.extend_from_slice(&o.json);
+        without_type_meta(&o.json, &mut buf);
     }
     buf.extend_from_slice(b"]}");
     Ok(bytes_response(200, buf))
+}
+
+/// Copy a compact JSON object without its top-level `apiVersion` and `kind`: the real server
+/// serves list items without them. Stops scanning once both are found.
+fn without_type_meta(json: &[u8], out: &mut Vec<u8>) {
+    let n = json.len();
+    if json.first() != Some(&b'{') {
+        out.extend_from_slice(json);
+        return;
+    }
+    out.push(b'{');
+    let (mut i, mut first, mut found) = (1usize, true, 0);
+    while i < n && json[i] == b'"' {
+        let key_end = end_of_string(json, i);
+        let key = &json[i + 1..key_end.saturating_sub(1).max(i + 1)];
+        let mut j = key_end;
+        let mut depth = 0i32;
+        while j < n {
+            match json[j] {
+                b'"' => {
+                    j = end_of_string(json, j);
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth == 0 => break,
+                b'}' | b']' => depth -= 1,
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        if key == b"apiVersion" || key == b"kind" {
+            found += 1;
+        } else {
+            if !first {
+                out.push(b',');
+            }
+            out.extend_from_slice(&json[i..j]);
+            first = false;
+        }
+        if found == 2 || j >= n || json[j] != b',' {
+            // The rest verbatim (from the separator, or the closing brace).
+            let rest = if first && j < n && json[j] == b',' {
+                j + 1
+            } else {
+                j
+            };
+            out.extend_from_slice(&json[rest..]);
+            return;
+        }
+        i = j + 1;
+    }
+    out.extend_from_slice(&json[i.min(n)..]);
+}
+
+/// Index just past the JSON string starting at `start` (a `"`).
+fn end_of_string(b: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    b.len()
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1500,6 +1569,27 @@ mod tests {
         ));
         assert!(route("/apis/bogus/v1/things").is_err());
         assert!(route("/api/v1/pods/x").is_err());
+    }
+
+    #[test]
+    fn list_items_lose_type_meta() {
+        let strip = |s: &str| {
+            let mut out = Vec::new();
+            without_type_meta(s.as_bytes(), &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            strip(
+                r#"{"apiVersion":"v1","data":{"kind":"x,}"},"kind":"ConfigMap","metadata":{"name":"a"}}"#
+            ),
+            r#"{"data":{"kind":"x,}"},"metadata":{"name":"a"}}"#
+        );
+        assert_eq!(
+            strip(r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a\"b"}}"#),
+            r#"{"metadata":{"name":"a\"b"}}"#
+        );
+        assert_eq!(strip(r#"{"apiVersion":"v1","kind":"X"}"#), "{}");
+        assert_eq!(strip(r#"{"metadata":{}}"#), r#"{"metadata":{}}"#);
     }
 
     #[test]
