@@ -620,7 +620,9 @@ fn delete_opts(req: &Req) -> Result<DeleteOpts, ApiError> {
         );
     if let Some(p) = &propagation {
         if !matches!(p.as_str(), "Foreground" | "Background" | "Orphan") {
-            return Err(ApiError::new(422, "Invalid", format!("DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{p}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")));
+            let m = format!("Unsupported value: \"{p}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
+            return Err(ApiError::new(422, "Invalid", format!("DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: {m}"))
+                .with_details(json!({"group": "meta.k8s.io", "kind": "DeleteOptions", "causes": [{"reason": "FieldValueNotSupported", "message": m, "field": "propagationPolicy"}]})));
         }
     }
     let dry_run = req.dry_run()

@@ -610,13 +610,15 @@ pub fn delete(
         if let Some(uid) = &o.uid {
             let have = s(&cur, "/metadata/uid");
             if uid != have {
-                return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {have}", def.qualified())));
+                return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {have}", def.qualified()))
+                    .with_details(json!({"name": name, "group": def.group, "kind": def.kind})));
             }
         }
         if let Some(rv) = &o.rv {
             let have = s(&cur, "/metadata/resourceVersion");
             if rv != have {
-                return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {have}", def.qualified())));
+                return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {have}", def.qualified()))
+                    .with_details(json!({"name": name, "group": def.group, "kind": def.kind})));
             }
         }
         let deleting = cur.pointer("/metadata/deletionTimestamp").is_some();
