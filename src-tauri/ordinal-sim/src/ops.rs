@@ -642,9 +642,12 @@ pub fn delete(
                 finalizers.push(f);
             }
         }
+        // Marking an object for deletion bumps its generation (rest.BeforeDelete).
+        if let Some(g) = cur.pointer("/metadata/generation").and_then(Value::as_i64).filter(|g| *g > 0) {
+            cur["metadata"]["generation"] = json!(g + 1);
+        }
         if res == idx::NAMESPACES {
             cur["metadata"]["deletionTimestamp"] = json!(t);
-            cur["metadata"]["deletionGracePeriodSeconds"] = json!(0);
             cur["status"]["phase"] = json!("Terminating");
             return Ok(if o.dry_run { Mutation::Noop } else { Mutation::Put(cur) });
         }
