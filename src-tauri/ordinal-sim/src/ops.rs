@@ -92,16 +92,9 @@ fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
     v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
+/// Kinds whose registry strategy sets metadata.generation (pods since 1.33).
 fn has_generation(res: usize) -> bool {
-    !matches!(
-        res,
-        idx::EVENTS
-            | idx::EVENTS_V1
-            | idx::CONFIGMAPS
-            | idx::SECRETS
-            | idx::ENDPOINTS
-            | idx::NAMESPACES
-    )
+    matches!(res, idx::STATEFULSETS | idx::PDBS | idx::PODS)
 }
 
 /// Decoding errors the real server reports as 400 (wrong JSON types for object fields).
