@@ -212,6 +212,12 @@ fn prepare_create(
     if !opts.manager.is_empty() {
         patch::track_update(None, &mut obj, &opts.manager, &def.api_version(), None, &t);
     }
+    match res {
+        idx::PODS => validation::admit_pod(&mut obj),
+        // The strategy resets status on create.
+        idx::STATEFULSETS => obj["status"] = json!({"replicas": 0, "availableReplicas": 0}),
+        _ => {}
+    }
     Ok(obj)
 }
 

@@ -115,6 +115,9 @@ pub fn apply_defaults(res: usize, obj: &mut Value) {
         }
         idx::PODS => {
             default_pod_spec(obj.get_mut("spec"));
+            if let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.entry("enableServiceLinks").or_insert(json!(true));
+            }
             let qos = qos_class(obj.get("spec"));
             let st = ensure_obj(obj, "status");
             st.entry("phase").or_insert(json!("Pending"));
@@ -169,6 +172,44 @@ pub fn apply_defaults(res: usize, obj: &mut Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// What the default admission plugins add to a new Pod (ServiceAccount, Priority,
+/// DefaultTolerationSeconds): after defaulting, so not in managedFields.
+pub fn admit_pod(obj: &mut Value) {
+    let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let sa = spec
+        .get("serviceAccountName")
+        .or_else(|| spec.get("serviceAccount"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default")
+        .to_string();
+    spec.insert("serviceAccountName".into(), json!(sa));
+    spec.insert("serviceAccount".into(), json!(sa));
+    spec.entry("priority").or_insert(json!(0));
+    spec.entry("preemptionPolicy")
+        .or_insert(json!("PreemptLowerPriority"));
+    let tols = spec.entry("tolerations").or_insert(json!([]));
+    if let Some(a) = tols.as_array_mut() {
+        for key in [
+            "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable",
+        ] {
+            let has = a.iter().any(|t| {
+                t.get("key").and_then(Value::as_str) == Some(key)
+                    && matches!(
+                        t.get("effect").and_then(Value::as_str),
+                        None | Some("NoExecute")
+                    )
+            });
+            if !has {
+                a.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}));
+            }
+        }
     }
 }
 
