@@ -206,9 +206,16 @@ fn key_token(key: &str, v: &Value) -> String {
     format!("k:{}", Value::Object(m))
 }
 
+/// Label selectors are atomic (`+structType=atomic`): owned as one field.
+fn is_atomic(key: &str, v: &Value) -> bool {
+    key == "selector"
+        && v.as_object()
+            .is_some_and(|m| m.contains_key("matchLabels") || m.contains_key("matchExpressions"))
+}
+
 fn collect(v: &Value, parent: &str, path: &mut FieldPath, out: &mut FieldSet) {
     match v {
-        Value::Object(m) if !m.is_empty() => {
+        Value::Object(m) if !m.is_empty() && !is_atomic(parent, v) => {
             for (k, child) in m {
                 path.push(format!("f:{k}"));
                 match child {
@@ -237,7 +244,10 @@ fn collect(v: &Value, parent: &str, path: &mut FieldPath, out: &mut FieldSet) {
             }
         }
         _ => {
-            out.insert(path.clone());
+            // The object itself (an empty root) is not a field.
+            if !path.is_empty() {
+                out.insert(path.clone());
+            }
         }
     }
 }
@@ -255,7 +265,13 @@ fn managed_view(obj: &Value, status_only: bool) -> Value {
                         continue;
                     }
                     let mut mm = Map::new();
-                    for f in ["labels", "annotations", "finalizers", "ownerReferences"] {
+                    for f in [
+                        "generateName",
+                        "labels",
+                        "annotations",
+                        "finalizers",
+                        "ownerReferences",
+                    ] {
                         if let Some(x) = v.get(f) {
                             let mut x = x.clone();
                             if f == "annotations" {
