@@ -1781,10 +1781,11 @@ fn with_hash_label(template: &Value, hash: &str) -> Value {
         .pointer("/metadata/labels")
         .cloned()
         .unwrap_or(json!({}));
-    let _ = hash;
     if !l.is_object() {
         l = json!({});
     }
+    // Upstream labels each revision with its hash (ControllerRevisionHashLabel).
+    l["controller.kubernetes.io/hash"] = json!(hash);
     l
 }
 
