@@ -130,7 +130,36 @@ pub fn spawn(st: Arc<State>) -> JoinHandle<()> {
 }
 
 impl Ctl {
+    /// The root-ca-cert-publisher: ConfigMap `kube-root-ca.crt` with the cluster CA in every
+    /// namespace.
+    fn publish_root_ca(&self, ns: &str) {
+        let Some(ca) = self.st.ca_pem.get() else {
+            return;
+        };
+        if self
+            .st
+            .store
+            .get(idx::CONFIGMAPS, ns, "kube-root-ca.crt")
+            .is_some()
+        {
+            return;
+        }
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "kube-root-ca.crt", "namespace": ns},
+            "data": {"ca.crt": ca}});
+        let _ = ops::create(
+            &self.st,
+            idx::CONFIGMAPS,
+            ns,
+            cm,
+            &WriteOpts::controller("kube-controller-manager"),
+        );
+    }
+
     fn initial_scan(&mut self) {
+        for o in self.st.store.list(idx::NAMESPACES, None).1 {
+            self.publish_root_ca(&o.name);
+        }
         for o in self.st.store.list(idx::STATEFULSETS, None).1 {
             let v = o.value();
             let want = i64_at(&v, "/spec/replicas");
@@ -282,6 +311,9 @@ impl Ctl {
             }
             idx::SERVICES => {
                 self.queue.insert(Key::Endpoints(ns.clone()));
+            }
+            idx::NAMESPACES if ev.ty == EventType::Added => {
+                self.publish_root_ca(&name);
             }
             idx::NAMESPACES
                 if ev.ty != EventType::Deleted
