@@ -209,7 +209,30 @@ fn prepare_create(
             m.remove("generation");
         }
     }
-    if !opts.manager.is_empty() {
+    if !opts.manager.is_empty() && res == idx::NAMESPACES {
+        // Field tracking sees the namespace after defaulting (status.phase) but before the
+        // strategy adds spec.finalizers.
+        let mut view = obj.clone();
+        if let Some(sp) = view.get_mut("spec").and_then(Value::as_object_mut) {
+            sp.remove("finalizers");
+        }
+        if view
+            .get("spec")
+            .and_then(Value::as_object)
+            .is_some_and(|m| m.is_empty())
+        {
+            if let Some(o) = view.as_object_mut() {
+                o.remove("spec");
+            }
+        }
+        patch::track_update(None, &mut view, &opts.manager, &def.api_version(), None, &t);
+        if let Some(mf) = view.pointer_mut("/metadata/managedFields/0") {
+            mf["fieldsV1"]["f:status"] = json!({"f:phase": {}});
+        } else {
+            view["metadata"]["managedFields"] = json!([{"manager": opts.manager, "operation": "Update", "apiVersion": def.api_version(), "time": t, "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {"f:phase": {}}}}]);
+        }
+        obj["metadata"]["managedFields"] = view["metadata"]["managedFields"].take();
+    } else if !opts.manager.is_empty() {
         patch::track_update(None, &mut obj, &opts.manager, &def.api_version(), None, &t);
     }
     match res {
