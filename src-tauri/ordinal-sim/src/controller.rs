@@ -1579,6 +1579,7 @@ impl Ctl {
         let ns = s(o, "/metadata/namespace").to_string();
         let name = s(o, "/metadata/name").to_string();
         let _ = raw_modify(&self.st, res, &ns, &name, |v| {
+            let before = v.clone();
             if let Some(refs) = v
                 .pointer_mut("/metadata/ownerReferences")
                 .and_then(Value::as_array_mut)
@@ -1590,6 +1591,15 @@ impl Ctl {
                     }
                 }
             }
+            // The removed reference leaves every manager's field set (the GC's patch).
+            crate::patch::track_update(
+                Some(&before),
+                v,
+                "kube-controller-manager",
+                &RESOURCES[res].api_version(),
+                None,
+                &ops::now(),
+            );
         });
     }
 
