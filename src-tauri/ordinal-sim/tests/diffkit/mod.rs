@@ -462,7 +462,14 @@ impl Norm<'_> {
                 } else {
                     ""
                 };
-                Value::Array(a.iter().map(|x| self.value(x, "", item_kind)).collect())
+                {
+                    let mut a = a.clone();
+                    if item_kind == "ControllerRevision" {
+                        // Named by hash: walk (and number the hashes) in revision order.
+                        a.sort_by_key(|i| i["revision"].as_i64().unwrap_or(0));
+                    }
+                    Value::Array(a.iter().map(|x| self.value(x, "", item_kind)).collect())
+                }
             }
             Value::Object(m) => {
                 let kind = m
@@ -627,6 +634,27 @@ fn object_specific(v: &mut Value, kind: &str) {
             }
         }
         "PersistentVolumeClaim" => {
+            // ... and what the binder writes is tracked by the real one only.
+            if let Some(mf) = v
+                .pointer_mut("/metadata/managedFields")
+                .and_then(Value::as_array_mut)
+            {
+                for e in mf.iter_mut() {
+                    if let Some(f) = e["fieldsV1"].as_object_mut() {
+                        f.remove("f:status");
+                        if let Some(sp) = f.get_mut("f:spec").and_then(Value::as_object_mut) {
+                            sp.remove("f:volumeName");
+                        }
+                        if let Some(a) = f
+                            .get_mut("f:metadata")
+                            .and_then(|m| m.get_mut("f:annotations"))
+                            .and_then(Value::as_object_mut)
+                        {
+                            a.retain(|k, _| !k.starts_with("f:pv.kubernetes.io/"));
+                        }
+                    }
+                }
+            }
             // The real cluster binds pre-made 1Gi PVs; the simulator provisions volumes.
             if let Some(st) = v.get_mut("status") {
                 retain_keys(st, &["phase"]);
@@ -658,6 +686,24 @@ fn object_specific(v: &mut Value, kind: &str) {
                 .map(|m| m.keys().any(|k| k != "f:status"))
                 .unwrap_or(true)
         });
+        // `subresource` (since 1.22) splits writes through /scale or /status into their own
+        // entries; before, they merged into the manager's entry.
+        let mut merged: Vec<Value> = Vec::new();
+        for mut e in mf.drain(..) {
+            if let Some(o) = e.as_object_mut() {
+                o.remove("subresource");
+            }
+            let same = |x: &Value| {
+                x["manager"] == e["manager"]
+                    && x["operation"] == e["operation"]
+                    && x["apiVersion"] == e["apiVersion"]
+            };
+            match merged.iter_mut().find(|x| same(x)) {
+                Some(x) => merge_json(&mut x["fieldsV1"], &e["fieldsV1"]),
+                None => merged.push(e),
+            }
+        }
+        *mf = merged;
         mf.sort_by_key(|e| {
             format!(
                 "{}/{}/{}",
@@ -666,6 +712,11 @@ fn object_specific(v: &mut Value, kind: &str) {
                 e["subresource"].as_str().unwrap_or("")
             )
         });
+        if mf.is_empty() {
+            if let Some(m) = v["metadata"].as_object_mut() {
+                m.remove("managedFields");
+            }
+        }
     }
     // A metav1.Status: code, reason and details are compared, messages are not.
     if kind == "Status" {
@@ -801,4 +852,15 @@ pub fn glob(pattern: &str, s: &str) -> bool {
         }
     }
     true
+}
+
+fn merge_json(into: &mut Value, from: &Value) {
+    match (into.as_object_mut(), from.as_object()) {
+        (Some(a), Some(b)) => {
+            for (k, v) in b {
+                merge_json(a.entry(k.clone()).or_insert(json!({})), v);
+            }
+        }
+        _ => *into = from.clone(),
+    }
 }
