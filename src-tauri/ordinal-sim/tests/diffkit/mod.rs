@@ -518,9 +518,13 @@ impl Norm<'_> {
                         }
                         _ => self.value(x, k, if k == "object" { "" } else { &kind }),
                     };
-                    // A map emptied by dropping version-only keys counts as absent.
-                    if nv.as_object().is_some_and(|o| o.is_empty())
-                        && x.as_object().is_some_and(|o| !o.is_empty())
+                    // A map emptied by dropping version-only keys counts as absent (in
+                    // managedFields: left with only its "." marker).
+                    let emptied = |o: &serde_json::Map<String, Value>| {
+                        o.is_empty() || (k.starts_with("f:") && o.len() == 1 && o.contains_key("."))
+                    };
+                    if nv.as_object().is_some_and(emptied)
+                        && x.as_object().is_some_and(|o| !emptied(o))
                     {
                         continue;
                     }
@@ -634,7 +638,7 @@ fn object_specific(v: &mut Value, kind: &str) {
             }
         }
         "PersistentVolumeClaim" => {
-            // ... and what the binder writes is tracked by the real one only.
+            // What the volume binder writes (see below) is tracked on the real cluster only.
             if let Some(mf) = v
                 .pointer_mut("/metadata/managedFields")
                 .and_then(Value::as_array_mut)
@@ -645,12 +649,15 @@ fn object_specific(v: &mut Value, kind: &str) {
                         if let Some(sp) = f.get_mut("f:spec").and_then(Value::as_object_mut) {
                             sp.remove("f:volumeName");
                         }
-                        if let Some(a) = f
-                            .get_mut("f:metadata")
-                            .and_then(|m| m.get_mut("f:annotations"))
-                            .and_then(Value::as_object_mut)
-                        {
-                            a.retain(|k, _| !k.starts_with("f:pv.kubernetes.io/"));
+                        if let Some(m) = f.get_mut("f:metadata").and_then(Value::as_object_mut) {
+                            if let Some(a) =
+                                m.get_mut("f:annotations").and_then(Value::as_object_mut)
+                            {
+                                a.retain(|k, _| !k.starts_with("f:pv.kubernetes.io/"));
+                                if a.keys().all(|k| k == ".") {
+                                    m.remove("f:annotations");
+                                }
+                            }
                         }
                     }
                 }
