@@ -597,3 +597,26 @@ fn common_suffix() -> String {
         .unwrap_or(0);
     format!("{:08x}", (n as u64 ^ (n >> 64) as u64) & 0xffff_ffff)
 }
+
+/// The accepted-differences file parses and its patterns match as documented (no cluster needed).
+#[test]
+fn accepted_differences_file_parses() {
+    let md = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/differential_accepted.md"
+    ))
+    .expect("differential_accepted.md exists");
+    for a in diffkit::parse_accepted(&md) {
+        assert!(
+            !a.reason.is_empty(),
+            "every accepted difference has a reason"
+        );
+    }
+    let rows = diffkit::parse_accepted(
+        "| `ns-*` | `/body/metadata/labels*: real=- sim=*` | because |\n| `x` | `exact` | why |",
+    );
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].matches("ns-create", "/body/metadata/labels/a: real=- sim=\"b\""));
+    assert!(!rows[0].matches("cm1", "/body/metadata/labels/a: real=- sim=\"b\""));
+    assert!(rows[1].matches("x", "exact") && !rows[1].matches("x", "exactly"));
+}
