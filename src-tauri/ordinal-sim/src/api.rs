@@ -515,18 +515,54 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
             Ok(with_warnings(json_response(200, &v), &warnings))
         }
         ("patch", Some(n), sub) => {
-            let pt = PatchType::from_content_type(req.header("content-type"))
-                .map_err(|e| ApiError::new(415, "UnsupportedMediaType", e.to_string()))?;
+            let pt = PatchType::from_content_type(req.header("content-type")).map_err(|e| {
+                ApiError::new(415, "UnsupportedMediaType", e.to_string()).with_details(json!({}))
+            })?;
             let mut body =
                 patch::parse_body(&req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
             let force = req.flag("force");
-            if force && !matches!(pt, PatchType::Apply) {
-                return Err(ApiError::bad_request(
-                    "force may not be set for non-apply patch",
+            let apply = matches!(pt, PatchType::Apply);
+            // PatchOptions validation, as the real server reports it (422 Invalid).
+            let mut causes = Vec::new();
+            if apply && req.q("fieldManager").is_none() {
+                causes.push((
+                    "FieldValueRequired",
+                    "Required value: is required for apply patch",
+                    "fieldManager",
+                ));
+            }
+            if force && !apply {
+                causes.push((
+                    "FieldValueForbidden",
+                    "Forbidden: may not be specified for non-apply patch",
+                    "force",
+                ));
+            }
+            if !causes.is_empty() {
+                let msgs: Vec<String> =
+                    causes.iter().map(|(_, m, f)| format!("{f}: {m}")).collect();
+                let joined = if msgs.len() == 1 {
+                    msgs[0].clone()
+                } else {
+                    format!("[{}]", msgs.join(", "))
+                };
+                let cs: Vec<Value> = causes
+                    .iter()
+                    .map(|(r, m, f)| json!({"reason": r, "message": m, "field": f}))
+                    .collect();
+                return Err(ApiError::new(
+                    422,
+                    "Invalid",
+                    format!("PatchOptions.meta.k8s.io \"\" is invalid: {joined}"),
+                )
+                .with_details(
+                    json!({"group": "meta.k8s.io", "kind": "PatchOptions", "causes": cs}),
                 ));
             }
             let directive = Directive::parse(req.q("fieldValidation"), "PatchOptions")?;
             let warnings = fieldcheck::check(def, sub, directive, Some(&pt), &mut body, &nsv, n)?;
+            // Server-side apply that creates the object answers 201 Created.
+            let created = apply && sub.is_none() && st.store.get(res, &nsv, n).is_none();
             let opts = WriteOpts {
                 dry_run: req.dry_run(),
                 manager: req.manager(),
@@ -537,14 +573,39 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
                     .map(|r| with_warnings(r, &warnings));
             }
             let v = ops::patch(&st, res, &nsv, n, pt, &body, sub, &opts)?;
-            Ok(with_warnings(json_response(200, &v), &warnings))
+            Ok(with_warnings(
+                json_response(if created { 201 } else { 200 }, &v),
+                &warnings,
+            ))
         }
         ("delete", Some(n), None) => {
             let o = delete_opts(&req)?;
             let v = ops::delete(&st, res, &nsv, n, &o)?;
-            // Like the real server: 200 with the object, whether it is gone or only marked for
-            // deletion (202 is reserved for an explicit orphanDependents=false).
-            Ok(json_response(200, &v))
+            // Like the real server: 200 with the object while it is only marked for deletion
+            // (202 is reserved for an explicit orphanDependents=false). Once it is gone, only the
+            // resources whose registry sets ReturnDeletedObject answer with the object; the others
+            // answer with a Success Status.
+            let returns_object = matches!(
+                res,
+                idx::PODS
+                    | idx::SERVICES
+                    | idx::PVCS
+                    | idx::PVS
+                    | idx::NAMESPACES
+                    | idx::STORAGECLASSES
+            );
+            if returns_object || v.pointer("/metadata/deletionTimestamp").is_some() {
+                return Ok(json_response(200, &v));
+            }
+            let mut details =
+                json!({"name": n, "kind": def.plural, "uid": v.pointer("/metadata/uid")});
+            if !def.group.is_empty() {
+                details["group"] = json!(def.group);
+            }
+            Ok(json_response(
+                200,
+                &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}),
+            ))
         }
         ("deletecollection", None, None) => {
             let o = delete_opts(&req)?;
@@ -594,7 +655,9 @@ fn delete_opts(req: &Req) -> Result<DeleteOpts, ApiError> {
         );
     if let Some(p) = &propagation {
         if !matches!(p.as_str(), "Foreground" | "Background" | "Orphan") {
-            return Err(ApiError::new(422, "Invalid", format!("DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{p}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")));
+            let m = format!("Unsupported value: \"{p}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
+            return Err(ApiError::new(422, "Invalid", format!("DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: {m}"))
+                .with_details(json!({"group": "meta.k8s.io", "kind": "DeleteOptions", "causes": [{"reason": "FieldValueNotSupported", "message": m, "field": "propagationPolicy"}]})));
         }
     }
     let dry_run = req.dry_run()
@@ -731,7 +794,10 @@ fn list(st: &State, req: &Req, res: usize, ns: Option<&str>) -> Result<Response<
     let mut meta = json!({"resourceVersion": list_rv.to_string()});
     if let Some(c) = &cont {
         meta["continue"] = json!(c);
-        meta["remainingItemCount"] = json!(remaining);
+        // Only an unfiltered count is exact: the real server omits it with selectors.
+        if !filtering {
+            meta["remainingItemCount"] = json!(remaining);
+        }
     }
     let head = format!(
         "{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"metadata\":{},\"items\":[",
@@ -746,10 +812,76 @@ fn list(st: &State, req: &Req, res: usize, ns: Option<&str>) -> Result<Response<
         if i > 0 {
             buf.push(b',');
         }
-        buf.extend_from_slice(&o.json);
+        without_type_meta(&o.json, &mut buf);
     }
     buf.extend_from_slice(b"]}");
     Ok(bytes_response(200, buf))
+}
+
+/// Copy a compact JSON object without its top-level `apiVersion` and `kind`: the real server
+/// serves list items without them. Stops scanning once both are found.
+fn without_type_meta(json: &[u8], out: &mut Vec<u8>) {
+    let n = json.len();
+    if json.first() != Some(&b'{') {
+        out.extend_from_slice(json);
+        return;
+    }
+    out.push(b'{');
+    let (mut i, mut first, mut found) = (1usize, true, 0);
+    while i < n && json[i] == b'"' {
+        let key_end = end_of_string(json, i);
+        let key = &json[i + 1..key_end.saturating_sub(1).max(i + 1)];
+        let mut j = key_end;
+        let mut depth = 0i32;
+        while j < n {
+            match json[j] {
+                b'"' => {
+                    j = end_of_string(json, j);
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth == 0 => break,
+                b'}' | b']' => depth -= 1,
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        if key == b"apiVersion" || key == b"kind" {
+            found += 1;
+        } else {
+            if !first {
+                out.push(b',');
+            }
+            out.extend_from_slice(&json[i..j]);
+            first = false;
+        }
+        if found == 2 || j >= n || json[j] != b',' {
+            // The rest verbatim (from the separator, or the closing brace).
+            let rest = if first && j < n && json[j] == b',' {
+                j + 1
+            } else {
+                j
+            };
+            out.extend_from_slice(&json[rest..]);
+            return;
+        }
+        i = j + 1;
+    }
+    out.extend_from_slice(&json[i.min(n)..]);
+}
+
+/// Index just past the JSON string starting at `start` (a `"`).
+fn end_of_string(b: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    b.len()
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1474,6 +1606,27 @@ mod tests {
         ));
         assert!(route("/apis/bogus/v1/things").is_err());
         assert!(route("/api/v1/pods/x").is_err());
+    }
+
+    #[test]
+    fn list_items_lose_type_meta() {
+        let strip = |s: &str| {
+            let mut out = Vec::new();
+            without_type_meta(s.as_bytes(), &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            strip(
+                r#"{"apiVersion":"v1","data":{"kind":"x,}"},"kind":"ConfigMap","metadata":{"name":"a"}}"#
+            ),
+            r#"{"data":{"kind":"x,}"},"metadata":{"name":"a"}}"#
+        );
+        assert_eq!(
+            strip(r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a\"b"}}"#),
+            r#"{"metadata":{"name":"a\"b"}}"#
+        );
+        assert_eq!(strip(r#"{"apiVersion":"v1","kind":"X"}"#), "{}");
+        assert_eq!(strip(r#"{"metadata":{}}"#), r#"{"metadata":{}}"#);
     }
 
     #[test]

@@ -130,7 +130,36 @@ pub fn spawn(st: Arc<State>) -> JoinHandle<()> {
 }
 
 impl Ctl {
+    /// The root-ca-cert-publisher: ConfigMap `kube-root-ca.crt` with the cluster CA in every
+    /// namespace.
+    fn publish_root_ca(&self, ns: &str) {
+        let Some(ca) = self.st.ca_pem.get() else {
+            return;
+        };
+        if self
+            .st
+            .store
+            .get(idx::CONFIGMAPS, ns, "kube-root-ca.crt")
+            .is_some()
+        {
+            return;
+        }
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "kube-root-ca.crt", "namespace": ns},
+            "data": {"ca.crt": ca}});
+        let _ = ops::create(
+            &self.st,
+            idx::CONFIGMAPS,
+            ns,
+            cm,
+            &WriteOpts::controller("kube-controller-manager"),
+        );
+    }
+
     fn initial_scan(&mut self) {
+        for o in self.st.store.list(idx::NAMESPACES, None).1 {
+            self.publish_root_ca(&o.name);
+        }
         for o in self.st.store.list(idx::STATEFULSETS, None).1 {
             let v = o.value();
             let want = i64_at(&v, "/spec/replicas");
@@ -282,6 +311,9 @@ impl Ctl {
             }
             idx::SERVICES => {
                 self.queue.insert(Key::Endpoints(ns.clone()));
+            }
+            idx::NAMESPACES if ev.ty == EventType::Added => {
+                self.publish_root_ca(&name);
             }
             idx::NAMESPACES
                 if ev.ty != EventType::Deleted
@@ -1547,6 +1579,7 @@ impl Ctl {
         let ns = s(o, "/metadata/namespace").to_string();
         let name = s(o, "/metadata/name").to_string();
         let _ = raw_modify(&self.st, res, &ns, &name, |v| {
+            let before = v.clone();
             if let Some(refs) = v
                 .pointer_mut("/metadata/ownerReferences")
                 .and_then(Value::as_array_mut)
@@ -1558,6 +1591,15 @@ impl Ctl {
                     }
                 }
             }
+            // The removed reference leaves every manager's field set (the GC's patch).
+            crate::patch::track_update(
+                Some(&before),
+                v,
+                "kube-controller-manager",
+                &RESOURCES[res].api_version(),
+                None,
+                &ops::now(),
+            );
         });
     }
 
@@ -1781,10 +1823,11 @@ fn with_hash_label(template: &Value, hash: &str) -> Value {
         .pointer("/metadata/labels")
         .cloned()
         .unwrap_or(json!({}));
-    let _ = hash;
     if !l.is_object() {
         l = json!({});
     }
+    // Upstream labels each revision with its hash (ControllerRevisionHashLabel).
+    l["controller.kubernetes.io/hash"] = json!(hash);
     l
 }
 

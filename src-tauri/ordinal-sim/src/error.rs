@@ -162,7 +162,11 @@ impl ApiError {
             "reason": reason,
             "code": code,
         });
-        if let Some(d) = details {
+        if let Some(mut d) = details {
+            // StatusDetails fields are omitempty: no `"group": ""` for the core group.
+            if let Some(m) = d.as_object_mut() {
+                m.retain(|k, v| !(matches!(k.as_str(), "name" | "group" | "kind") && v == ""));
+            }
             s["details"] = d;
         }
         s

@@ -69,19 +69,22 @@ fn invalid_err(res: usize, name: &str, e: ValidationError) -> ApiError {
     ApiError::invalid(&RESOURCES[res], name, causes)
 }
 
-fn patch_err(res: usize, name: &str, e: PatchError) -> ApiError {
+fn patch_err(_res: usize, _name: &str, e: PatchError) -> ApiError {
     match e {
         PatchError::Conflict { message, causes } => {
             let cs: Vec<Value> = causes
                 .iter()
                 .map(|(m, f)| json!({"reason": "FieldManagerConflict", "message": m, "field": f}))
                 .collect();
-            ApiError::new(409, "Conflict", message).with_details(json!({"name": name, "group": RESOURCES[res].group, "kind": RESOURCES[res].plural, "causes": cs}))
+            // The real apply conflict names no object, only the conflicting fields.
+            ApiError::new(409, "Conflict", message).with_details(json!({"causes": cs}))
         }
         PatchError::UnsupportedMediaType => {
-            ApiError::new(415, "UnsupportedMediaType", e.to_string())
+            ApiError::new(415, "UnsupportedMediaType", e.to_string()).with_details(json!({}))
         }
-        PatchError::Invalid(m) => ApiError::new(422, "Invalid", m),
+        // Like apimachinery's NewGenericServerResponse: empty details.
+        PatchError::Invalid(m) => ApiError::new(422, "Invalid", m).with_details(json!({})),
+        PatchError::BadRequest(m) => ApiError::bad_request(m),
     }
 }
 
@@ -89,16 +92,9 @@ fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
     v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
+/// Kinds whose registry strategy sets metadata.generation (pods since 1.33).
 fn has_generation(res: usize) -> bool {
-    !matches!(
-        res,
-        idx::EVENTS
-            | idx::EVENTS_V1
-            | idx::CONFIGMAPS
-            | idx::SECRETS
-            | idx::ENDPOINTS
-            | idx::NAMESPACES
-    )
+    matches!(res, idx::STATEFULSETS | idx::PDBS | idx::PODS)
 }
 
 /// Decoding errors the real server reports as 400 (wrong JSON types for object fields).
@@ -120,6 +116,25 @@ fn json_type(v: &Value) -> &'static str {
         Value::Bool(_) => "bool",
         Value::Array(_) => "array",
         _ => "object",
+    }
+}
+
+/// Empty maps of `omitempty` fields are not served (Go drops them when encoding).
+fn drop_empty_maps(obj: &mut Value) {
+    let empty = |v: Option<&Value>| v.and_then(Value::as_object).is_some_and(|m| m.is_empty());
+    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        for f in ["labels", "annotations"] {
+            if empty(m.get(f)) {
+                m.remove(f);
+            }
+        }
+    }
+    if let Some(o) = obj.as_object_mut() {
+        for f in ["data", "binaryData", "stringData"] {
+            if empty(o.get(f)) {
+                o.remove(f);
+            }
+        }
     }
 }
 
@@ -176,6 +191,7 @@ fn prepare_create(
             obj["metadata"]["name"] = json!(format!("{gn}{}", rand_suffix(5)));
         }
     }
+    drop_empty_maps(&mut obj);
     validation::apply_defaults(res, &mut obj);
     let name = s(&obj, "/metadata/name").to_string();
     validation::validate(res, def, &obj, None).map_err(|e| invalid_err(res, &name, e))?;
@@ -193,8 +209,37 @@ fn prepare_create(
             m.remove("generation");
         }
     }
-    if !opts.manager.is_empty() {
+    if !opts.manager.is_empty() && res == idx::NAMESPACES {
+        // Field tracking sees the namespace after defaulting (status.phase) but before the
+        // strategy adds spec.finalizers.
+        let mut view = obj.clone();
+        if let Some(sp) = view.get_mut("spec").and_then(Value::as_object_mut) {
+            sp.remove("finalizers");
+        }
+        if view
+            .get("spec")
+            .and_then(Value::as_object)
+            .is_some_and(|m| m.is_empty())
+        {
+            if let Some(o) = view.as_object_mut() {
+                o.remove("spec");
+            }
+        }
+        patch::track_update(None, &mut view, &opts.manager, &def.api_version(), None, &t);
+        if let Some(mf) = view.pointer_mut("/metadata/managedFields/0") {
+            mf["fieldsV1"]["f:status"] = json!({"f:phase": {}});
+        } else {
+            view["metadata"]["managedFields"] = json!([{"manager": opts.manager, "operation": "Update", "apiVersion": def.api_version(), "time": t, "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {"f:phase": {}}}}]);
+        }
+        obj["metadata"]["managedFields"] = view["metadata"]["managedFields"].take();
+    } else if !opts.manager.is_empty() {
         patch::track_update(None, &mut obj, &opts.manager, &def.api_version(), None, &t);
+    }
+    match res {
+        idx::PODS => validation::admit_pod(&mut obj),
+        // The strategy resets status on create.
+        idx::STATEFULSETS => obj["status"] = json!({"replicas": 0, "availableReplicas": 0}),
+        _ => {}
     }
     Ok(obj)
 }
@@ -307,6 +352,7 @@ fn prepare_update(
             }
             new["apiVersion"] = json!(def.api_version());
             new["kind"] = json!(def.kind);
+            drop_empty_maps(&mut new);
             validation::apply_defaults(res, &mut new);
             validation::validate(res, def, &new, Some(cur))
                 .map_err(|e| invalid_err(res, &name, e))?;
@@ -388,7 +434,9 @@ pub fn update(
         }
         let m = prepare_update(res, &cur, new, sub, opts)?;
         if opts.dry_run {
-            if let Mutation::Put(v) = m {
+            if let Mutation::Put(mut v) = m {
+                // A dry run stores nothing: the object keeps its resourceVersion.
+                v["metadata"]["resourceVersion"] = json!(s(&cur, "/metadata/resourceVersion"));
                 computed = Some(v);
             }
             return Ok(Mutation::Noop);
@@ -422,7 +470,9 @@ where
         }
         let m = prepare_update(res, &cur, new, sub, opts)?;
         if opts.dry_run {
-            if let Mutation::Put(v) = m {
+            if let Mutation::Put(mut v) = m {
+                // A dry run stores nothing: the object keeps its resourceVersion.
+                v["metadata"]["resourceVersion"] = json!(s(&cur, "/metadata/resourceVersion"));
                 computed = Some(v);
             }
             return Ok(Mutation::Noop);
@@ -555,7 +605,9 @@ pub fn patch(
         };
         let m = prepare_update(res, &cur, new, sub, &manager_opts)?;
         if opts.dry_run {
-            if let Mutation::Put(v) = m {
+            if let Mutation::Put(mut v) = m {
+                // A dry run stores nothing: the object keeps its resourceVersion.
+                v["metadata"]["resourceVersion"] = json!(s(&cur, "/metadata/resourceVersion"));
                 computed = Some(v);
             }
             return Ok(Mutation::Noop);
@@ -580,13 +632,15 @@ pub fn delete(
         if let Some(uid) = &o.uid {
             let have = s(&cur, "/metadata/uid");
             if uid != have {
-                return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {have}", def.qualified())));
+                return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {have}", def.qualified()))
+                    .with_details(json!({"name": name, "group": def.group, "kind": def.kind})));
             }
         }
         if let Some(rv) = &o.rv {
             let have = s(&cur, "/metadata/resourceVersion");
             if rv != have {
-                return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {have}", def.qualified())));
+                return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {have}", def.qualified()))
+                    .with_details(json!({"name": name, "group": def.group, "kind": def.kind})));
             }
         }
         let deleting = cur.pointer("/metadata/deletionTimestamp").is_some();
@@ -610,9 +664,12 @@ pub fn delete(
                 finalizers.push(f);
             }
         }
+        // Marking an object for deletion bumps its generation (rest.BeforeDelete).
+        if let Some(g) = cur.pointer("/metadata/generation").and_then(Value::as_i64).filter(|g| *g > 0) {
+            cur["metadata"]["generation"] = json!(g + 1);
+        }
         if res == idx::NAMESPACES {
             cur["metadata"]["deletionTimestamp"] = json!(t);
-            cur["metadata"]["deletionGracePeriodSeconds"] = json!(0);
             cur["status"]["phase"] = json!("Terminating");
             return Ok(if o.dry_run { Mutation::Noop } else { Mutation::Put(cur) });
         }

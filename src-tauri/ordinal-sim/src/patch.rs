@@ -9,6 +9,9 @@ use serde_json::{json, Map, Value};
 pub enum PatchError {
     #[error("{0}")]
     Invalid(String),
+    /// The patch document itself does not decode (400, not 422).
+    #[error("{0}")]
+    BadRequest(String),
     #[error("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")]
     UnsupportedMediaType,
     #[error("{message}")]
@@ -60,7 +63,7 @@ pub fn merge_patch(target: &Value, patch: &Value) -> Value {
 
 pub fn json_patch(target: &Value, patch: &Value) -> Result<Value, PatchError> {
     let p: json_patch::Patch =
-        serde_json::from_value(patch.clone()).map_err(|e| PatchError::Invalid(e.to_string()))?;
+        serde_json::from_value(patch.clone()).map_err(|e| PatchError::BadRequest(e.to_string()))?;
     let mut t = target.clone();
     json_patch::patch(&mut t, &p).map_err(|e| {
         PatchError::Invalid(format!(
@@ -203,9 +206,16 @@ fn key_token(key: &str, v: &Value) -> String {
     format!("k:{}", Value::Object(m))
 }
 
+/// Label selectors are atomic (`+structType=atomic`): owned as one field.
+fn is_atomic(key: &str, v: &Value) -> bool {
+    key == "selector"
+        && v.as_object()
+            .is_some_and(|m| m.contains_key("matchLabels") || m.contains_key("matchExpressions"))
+}
+
 fn collect(v: &Value, parent: &str, path: &mut FieldPath, out: &mut FieldSet) {
     match v {
-        Value::Object(m) if !m.is_empty() => {
+        Value::Object(m) if !m.is_empty() && !is_atomic(parent, v) => {
             for (k, child) in m {
                 path.push(format!("f:{k}"));
                 match child {
@@ -234,8 +244,76 @@ fn collect(v: &Value, parent: &str, path: &mut FieldPath, out: &mut FieldSet) {
             }
         }
         _ => {
-            out.insert(path.clone());
+            // The object itself (an empty root) is not a field.
+            if !path.is_empty() {
+                out.insert(path.clone());
+            }
         }
+    }
+}
+
+/// Value-struct fields: present (if empty) in a Go zero value, so an update never adds them.
+const VALUE_STRUCTS: &[&str] = &[
+    "metadata",
+    "spec",
+    "status",
+    "template",
+    "updateStrategy",
+    "containers",
+    "resources",
+];
+
+/// The non-leaf nodes (maps, associative lists, optional structs) of `new` that `old` lacks: an
+/// Update owns them too, which fieldsV1 shows as `".": {}` (list items get it when rendered).
+fn added_nodes(old: Option<&Value>, new: &Value, status_only: bool) -> FieldSet {
+    let view_old = old.map(|o| managed_view(o, status_only));
+    let mut out = FieldSet::new();
+    walk_nodes(
+        &managed_view(new, status_only),
+        "",
+        &mut Vec::new(),
+        view_old.as_ref(),
+        &mut out,
+    );
+    out
+}
+
+fn walk_nodes(v: &Value, key: &str, path: &mut FieldPath, old: Option<&Value>, out: &mut FieldSet) {
+    let Value::Object(m) = v else { return };
+    if m.is_empty() || is_atomic(key, v) {
+        return;
+    }
+    let is_item = path.last().is_some_and(|t| t.starts_with("k:"));
+    let mark = |path: &FieldPath, out: &mut FieldSet| {
+        if old.and_then(|o| value_at(o, path)).is_none() {
+            let mut p = path.clone();
+            p.push(".".into());
+            out.insert(p);
+        }
+    };
+    if !path.is_empty() && !is_item && !VALUE_STRUCTS.contains(&key) {
+        mark(path, out);
+    }
+    for (k, child) in m {
+        path.push(format!("f:{k}"));
+        match child {
+            Value::Array(items)
+                if merge_key(key, k).is_some() && items.iter().all(Value::is_object) =>
+            {
+                if !items.is_empty() && !VALUE_STRUCTS.contains(&k.as_str()) {
+                    mark(path, out);
+                }
+                let mk = merge_key(key, k).unwrap_or("name");
+                for it in items {
+                    let kv = it.get(mk).cloned().unwrap_or(Value::Null);
+                    path.push(key_token(mk, &kv));
+                    walk_nodes(it, k, path, old, out);
+                    path.pop();
+                }
+            }
+            _ => walk_nodes(child, k, path, old, out),
+        }
+        path.pop();
     }
 }
 
@@ -247,12 +325,22 @@ fn managed_view(obj: &Value, status_only: bool) -> Value {
             match k.as_str() {
                 "apiVersion" | "kind" => {}
                 "status" if !status_only => {}
+                // A ControllerRevision's data is a RawExtension: one atomic field.
+                "data" if o.get("kind").and_then(Value::as_str) == Some("ControllerRevision") => {
+                    out.insert(k.clone(), json!(true));
+                }
                 "metadata" => {
                     if status_only {
                         continue;
                     }
                     let mut mm = Map::new();
-                    for f in ["labels", "annotations", "finalizers", "ownerReferences"] {
+                    for f in [
+                        "generateName",
+                        "labels",
+                        "annotations",
+                        "finalizers",
+                        "ownerReferences",
+                    ] {
                         if let Some(x) = v.get(f) {
                             let mut x = x.clone();
                             if f == "annotations" {
@@ -372,6 +460,11 @@ fn from_fields_v1(v: &Value, path: &mut FieldPath, out: &mut FieldSet) {
                 out.insert(path.clone());
             }
             return;
+        }
+        if m.contains_key(".") && !path.is_empty() {
+            let mut p = path.clone();
+            p.push(".".into());
+            out.insert(p);
         }
         for (k, c) in children {
             path.push(k.clone());
@@ -497,7 +590,7 @@ pub fn track_update(
         None => Vec::new(),
     };
     let new_set = fieldset_of(new, status_only);
-    let changed: FieldSet = match old {
+    let mut changed: FieldSet = match old {
         Some(o) => new_set
             .iter()
             .filter(|p| value_at(o, p) != value_at(new, p))
@@ -505,11 +598,17 @@ pub fn track_update(
             .collect(),
         None => new_set.clone(),
     };
+    changed.extend(added_nodes(old, new, status_only));
     let old_set = old.map(|o| fieldset_of(o, status_only)).unwrap_or_default();
     let removed: FieldSet = old_set.difference(&new_set).cloned().collect();
     for m in ms.iter_mut() {
-        m.set
-            .retain(|p| !changed.contains(p) && !removed.contains(p));
+        m.set.retain(|p| {
+            if p.last().is_some_and(|t| t == ".") {
+                // A node stays owned while it exists.
+                return !changed.contains(p) && value_at(new, &p[..p.len() - 1]).is_some();
+            }
+            !changed.contains(p) && !removed.contains(p)
+        });
     }
     if !changed.is_empty() {
         let sub = subresource.map(String::from);

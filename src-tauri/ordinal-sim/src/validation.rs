@@ -115,6 +115,9 @@ pub fn apply_defaults(res: usize, obj: &mut Value) {
         }
         idx::PODS => {
             default_pod_spec(obj.get_mut("spec"));
+            if let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.entry("enableServiceLinks").or_insert(json!(true));
+            }
             let qos = qos_class(obj.get("spec"));
             let st = ensure_obj(obj, "status");
             st.entry("phase").or_insert(json!("Pending"));
@@ -169,6 +172,44 @@ pub fn apply_defaults(res: usize, obj: &mut Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// What the default admission plugins add to a new Pod (ServiceAccount, Priority,
+/// DefaultTolerationSeconds): after defaulting, so not in managedFields.
+pub fn admit_pod(obj: &mut Value) {
+    let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let sa = spec
+        .get("serviceAccountName")
+        .or_else(|| spec.get("serviceAccount"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default")
+        .to_string();
+    spec.insert("serviceAccountName".into(), json!(sa));
+    spec.insert("serviceAccount".into(), json!(sa));
+    spec.entry("priority").or_insert(json!(0));
+    spec.entry("preemptionPolicy")
+        .or_insert(json!("PreemptLowerPriority"));
+    let tols = spec.entry("tolerations").or_insert(json!([]));
+    if let Some(a) = tols.as_array_mut() {
+        for key in [
+            "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable",
+        ] {
+            let has = a.iter().any(|t| {
+                t.get("key").and_then(Value::as_str) == Some(key)
+                    && matches!(
+                        t.get("effect").and_then(Value::as_str),
+                        None | Some("NoExecute")
+                    )
+            });
+            if !has {
+                a.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}));
+            }
+        }
     }
 }
 
@@ -380,6 +421,17 @@ pub fn validate(
                             "must be between 1 and 65535, inclusive",
                         );
                     }
+                    // targetPort defaults to port, so an invalid port makes it invalid too.
+                    if let Some(tp) = p.get("targetPort").and_then(Value::as_i64) {
+                        if !(1..=65535).contains(&tp) {
+                            invalid(
+                                &mut c,
+                                &format!("spec.ports[{i}].targetPort"),
+                                &json!(tp),
+                                "must be between 1 and 65535, inclusive",
+                            );
+                        }
+                    }
                 }
             }
         }
@@ -436,8 +488,33 @@ fn validate_sts(obj: &Value, old: Option<&Value>, c: &mut Causes) {
         }
     }
     let sel = spec.get("selector");
+    let template_labels_shown = || {
+        let labels = spec
+            .pointer("/template/metadata/labels")
+            .cloned()
+            .unwrap_or(json!({}));
+        let tl = crate::selector::labels_of(&json!({"metadata": {"labels": labels}}));
+        format!(
+            "map[string]string{{{}}}",
+            tl.iter()
+                .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     match sel {
-        None | Some(Value::Null) => required(c, "spec.selector", ""),
+        None | Some(Value::Null) => {
+            required(c, "spec.selector", "");
+            // A missing selector matches nothing, so the template labels do not match it either.
+            c.push((
+                "FieldValueInvalid".into(),
+                format!(
+                    "Invalid value: {}: `selector` does not match template `labels`",
+                    template_labels_shown()
+                ),
+                "spec.template.metadata.labels".into(),
+            ));
+        }
         Some(s) => {
             let ls = crate::selector::LabelSelector::from_json(s);
             if ls.is_empty() {
