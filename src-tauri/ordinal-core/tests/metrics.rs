@@ -43,6 +43,14 @@ async fn per_pod_usage_of_one_statefulset_or_a_clear_reason() {
     );
     // Only this set's pods (no postgres-exporter-like neighbours, no other sets).
     assert!(s.pods.iter().all(|p| p.pod.starts_with("postgres-")));
+    // Requests and limits from the template, for the chart's lines: the seed requests 250m CPU
+    // and 512Mi and limits memory to 1Gi, with no CPU limit.
+    for p in &s.pods {
+        assert_eq!(p.cpu_request_millis, Some(250.0), "{p:?}");
+        assert_eq!(p.memory_request_bytes, Some(512.0 * 1_048_576.0), "{p:?}");
+        assert_eq!(p.memory_limit_bytes, Some(1_073_741_824.0), "{p:?}");
+        assert_eq!(p.cpu_limit_millis, None, "{p:?}");
+    }
 
     // The stream samples again after the interval and stops when dropped.
     let mut w = Box::pin(watch(

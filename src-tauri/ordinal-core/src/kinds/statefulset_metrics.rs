@@ -24,6 +24,59 @@ pub struct PodUsage {
     pub cpu_millis: f64,
     /// Sum over containers, in bytes.
     pub memory_bytes: f64,
+    /// The pod's requests and limits from the StatefulSet's template, summed over its
+    /// containers; `None` when none is set (a limit: when any container has none).
+    pub cpu_request_millis: Option<f64>,
+    pub cpu_limit_millis: Option<f64>,
+    pub memory_request_bytes: Option<f64>,
+    pub memory_limit_bytes: Option<f64>,
+}
+
+/// A pod's requests and limits, as the template gives them to every ordinal.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Bounds {
+    pub cpu_request_millis: Option<f64>,
+    pub cpu_limit_millis: Option<f64>,
+    pub memory_request_bytes: Option<f64>,
+    pub memory_limit_bytes: Option<f64>,
+}
+
+impl Bounds {
+    /// From a pod template's `spec`: requests add up over the containers that set them (a
+    /// container with only a limit is requested at its limit, as Kubernetes defaults it); a
+    /// limit is known only when every container sets one.
+    pub fn of(pod_spec: &Value) -> Self {
+        let containers = pod_spec["containers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let sum = |what: &str, res: &str, parse: fn(&str) -> Option<f64>, all: bool| {
+            let mut total = None::<f64>;
+            for c in &containers {
+                let r = &c["resources"];
+                let v = r[what][res]
+                    .as_str()
+                    .or_else(|| {
+                        (what == "requests")
+                            .then(|| r["limits"][res].as_str())
+                            .flatten()
+                    })
+                    .and_then(parse);
+                match v {
+                    Some(v) => total = Some(total.unwrap_or(0.0) + v),
+                    None if all => return None,
+                    None => {}
+                }
+            }
+            total
+        };
+        Bounds {
+            cpu_request_millis: sum("requests", "cpu", cpu_millis, false),
+            cpu_limit_millis: sum("limits", "cpu", cpu_millis, true),
+            memory_request_bytes: sum("requests", "memory", memory_bytes, false),
+            memory_limit_bytes: sum("limits", "memory", memory_bytes, true),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -91,7 +144,18 @@ fn ordinal_of(sts: &str, pod: &str) -> Option<i32> {
 pub async fn sample(client: kube::Client, namespace: &str, name: &str) -> MetricsSample {
     let gvk = GroupVersionKind::gvk("metrics.k8s.io", "v1beta1", "PodMetrics");
     let ar = ApiResource::from_gvk_with_plural(&gvk, "pods");
-    let api: Api<DynamicObject> = Api::namespaced_with(client, namespace, &ar);
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &ar);
+    // requests and limits from the set's template (one read; every ordinal gets the same)
+    let bounds = Api::<k8s_openapi::api::apps::v1::StatefulSet>::namespaced(client, namespace)
+        .get_opt(name)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|s| s.spec)
+        .and_then(|s| s.template.spec)
+        .and_then(|p| serde_json::to_value(p).ok())
+        .map(|v| Bounds::of(&v))
+        .unwrap_or_default();
     match api.list(&ListParams::default()).await {
         Ok(list) => {
             let mut pods: Vec<PodUsage> = list
@@ -117,6 +181,10 @@ pub async fn sample(client: kube::Client, namespace: &str, name: &str) -> Metric
                         ordinal,
                         cpu_millis: cpu,
                         memory_bytes: mem,
+                        cpu_request_millis: bounds.cpu_request_millis,
+                        cpu_limit_millis: bounds.cpu_limit_millis,
+                        memory_request_bytes: bounds.memory_request_bytes,
+                        memory_limit_bytes: bounds.memory_limit_bytes,
                     })
                 })
                 .collect();
@@ -184,6 +252,24 @@ mod tests {
         assert_eq!(memory_bytes("500M"), Some(5e8));
         assert_eq!(memory_bytes("1024"), Some(1024.0));
         assert_eq!(memory_bytes("12Zi"), None);
+    }
+
+    #[test]
+    fn requests_and_limits_sum_over_containers() {
+        let spec = serde_json::json!({"containers": [
+            {"name": "a", "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}}},
+            {"name": "b", "resources": {"limits": {"cpu": "500m"}}},
+        ]});
+        let b = Bounds::of(&spec);
+        // b is requested at its limit; b has no memory limit, so the pod has none
+        assert_eq!(b.cpu_request_millis, Some(750.0));
+        assert_eq!(b.cpu_limit_millis, Some(1500.0));
+        assert_eq!(b.memory_request_bytes, Some(268_435_456.0));
+        assert_eq!(b.memory_limit_bytes, None);
+        assert_eq!(
+            Bounds::of(&serde_json::json!({"containers": [{"name": "c"}]})),
+            Bounds::default()
+        );
     }
 
     #[test]

@@ -8,4 +8,9 @@ cpuMillis: number,
 /**
  * Sum over containers, in bytes.
  */
-memoryBytes: number, };
+memoryBytes: number, 
+/**
+ * The pod's requests and limits from the StatefulSet's template, summed over its
+ * containers; `None` when none is set (a limit: when any container has none).
+ */
+cpuRequestMillis: number | null, cpuLimitMillis: number | null, memoryRequestBytes: number | null, memoryLimitBytes: number | null, };

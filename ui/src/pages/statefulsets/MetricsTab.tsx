@@ -1,67 +1,66 @@
-// The Metrics tab: CPU and memory per pod as small time charts. The backend samples
-// metrics.k8s.io only while this tab is open (the subscription ends when it closes).
-import { useEffect, useState } from "react";
+// The Metrics tab: CPU and memory of each pod as time charts (uPlot, loaded with the first chart).
+// The backend samples metrics.k8s.io only while this tab is open (the subscription ends when it
+// closes); the samples of the last hour stay in memory meanwhile, the range only changes the view.
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { watchMetrics, type IpcError, type MetricsSample, type Unsubscribe } from "../../api";
+import type { ChartLine, TimeChartProps } from "../../components/TimeChart";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
-import { useT } from "../../i18n";
+import { useLocale, useT } from "../../i18n";
+import {
+  addSample,
+  bytesAxisUnit,
+  cpuAxisUnit,
+  EMPTY_HISTORY,
+  formatBytes,
+  formatCpu,
+  latest,
+  RANGE_KEYS,
+  rangeLabel,
+  RANGES,
+  windowOf,
+  type History,
+  type Range,
+} from "../../lib/metricsHistory";
+import { ordinalColor } from "../../lib/ordinalColors";
+import "../../styles/metrics.css";
 
-/** Samples kept per pod (30 × 10 s = the last 5 minutes). */
-export const HISTORY = 30;
+const TimeChart = lazy(() => import("../../components/TimeChart"));
 
-export type Series = Record<string, { ordinal: number; cpu: number[]; mem: number[] }>;
+const CHART_HEIGHT = 200;
 
-/** Adds a sample to the per-pod series, keeping the last HISTORY points; pods gone are dropped. */
-export function addSample(series: Series, s: MetricsSample): Series {
-  const next: Series = {};
-  for (const p of s.pods) {
-    const prev = series[p.pod] ?? { ordinal: p.ordinal, cpu: [], mem: [] };
-    next[p.pod] = { ordinal: p.ordinal, cpu: [...prev.cpu, p.cpuMillis].slice(-HISTORY), mem: [...prev.mem, p.memoryBytes].slice(-HISTORY) };
-  }
-  return next;
+function maxOf(values: Iterable<number | null>[], lines: ChartLine[]): number {
+  let max = 0;
+  for (const vs of values) for (const v of vs) if (v !== null && v > max) max = v;
+  for (const l of lines) if (l.value > max) max = l.value;
+  return max;
 }
 
-export function formatCpu(m: number): string {
-  return m >= 1000 ? `${(m / 1000).toFixed(2)} cores` : `${Math.round(m)}m`;
-}
-
-export function formatBytes(b: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = b;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
-
-function Sparkline({ values: raw, label }: { values: number[]; label: string }) {
-  const w = 160;
-  const h = 32;
-  // One sample draws a level line until the next arrives.
-  const values = raw.length === 1 ? [raw[0]!, raw[0]!] : raw;
-  const max = Math.max(...values, 1e-9);
-  const points = values.map((v, i) => `${(i / Math.max(1, values.length - 1)) * w},${h - 2 - (v / max) * (h - 4)}`).join(" ");
+function Chart(props: TimeChartProps) {
   return (
-    <svg className="sparkline" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label}>
-      <polyline points={points} fill="none" stroke="currentColor" strokeWidth="1.5" />
-    </svg>
+    <Suspense fallback={<div className="metrics__placeholder" style={{ height: props.height ?? CHART_HEIGHT }} />}>
+      <TimeChart {...props} />
+    </Suspense>
   );
 }
 
 export function MetricsTab({ context, namespace, name }: { context: string; namespace: string; name: string }) {
   const t = useT();
-  const [series, setSeries] = useState<Series>({});
+  const locale = useLocale();
+  const [history, setHistory] = useState<History>(EMPTY_HISTORY);
   const [last, setLast] = useState<MetricsSample | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
+  const [range, setRange] = useState<Range>("5m");
 
   useEffect(() => {
     let cancelled = false;
     let unsubscribe: Unsubscribe | null = null;
+    setHistory(EMPTY_HISTORY);
+    setLast(null);
+    setError(null);
     watchMetrics(context, namespace, name, (s) => {
       if (cancelled) return;
       setLast(s);
-      setSeries((prev) => addSample(prev, s));
+      setHistory((prev) => addSample(prev, s));
     }).then(
       (u) => {
         if (cancelled) void u();
@@ -77,6 +76,49 @@ export function MetricsTab({ context, namespace, name }: { context: string; name
     };
   }, [context, namespace, name]);
 
+  const view = useMemo(() => windowOf(history, RANGES[range]), [history, range]);
+  const charts = useMemo(() => {
+    const x = view.at.map((ms) => ms / 1000);
+    const end = (view.at[view.at.length - 1] ?? 0) / 1000;
+    const xRange: [number, number] = [end - RANGES[range] / 1000, end];
+    const cores = t("metrics.unit.cores");
+    const lines = (request: number[], limit: number[]): ChartLine[] => [
+      ...request.map((value) => ({ kind: "request" as const, label: t("metrics.request"), value })),
+      ...limit.map((value) => ({ kind: "limit" as const, label: t("metrics.limit"), value })),
+    ];
+    const cpuLines = lines(view.bounds.cpuRequest, view.bounds.cpuLimit);
+    const memLines = lines(view.bounds.memoryRequest, view.bounds.memoryLimit);
+    const cpuUnit = cpuAxisUnit(maxOf(view.pods.map((p) => p.cpu), cpuLines));
+    const memUnit = bytesAxisUnit(maxOf(view.pods.map((p) => p.mem), memLines));
+    const label = rangeLabel(range, locale);
+    const time = (sec: number) => new Date(sec * 1000).toLocaleTimeString(locale);
+    // Seconds only when a tick falls between minutes (a narrow chart ticks every 30 s).
+    const tick = (sec: number) =>
+      new Date(sec * 1000).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", ...(sec % 60 === 0 ? {} : { second: "2-digit" }) });
+    const common = { x, xRange, formatTime: time, formatTick: tick, height: CHART_HEIGHT };
+    const cpu: TimeChartProps = {
+      ...common,
+      testId: "metrics-chart-cpu",
+      label: t("metrics.chart", { what: t("metrics.cpu"), range: label }),
+      axisLabel: t(`metrics.unit.${cpuUnit.unit}`),
+      unitDiv: cpuUnit.div,
+      series: view.pods.map((p) => ({ label: p.pod, color: ordinalColor(p.ordinal), values: p.cpu })),
+      lines: cpuLines,
+      format: (v) => formatCpu(v, cores, true),
+    };
+    const memory: TimeChartProps = {
+      ...common,
+      testId: "metrics-chart-memory",
+      label: t("metrics.chart", { what: t("metrics.memory"), range: label }),
+      axisLabel: memUnit.unit,
+      unitDiv: memUnit.div,
+      series: view.pods.map((p) => ({ label: p.pod, color: ordinalColor(p.ordinal), values: p.mem })),
+      lines: memLines,
+      format: (v) => formatBytes(v, true),
+    };
+    return { cpu, memory };
+  }, [view, range, t, locale]);
+
   if (error) return <ErrorState error={error} />;
   if (!last) return <LoadingState />;
   if (!last.available) {
@@ -88,37 +130,70 @@ export function MetricsTab({ context, namespace, name }: { context: string; name
       </div>
     );
   }
-  const pods = Object.entries(series).sort((a, b) => a[1].ordinal - b[1].ordinal);
+  const cores = t("metrics.unit.cores");
   return (
-    <div className="metrics" data-testid="metrics-tab">
-      <p className="faint">{t("metrics.note", { at: new Date(last.at).toLocaleTimeString() })}</p>
-      {pods.length === 0 ? <p className="faint">{t("metrics.noPods")}</p> : null}
-      <table className="table metrics__table">
-        <thead>
-          <tr>
-            <th scope="col">{t("metrics.pod")}</th>
-            <th scope="col">{t("metrics.cpu")}</th>
-            <th scope="col" />
-            <th scope="col">{t("metrics.memory")}</th>
-            <th scope="col" />
-          </tr>
-        </thead>
-        <tbody>
-          {pods.map(([pod, s]) => (
-            <tr key={pod} data-testid="metrics-row" data-pod={pod} data-samples={s.cpu.length}>
-              <td className="mono">{pod}</td>
-              <td className="num">{formatCpu(s.cpu[s.cpu.length - 1] ?? 0)}</td>
-              <td className="metrics__chart metrics__chart--cpu">
-                <Sparkline values={s.cpu} label={t("metrics.cpuOf", { pod })} />
-              </td>
-              <td className="num">{formatBytes(s.mem[s.mem.length - 1] ?? 0)}</td>
-              <td className="metrics__chart metrics__chart--mem">
-                <Sparkline values={s.mem} label={t("metrics.memoryOf", { pod })} />
-              </td>
-            </tr>
+    <div className="metrics" data-testid="metrics-tab" data-range={range}>
+      <div className="metrics__bar">
+        <p className="faint">{t("metrics.note", { at: new Date(last.at).toLocaleTimeString(locale) })}</p>
+        <fieldset className="segmented" data-testid="metrics-range" data-range={range}>
+          <legend>{t("metrics.range")}</legend>
+          {RANGE_KEYS.map((r) => (
+            <label key={r} className={`segmented__item${r === range ? " is-active" : ""}`}>
+              <input type="radio" name="metrics-range" value={r} checked={r === range} onChange={() => setRange(r)} />
+              {rangeLabel(r, locale)}
+            </label>
           ))}
-        </tbody>
-      </table>
+        </fieldset>
+      </div>
+      {view.pods.length === 0 ? (
+        <p className="faint">{t("metrics.noPods")}</p>
+      ) : (
+        <>
+          <div className="metrics__charts">
+            <section className="metrics__panel">
+              <h3 className="metrics__title">{t("metrics.cpu")}</h3>
+              <Chart {...charts.cpu} />
+            </section>
+            <section className="metrics__panel">
+              <h3 className="metrics__title">{t("metrics.memory")}</h3>
+              <Chart {...charts.memory} />
+            </section>
+          </div>
+          <table className="table table--compact metrics__table" data-testid="metrics-legend">
+            <thead>
+              <tr>
+                <th scope="col">{t("metrics.pod")}</th>
+                <th scope="col" className="num">{t("metrics.cpu")}</th>
+                <th scope="col" className="num">{t("metrics.memory")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.pods.map((p) => {
+                const cpu = latest(p.cpu);
+                const mem = latest(p.mem);
+                const color = ordinalColor(p.ordinal);
+                return (
+                  <tr
+                    key={p.pod}
+                    data-testid="metrics-row"
+                    data-pod={p.pod}
+                    data-ordinal={p.ordinal}
+                    data-color={color}
+                    data-samples={p.cpu.filter((v) => v !== null).length}
+                  >
+                    <td>
+                      <span className="metrics__swatch" style={{ background: color }} aria-hidden="true" />
+                      <span className="mono">{p.pod}</span>
+                    </td>
+                    <td className="num">{cpu === null ? "—" : formatCpu(cpu, cores)}</td>
+                    <td className="num">{mem === null ? "—" : formatBytes(mem)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
     </div>
   );
 }
