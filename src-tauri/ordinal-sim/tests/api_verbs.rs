@@ -122,9 +122,11 @@ async fn every_patch_type_works() {
         .env
         .clone()
         .unwrap();
+    // Merged by name; without `$setElementOrder` the new item goes before the server's (what
+    // apimachinery's strategic merge patch does, in every version).
     assert_eq!(
         env.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
-        ["A", "B"],
+        ["B", "A"],
         "env merged by name"
     );
     // replicas is owned by the manager of the earlier JSON patch: a plain apply conflicts.
