@@ -682,10 +682,13 @@ pub fn apply(
                     .as_ref()
                     .map(|s| format!(" with subresource \"{s}\""))
                     .unwrap_or_default();
-                described.insert(
-                    m.manager.clone(),
-                    format!("\"{}\"{sub} using {}", m.manager, m.api_version),
-                );
+                // Like apiserver's printManager: the API version only for Update managers.
+                let using = if m.operation == "Update" {
+                    format!(" using {}", m.api_version)
+                } else {
+                    String::new()
+                };
+                described.insert(m.manager.clone(), format!("\"{}\"{sub}{using}", m.manager));
             }
         }
     }
@@ -838,7 +841,7 @@ mod tests {
         let err = apply(Some(&o), &b, "bob", false, "apps/v1", None, "t").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "Apply failed with 1 conflict: conflict with \"alice\" using apps/v1: .spec.replicas"
+            "Apply failed with 1 conflict: conflict with \"alice\": .spec.replicas"
         );
         // Same value: shared ownership, no conflict.
         apply(Some(&o), &a, "bob", false, "apps/v1", None, "t").unwrap();

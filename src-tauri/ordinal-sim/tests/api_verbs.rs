@@ -203,7 +203,7 @@ async fn server_side_apply_conflicts_unless_forced() {
     assert_eq!(e.code, 409);
     assert_eq!(
         e.message,
-        "Apply failed with 1 conflict: conflict with \"alice\" using v1: .data.owner"
+        "Apply failed with 1 conflict: conflict with \"alice\": .data.owner"
     );
     assert_eq!(
         api.get("shared").await.unwrap().data.unwrap()["owner"],
@@ -229,6 +229,30 @@ async fn server_side_apply_conflicts_unless_forced() {
         .unwrap_err(),
     );
     assert!(e.message.contains("conflict with \"bob\""), "{}", e.message);
+    // A manager that updated (not applied) the field is named with its API version.
+    api.patch(
+        "shared",
+        &PatchParams {
+            field_manager: Some("carol".into()),
+            ..Default::default()
+        },
+        &Patch::Merge(json!({"data": {"owner": "carol"}})),
+    )
+    .await
+    .unwrap();
+    let e = api_err(
+        api.patch(
+            "shared",
+            &PatchParams::apply("bob"),
+            &Patch::Apply(obj("bob")),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(
+        e.message,
+        "Apply failed with 1 conflict: conflict with \"carol\" using v1: .data.owner"
+    );
 }
 
 #[tokio::test]
