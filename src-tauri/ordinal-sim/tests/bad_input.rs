@@ -92,7 +92,7 @@ async fn malformed_requests_get_status_errors() {
         ),
         (
             "GET",
-            format!("/api/v1/namespaces/{ns}/pods?continue=%%%"),
+            format!("/api/v1/namespaces/{ns}/pods?continue=abc"),
             j,
             "",
             400,
@@ -129,10 +129,25 @@ async fn malformed_requests_get_status_errors() {
         ),
         (
             "GET",
-            format!("/api/v1/namespaces/{ns}/pods?watch=1&resourceVersion=abc"),
+            format!("/api/v1/namespaces/{ns}/pods?resourceVersion=abc&resourceVersionMatch=Exact"),
             j,
             "",
             400,
+        ),
+        (
+            "GET",
+            format!("/api/v1/namespaces/{ns}/pods?resourceVersion=abc"),
+            j,
+            "",
+            500,
+        ),
+        (
+            "GET",
+            format!("/api/v1/namespaces/{ns}/pods?watch=1&resourceVersion=abc"),
+            j,
+            "",
+            // Not converted to a client error by the apiserver (kubernetes#139485).
+            500,
         ),
     ];
     for (m, uri, ct, body, want) in cases {
