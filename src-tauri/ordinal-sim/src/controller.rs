@@ -2,7 +2,8 @@
 //! - StatefulSet controller (upstream semantics: OrderedReady/Parallel, RollingUpdate with
 //!   partition, OnDelete, ControllerRevisions, PVCs from volumeClaimTemplates, retention policy),
 //! - kubelet + scheduler simulation (Pending → ContainerCreating → Running → Ready, crash loops),
-//! - PV provisioning/binding, PodDisruptionBudget status, garbage collection, namespace deletion.
+//! - PV provisioning/binding, PodDisruptionBudget status, garbage collection, namespace deletion,
+//! - the root-CA publisher (`kube-root-ca.crt` in every namespace).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
@@ -101,7 +102,13 @@ enum Key {
     Finalize(usize, String, String),
     /// Dependents of a deleted owner (background propagation).
     Orphans(String, String),
+    /// The `kube-root-ca.crt` ConfigMap of a namespace.
+    RootCa(String),
 }
+
+/// The ConfigMap kube-controller-manager's root-CA publisher keeps in every namespace.
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+const ROOT_CA_DESCRIPTION: &str = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
 
 struct Ctl {
     st: Arc<State>,
@@ -162,6 +169,10 @@ impl Ctl {
         }
         for o in self.st.store.list(idx::SERVICES, None).1 {
             self.queue.insert(Key::Endpoints(o.ns.to_string()));
+        }
+        // The seed's namespaces have their root CA before the first request.
+        for o in self.st.store.list(idx::NAMESPACES, None).1 {
+            self.publish_root_ca(&o.name);
         }
     }
 
@@ -293,6 +304,12 @@ impl Ctl {
             {
                 self.queue.insert(Key::Namespace(name.clone()));
             }
+            idx::NAMESPACES if ev.ty == EventType::Added => {
+                self.queue.insert(Key::RootCa(name.clone()));
+            }
+            idx::CONFIGMAPS if name == ROOT_CA_CONFIGMAP => {
+                self.queue.insert(Key::RootCa(ns.clone()));
+            }
             _ => {}
         }
         if ev.ty == EventType::Deleted {
@@ -355,6 +372,61 @@ impl Ctl {
             Key::Orphans(ns, uid) => {
                 self.collect_orphans(ns, uid);
                 None
+            }
+            Key::RootCa(ns) => {
+                self.publish_root_ca(ns);
+                None
+            }
+        }
+    }
+
+    /// Like kube-controller-manager's root-CA publisher: `kube-root-ca.crt` with the cluster CA
+    /// as `ca.crt` in every namespace that is not terminating, recreated when deleted and
+    /// restored when changed.
+    fn publish_root_ca(&self, ns: &str) {
+        let Some(ca) = self.st.root_ca.get() else {
+            return;
+        };
+        match self.st.store.get_value(idx::NAMESPACES, "", ns) {
+            Some(n) if !terminating(&n) => {}
+            _ => return,
+        }
+        let opts = WriteOpts::controller("kube-controller-manager");
+        let data = json!({"ca.crt": ca});
+        match self
+            .st
+            .store
+            .get_value(idx::CONFIGMAPS, ns, ROOT_CA_CONFIGMAP)
+        {
+            None => {
+                let cm = json!({
+                    "apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": ns, "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION}},
+                    "data": data,
+                });
+                let _ = ops::create(&self.st, idx::CONFIGMAPS, ns, cm, &opts);
+            }
+            Some(mut cm) => {
+                let described = cm.pointer("/metadata/annotations/kubernetes.io~1description")
+                    == Some(&json!(ROOT_CA_DESCRIPTION));
+                if cm.get("data") == Some(&data) && described || terminating(&cm) {
+                    return;
+                }
+                cm["data"] = data;
+                if !cm["metadata"]["annotations"].is_object() {
+                    cm["metadata"]["annotations"] = json!({});
+                }
+                cm["metadata"]["annotations"]["kubernetes.io/description"] =
+                    json!(ROOT_CA_DESCRIPTION);
+                let _ = ops::update(
+                    &self.st,
+                    idx::CONFIGMAPS,
+                    ns,
+                    ROOT_CA_CONFIGMAP,
+                    cm,
+                    None,
+                    &opts,
+                );
             }
         }
     }

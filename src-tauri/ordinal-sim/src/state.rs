@@ -61,6 +61,8 @@ pub struct State {
     pub started: Instant,
     pub port: AtomicU16,
     pub bookmark_interval: Duration,
+    /// The cluster CA (PEM) the root-CA publisher puts in every namespace's `kube-root-ca.crt`.
+    pub root_ca: std::sync::OnceLock<String>,
 }
 
 impl State {
@@ -82,6 +84,7 @@ impl State {
             started: Instant::now(),
             port: AtomicU16::new(0),
             bookmark_interval,
+            root_ca: std::sync::OnceLock::new(),
         }
     }
 
