@@ -591,7 +591,12 @@ async fn watch_resume_and_410_gone() {
         .collect();
     assert_eq!(kinds, ["ADDED", "MODIFIED", "DELETED"]);
     // Label-filtered watch sees only matching objects.
-    let Some(sim) = &c.sim else { return }; // compaction is simulator-only
+    let Some(sim) = &c.sim else {
+        return common::skipped(
+            "api_verbs::watch_resume_and_410_gone: 410 Gone after compaction",
+            "needs the simulator's compaction control (a real server compacts on its own schedule)",
+        );
+    };
     sim.faults().compact();
     let mut stream = api
         .watch(&WatchParams::default().timeout(2), &rv0)

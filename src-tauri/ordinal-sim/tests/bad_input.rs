@@ -176,8 +176,13 @@ async fn malformed_requests_get_status_errors() {
 #[tokio::test]
 async fn unauthenticated_requests_are_401_but_health_is_open() {
     let c = common::start().await;
-    let Some(sim) = &c.sim else { return }; // needs the simulator's CA without credentials
-                                            // A kubeconfig with the CA but no credentials.
+    let Some(sim) = &c.sim else {
+        return common::skipped(
+            "bad_input::unauthenticated_requests_are_401_but_health_is_open",
+            "builds a credential-less kubeconfig from the simulator's CA",
+        );
+    };
+    // A kubeconfig with the CA but no credentials.
     let kc = format!(
         "apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster:\n    server: {}\n    certificate-authority-data: {}\nusers:\n- name: anon\n  user: {{}}\ncontexts:\n- name: anon\n  context: {{cluster: s, user: anon}}\ncurrent-context: anon\n",
         sim.url(),

@@ -15,7 +15,10 @@ use serde_json::json;
 #[tokio::test]
 async fn demo_seed_has_the_promised_scenarios() {
     if common::real_kubeconfig().is_some() {
-        return; // seeds are simulator-only
+        return common::skipped(
+            "demo_and_misc::demo_seed_has_the_promised_scenarios",
+            "seeds are simulator-only",
+        );
     }
     let c = common::start_with(ordinal_sim::Seed::Demo, Duration::from_millis(100)).await;
     let sts = |ns: &str| -> Api<StatefulSet> { Api::namespaced(c.client.clone(), ns) };
