@@ -116,9 +116,26 @@ impl Req {
     }
 }
 
+/// Like Go's `url.ParseQuery` as the apiserver uses it: a pair with a bad `%` escape (or a `;`)
+/// is dropped, not kept verbatim.
 pub fn parse_query(q: Option<&str>) -> HashMap<String, String> {
-    q.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default()
+    let well_formed = |pair: &str| {
+        let b = pair.as_bytes();
+        !pair.contains(';')
+            && b.iter().enumerate().all(|(i, &c)| {
+                c != b'%'
+                    || (i + 2 < b.len()
+                        && b[i + 1].is_ascii_hexdigit()
+                        && b[i + 2].is_ascii_hexdigit())
+            })
+    };
+    q.map(|q| {
+        q.split('&')
+            .filter(|pair| well_formed(pair))
+            .flat_map(|pair| form_urlencoded::parse(pair.as_bytes()).into_owned())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 #[derive(Debug)]
@@ -733,6 +750,20 @@ fn list(st: &State, req: &Req, res: usize, ns: Option<&str>) -> Result<Response<
         }
         None => None,
     };
+    // A resourceVersion that is not a number: 400 for an exact read, else the storage layer's
+    // error, which the real server answers as a 500 without a reason.
+    if let Some(rv) = req
+        .q("resourceVersion")
+        .filter(|rv| rv.parse::<u64>().is_err())
+    {
+        if req.q("resourceVersionMatch") == Some("Exact") {
+            return Err(ApiError::bad_request(format!(
+                "invalid resource version: {}",
+                rv_parse_error(rv)
+            )));
+        }
+        return Ok(unparsable_rv(rv));
+    }
     // Too-old exact resourceVersion reads are rejected like the real server.
     if let (Some(rv), Some("Exact")) = (req.q("resourceVersion"), req.q("resourceVersionMatch")) {
         let want: u64 = rv
@@ -884,6 +915,21 @@ fn end_of_string(b: &[u8], start: usize) -> usize {
     b.len()
 }
 
+/// The storage layer's error for a resourceVersion that is not a number.
+fn rv_parse_error(rv: &str) -> String {
+    let rv_json = Value::String(rv.to_string());
+    format!("resourceVersion: Invalid value: {rv_json}: strconv.ParseUint: parsing {rv_json}: invalid syntax")
+}
+
+/// A list or watch from a resourceVersion that is not a number: the real server passes the
+/// storage layer's error through unconverted, a 500 with no reason (kubernetes#139485).
+fn unparsable_rv(rv: &str) -> Response<Body> {
+    json_response(
+        500,
+        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": rv_parse_error(rv), "code": 500}),
+    )
+}
+
 // ------------------------------------------------------------------------------------------
 // Watch
 
@@ -1026,9 +1072,9 @@ fn watch(
     let mut first = true;
     let (start_rv, mut live) = match rv_param.as_deref() {
         Some(rv) if rv != "0" && !send_initial => {
-            let since: u64 = rv
-                .parse()
-                .map_err(|_| ApiError::bad_request(format!("invalid resource version \"{rv}\"")))?;
+            let Ok(since) = rv.parse::<u64>() else {
+                return Ok(unparsable_rv(rv));
+            };
             match st.store.subscribe_from(since) {
                 Ok((backlog, rx)) => {
                     let mut last = since;
@@ -1627,6 +1673,16 @@ mod tests {
         );
         assert_eq!(strip(r#"{"apiVersion":"v1","kind":"X"}"#), "{}");
         assert_eq!(strip(r#"{"metadata":{}}"#), r#"{"metadata":{}}"#);
+    }
+
+    #[test]
+    fn query_pairs_with_bad_escapes_are_dropped() {
+        let q = parse_query(Some("continue=%%%&limit=5&a=%41&b=x;y&labelSelector=a%3Db"));
+        assert_eq!(q.get("continue"), None);
+        assert_eq!(q.get("b"), None);
+        assert_eq!(q["limit"], "5");
+        assert_eq!(q["a"], "A");
+        assert_eq!(q["labelSelector"], "a=b");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! - StatefulSet controller (upstream semantics: OrderedReady/Parallel, RollingUpdate with
 //!   partition, OnDelete, ControllerRevisions, PVCs from volumeClaimTemplates, retention policy),
 //! - kubelet + scheduler simulation (Pending → ContainerCreating → Running → Ready, crash loops),
-//! - PV provisioning/binding, PodDisruptionBudget status, garbage collection, namespace deletion.
+//! - PV provisioning/binding, PodDisruptionBudget status, garbage collection, namespace deletion,
+//! - the root-CA publisher (`kube-root-ca.crt` in every namespace).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
@@ -101,7 +102,12 @@ enum Key {
     Finalize(usize, String, String),
     /// Dependents of a deleted owner (background propagation).
     Orphans(String, String),
+    /// The `kube-root-ca.crt` ConfigMap of a namespace.
+    RootCa(String),
 }
+
+/// The ConfigMap kube-controller-manager's root-CA publisher keeps in every namespace.
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
 
 struct Ctl {
     st: Arc<State>,
@@ -130,36 +136,7 @@ pub fn spawn(st: Arc<State>) -> JoinHandle<()> {
 }
 
 impl Ctl {
-    /// The root-ca-cert-publisher: ConfigMap `kube-root-ca.crt` with the cluster CA in every
-    /// namespace.
-    fn publish_root_ca(&self, ns: &str) {
-        let Some(ca) = self.st.ca_pem.get() else {
-            return;
-        };
-        if self
-            .st
-            .store
-            .get(idx::CONFIGMAPS, ns, "kube-root-ca.crt")
-            .is_some()
-        {
-            return;
-        }
-        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": "kube-root-ca.crt", "namespace": ns},
-            "data": {"ca.crt": ca}});
-        let _ = ops::create(
-            &self.st,
-            idx::CONFIGMAPS,
-            ns,
-            cm,
-            &WriteOpts::controller("kube-controller-manager"),
-        );
-    }
-
     fn initial_scan(&mut self) {
-        for o in self.st.store.list(idx::NAMESPACES, None).1 {
-            self.publish_root_ca(&o.name);
-        }
         for o in self.st.store.list(idx::STATEFULSETS, None).1 {
             let v = o.value();
             let want = i64_at(&v, "/spec/replicas");
@@ -191,6 +168,10 @@ impl Ctl {
         }
         for o in self.st.store.list(idx::SERVICES, None).1 {
             self.queue.insert(Key::Endpoints(o.ns.to_string()));
+        }
+        // The seed's namespaces have their root CA before the first request.
+        for o in self.st.store.list(idx::NAMESPACES, None).1 {
+            self.publish_root_ca(&o.name);
         }
     }
 
@@ -312,9 +293,6 @@ impl Ctl {
             idx::SERVICES => {
                 self.queue.insert(Key::Endpoints(ns.clone()));
             }
-            idx::NAMESPACES if ev.ty == EventType::Added => {
-                self.publish_root_ca(&name);
-            }
             idx::NAMESPACES
                 if ev.ty != EventType::Deleted
                     && ev
@@ -324,6 +302,12 @@ impl Ctl {
                         .is_some() =>
             {
                 self.queue.insert(Key::Namespace(name.clone()));
+            }
+            idx::NAMESPACES if ev.ty == EventType::Added => {
+                self.queue.insert(Key::RootCa(name.clone()));
+            }
+            idx::CONFIGMAPS if name == ROOT_CA_CONFIGMAP => {
+                self.queue.insert(Key::RootCa(ns.clone()));
             }
             _ => {}
         }
@@ -387,6 +371,56 @@ impl Ctl {
             Key::Orphans(ns, uid) => {
                 self.collect_orphans(ns, uid);
                 None
+            }
+            Key::RootCa(ns) => {
+                self.publish_root_ca(ns);
+                None
+            }
+        }
+    }
+
+    /// Like kube-controller-manager's root-CA publisher: `kube-root-ca.crt` with the cluster CA
+    /// as `ca.crt` in every namespace that is not terminating, recreated when deleted and
+    /// restored when changed.
+    fn publish_root_ca(&self, ns: &str) {
+        let Some(ca) = self.st.root_ca.get() else {
+            return;
+        };
+        match self.st.store.get_value(idx::NAMESPACES, "", ns) {
+            Some(n) if !terminating(&n) => {}
+            _ => return,
+        }
+        let opts = WriteOpts::controller("kube-controller-manager");
+        let data = json!({"ca.crt": ca});
+        match self
+            .st
+            .store
+            .get_value(idx::CONFIGMAPS, ns, ROOT_CA_CONFIGMAP)
+        {
+            None => {
+                let cm = json!({
+                    "apiVersion": "v1", "kind": "ConfigMap",
+                    // (newer publishers add a kubernetes.io/description annotation; 1.20's, which
+                    // the differential test compares with, adds none)
+                    "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": ns},
+                    "data": data,
+                });
+                let _ = ops::create(&self.st, idx::CONFIGMAPS, ns, cm, &opts);
+            }
+            Some(mut cm) => {
+                if cm.get("data") == Some(&data) || terminating(&cm) {
+                    return;
+                }
+                cm["data"] = data;
+                let _ = ops::update(
+                    &self.st,
+                    idx::CONFIGMAPS,
+                    ns,
+                    ROOT_CA_CONFIGMAP,
+                    cm,
+                    None,
+                    &opts,
+                );
             }
         }
     }

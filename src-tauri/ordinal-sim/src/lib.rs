@@ -131,7 +131,7 @@ impl Simulator {
             cfg.bookmark_interval,
         ));
         st.port.store(port, Ordering::SeqCst);
-        let _ = st.ca_pem.set(pki.ca_pem.clone());
+        let _ = st.root_ca.set(pki.ca_pem.clone());
         let deferred = seed::apply(&st, &cfg.seed).map_err(|e| SimError::Seed(e.to_string()))?;
         let controller = controller::spawn(st.clone());
         if !deferred.is_empty() {

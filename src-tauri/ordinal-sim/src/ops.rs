@@ -106,8 +106,54 @@ fn check_shape(kind: &str, obj: &Value) -> Result<(), ApiError> {
             }
         }
     }
+    if kind == "StatefulSet" {
+        if let Some(spec) = obj.get("spec").and_then(Value::as_object) {
+            for (f, v) in spec {
+                let Some(&(_, want, go_type)) = STS_SPEC_TYPES.iter().find(|(n, ..)| n == f) else {
+                    continue;
+                };
+                let ok = v.is_null()
+                    || match want {
+                        "object" => v.is_object(),
+                        "array" => v.is_array(),
+                        "string" => v.is_string(),
+                        _ => v.is_i64(),
+                    };
+                if !ok {
+                    return Err(ApiError::bad_request(format!("StatefulSet in version \"v1\" cannot be handled as a StatefulSet: json: cannot unmarshal {} into Go struct field StatefulSetSpec.spec.{f} of type {go_type}", json_type(v))));
+                }
+            }
+        }
+    }
     Ok(())
 }
+
+/// StatefulSet spec fields by JSON type and Go type: a value of another type does not decode.
+const STS_SPEC_TYPES: &[(&str, &str, &str)] = &[
+    ("replicas", "integer", "int32"),
+    ("selector", "object", "v1.LabelSelector"),
+    ("template", "object", "v1.PodTemplateSpec"),
+    (
+        "volumeClaimTemplates",
+        "array",
+        "[]v1.PersistentVolumeClaim",
+    ),
+    ("serviceName", "string", "string"),
+    (
+        "podManagementPolicy",
+        "string",
+        "v1.PodManagementPolicyType",
+    ),
+    ("updateStrategy", "object", "v1.StatefulSetUpdateStrategy"),
+    ("revisionHistoryLimit", "integer", "int32"),
+    ("minReadySeconds", "integer", "int32"),
+    (
+        "persistentVolumeClaimRetentionPolicy",
+        "object",
+        "v1.StatefulSetPersistentVolumeClaimRetentionPolicy",
+    ),
+    ("ordinals", "object", "v1.StatefulSetOrdinals"),
+];
 
 fn json_type(v: &Value) -> &'static str {
     match v {

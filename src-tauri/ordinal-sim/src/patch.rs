@@ -120,8 +120,43 @@ fn smp(target: &Value, patch: &Value, parent: &str) -> Value {
                 return Value::Object(p);
             }
             let mut out = t.clone();
+            // `$setElementOrder/<list>`: the list is merged and then put in that order.
+            let mut ordered = Vec::new();
+            for (k, order) in p {
+                let (Some(field), Value::Array(order)) =
+                    (k.strip_prefix("$setElementOrder/"), order)
+                else {
+                    continue;
+                };
+                let key = merge_key(parent, field);
+                if (key.is_none() && !is_set_list(field))
+                    || (out.get(field).is_none() && p.get(field).is_none())
+                {
+                    continue;
+                }
+                let original = match out.get(field) {
+                    Some(Value::Array(a)) => a.clone(),
+                    _ => Vec::new(),
+                };
+                let merged = match p.get(field) {
+                    Some(Value::Array(pa)) => match key {
+                        Some(key) => merge_list(&original, pa, key, field),
+                        None => merge_set(&original, pa),
+                    },
+                    _ => original.clone(),
+                };
+                let server = match p.get(field) {
+                    Some(Value::Array(pa)) if key.is_some() => without_deleted(&original, pa, key),
+                    _ => original,
+                };
+                out.insert(
+                    field.to_string(),
+                    Value::Array(enforce_order(merged, order, &server, key)),
+                );
+                ordered.push(field);
+            }
             for (k, pv) in p {
-                if k.starts_with('$') {
+                if k.starts_with('$') || ordered.contains(&k.as_str()) {
                     continue;
                 }
                 if pv.is_null() {
@@ -133,13 +168,7 @@ fn smp(target: &Value, patch: &Value, parent: &str) -> Value {
                         if let Some(key) = merge_key(parent, k) {
                             Value::Array(merge_list(ta, pa, key, k))
                         } else if is_set_list(k) {
-                            let mut out = ta.clone();
-                            for x in pa {
-                                if !out.contains(x) {
-                                    out.push(x.clone());
-                                }
-                            }
-                            Value::Array(out)
+                            Value::Array(merge_set(ta, pa))
                         } else {
                             pv.clone()
                         }
@@ -171,24 +200,111 @@ fn strip_directives(v: &Value) -> Value {
     }
 }
 
+/// Merge a list of objects by `key` like apimachinery's strategic merge patch: `$patch: replace`
+/// takes the patch's items, `$patch: delete` items are removed first, items whose key is already
+/// there are merged into it, the others are added; then the order is enforced (see
+/// [`enforce_order`]): the patch's items keep the patch's order and the items only on the server
+/// keep theirs, so a new item comes before the server's items it cannot be placed after.
 fn merge_list(target: &[Value], patch: &[Value], key: &str, field: &str) -> Vec<Value> {
-    let mut out: Vec<Value> = target.to_vec();
-    for pe in patch {
-        let kv = pe.get(key).cloned();
-        let directive = pe.get("$patch").and_then(Value::as_str);
-        let pos = kv
-            .as_ref()
-            .and_then(|kv| out.iter().position(|e| e.get(key) == Some(kv)));
-        match (directive, pos) {
-            (Some("delete"), Some(i)) => {
-                out.remove(i);
-            }
-            (Some("delete"), None) => {}
-            (_, Some(i)) => {
-                out[i] = smp(&out[i], pe, field);
-            }
-            (_, None) => out.push(strip_directives(pe)),
+    let directive = |pe: &Value| pe.get("$patch").and_then(Value::as_str).map(String::from);
+    if patch
+        .iter()
+        .any(|pe| directive(pe).as_deref() == Some("replace"))
+    {
+        return patch
+            .iter()
+            .filter(|pe| directive(pe).is_none())
+            .map(strip_directives)
+            .collect();
+    }
+    let original = without_deleted(target, patch, Some(key));
+    let items: Vec<Value> = patch
+        .iter()
+        .filter(|pe| directive(pe).is_none())
+        .cloned()
+        .collect();
+    let mut merged = original.clone();
+    for pe in &items {
+        match pe
+            .get(key)
+            .and_then(|kv| merged.iter().position(|e| e.get(key) == Some(kv)))
+        {
+            Some(i) => merged[i] = smp(&merged[i], pe, field),
+            None => merged.push(strip_directives(pe)),
         }
+    }
+    enforce_order(merged, &items, &original, Some(key))
+}
+
+/// The target list without the items a `$patch: delete` in the patch removes.
+fn without_deleted(target: &[Value], patch: &[Value], key: Option<&str>) -> Vec<Value> {
+    let Some(key) = key else {
+        return target.to_vec();
+    };
+    let deleted: Vec<&Value> = patch
+        .iter()
+        .filter(|pe| pe.get("$patch").and_then(Value::as_str) == Some("delete"))
+        .filter_map(|pe| pe.get(key))
+        .collect();
+    target
+        .iter()
+        .filter(|e| !e.get(key).is_some_and(|kv| deleted.contains(&kv)))
+        .cloned()
+        .collect()
+}
+
+/// A list of scalars merged as a set (finalizers), in the order strategic merge patch gives.
+fn merge_set(target: &[Value], patch: &[Value]) -> Vec<Value> {
+    let mut merged = target.to_vec();
+    for x in patch {
+        if !merged.contains(x) {
+            merged.push(x.clone());
+        }
+    }
+    enforce_order(merged, patch, target, None)
+}
+
+/// apimachinery's `normalizeElementOrder` + `mergeSortedSlice`: the merged items named in
+/// `patch_order` are sorted by it, the others (server-only) by `server_order`; then the two runs
+/// are interleaved, a server-only item going first only when both it and the next patch item are
+/// in `server_order` and it comes earlier there.
+fn enforce_order(
+    merged: Vec<Value>,
+    patch_order: &[Value],
+    server_order: &[Value],
+    key: Option<&str>,
+) -> Vec<Value> {
+    let id = |v: &Value| -> Value {
+        match key {
+            Some(k) => v.get(k).cloned().unwrap_or(Value::Null),
+            None => v.clone(),
+        }
+    };
+    let pos = |list: &[Value], v: &Value| {
+        let x = id(v);
+        list.iter().position(|e| id(e) == x)
+    };
+    let (mut patch_items, mut server_only): (Vec<Value>, Vec<Value>) = merged
+        .into_iter()
+        .partition(|v| pos(patch_order, v).is_some());
+    patch_items.sort_by_key(|v| pos(patch_order, v));
+    server_only.sort_by_key(|v| pos(server_order, v).unwrap_or(usize::MAX));
+    let mut out = Vec::with_capacity(patch_items.len() + server_only.len());
+    let (mut left, mut right) = (
+        server_only.into_iter().peekable(),
+        patch_items.into_iter().peekable(),
+    );
+    loop {
+        let take_left = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(l), Some(r)) => matches!(
+                (pos(server_order, l), pos(server_order, r)),
+                (Some(li), Some(ri)) if li < ri
+            ),
+        };
+        out.extend(if take_left { left.next() } else { right.next() });
     }
     out
 }
@@ -665,10 +781,13 @@ pub fn apply(
                     .as_ref()
                     .map(|s| format!(" with subresource \"{s}\""))
                     .unwrap_or_default();
-                described.insert(
-                    m.manager.clone(),
-                    format!("\"{}\"{sub} using {}", m.manager, m.api_version),
-                );
+                // Like apiserver's printManager: the API version only for Update managers.
+                let using = if m.operation == "Update" {
+                    format!(" using {}", m.api_version)
+                } else {
+                    String::new()
+                };
+                described.insert(m.manager.clone(), format!("\"{}\"{sub}{using}", m.manager));
             }
         }
     }
@@ -772,6 +891,48 @@ mod tests {
     }
 
     #[test]
+    fn smp_list_order_is_apimachinerys() {
+        let names = |v: &Value| -> Vec<String> {
+            v["env"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let env =
+            |ns: &[&str]| json!({"env": ns.iter().map(|n| json!({"name": n})).collect::<Vec<_>>()});
+        // A new item cannot be placed after a server-only one: it goes first.
+        assert_eq!(
+            names(&strategic_merge(&env(&["A"]), &env(&["B"]))),
+            ["B", "A"]
+        );
+        // Server-only items earlier than a patched item stay before it.
+        assert_eq!(
+            names(&strategic_merge(&env(&["A", "C"]), &env(&["C", "B"]))),
+            ["A", "C", "B"]
+        );
+        assert_eq!(
+            names(&strategic_merge(&env(&["A", "B", "C"]), &env(&["C", "A"]))),
+            ["B", "C", "A"]
+        );
+        // $setElementOrder puts the list in the given order.
+        let mut p = env(&["B"]);
+        p["$setElementOrder/env"] = json!([{"name": "A"}, {"name": "B"}]);
+        assert_eq!(names(&strategic_merge(&env(&["A"]), &p)), ["A", "B"]);
+        let p = json!({"$setElementOrder/env": [{"name": "C"}, {"name": "A"}]});
+        assert_eq!(names(&strategic_merge(&env(&["A", "C"]), &p)), ["C", "A"]);
+        // Deletions and finalizers.
+        let p = json!({"env": [{"name": "A", "$patch": "delete"}, {"name": "D"}]});
+        assert_eq!(names(&strategic_merge(&env(&["A", "C"]), &p)), ["D", "C"]);
+        let f = strategic_merge(
+            &json!({"finalizers": ["a"]}),
+            &json!({"finalizers": ["b", "a"]}),
+        );
+        assert_eq!(f["finalizers"], json!(["b", "a"]));
+    }
+
+    #[test]
     fn apply_conflicts_and_force() {
         let a = json!({"spec": {"replicas": 3}});
         let o = apply(None, &a, "alice", false, "apps/v1", None, "t").unwrap();
@@ -779,7 +940,7 @@ mod tests {
         let err = apply(Some(&o), &b, "bob", false, "apps/v1", None, "t").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "Apply failed with 1 conflict: conflict with \"alice\" using apps/v1: .spec.replicas"
+            "Apply failed with 1 conflict: conflict with \"alice\": .spec.replicas"
         );
         // Same value: shared ownership, no conflict.
         apply(Some(&o), &a, "bob", false, "apps/v1", None, "t").unwrap();

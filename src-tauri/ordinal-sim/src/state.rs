@@ -61,8 +61,8 @@ pub struct State {
     pub started: Instant,
     pub port: AtomicU16,
     pub bookmark_interval: Duration,
-    /// The cluster CA (PEM), published in every namespace as ConfigMap `kube-root-ca.crt`.
-    pub ca_pem: std::sync::OnceLock<String>,
+    /// The cluster CA (PEM) the root-CA publisher puts in every namespace's `kube-root-ca.crt`.
+    pub root_ca: std::sync::OnceLock<String>,
 }
 
 impl State {
@@ -84,7 +84,7 @@ impl State {
             started: Instant::now(),
             port: AtomicU16::new(0),
             bookmark_interval,
-            ca_pem: std::sync::OnceLock::new(),
+            root_ca: std::sync::OnceLock::new(),
         }
     }
 

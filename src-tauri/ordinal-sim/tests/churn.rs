@@ -26,7 +26,10 @@ fn restarts(p: &Pod) -> i32 {
 #[tokio::test]
 async fn churn_writes_at_the_rate_and_every_write_reaches_a_watch() {
     if common::real_kubeconfig().is_some() {
-        return; // the churn is a simulator facility
+        return common::skipped(
+            "churn::churn_writes_at_the_rate_and_every_write_reaches_a_watch",
+            "the churn is a simulator facility",
+        );
     }
     let sim = Simulator::start(SimConfig {
         seed: Seed::Scale {
@@ -156,7 +159,10 @@ async fn churn_writes_at_the_rate_and_every_write_reaches_a_watch() {
 #[test]
 fn the_binary_churns_on_command_and_stops_when_stdin_closes() {
     if common::real_kubeconfig().is_some() {
-        return;
+        return common::skipped(
+            "churn::the_binary_churns_on_command_and_stops_when_stdin_closes",
+            "the churn is a simulator facility",
+        );
     }
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kc.yaml");

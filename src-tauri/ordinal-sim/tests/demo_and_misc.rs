@@ -8,14 +8,17 @@ use futures::TryStreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, PersistentVolumeClaim, Pod, Service};
 use k8s_openapi::api::events::v1::Event as EventV1;
-use k8s_openapi::api::policy::v1::{Eviction, PodDisruptionBudget};
-use kube::api::{Api, DeleteParams, EvictParams, ListParams, LogParams, PostParams};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, LogParams, PostParams};
 use serde_json::json;
 
 #[tokio::test]
 async fn demo_seed_has_the_promised_scenarios() {
     if common::real_kubeconfig().is_some() {
-        return; // seeds are simulator-only
+        return common::skipped(
+            "demo_and_misc::demo_seed_has_the_promised_scenarios",
+            "seeds are simulator-only",
+        );
     }
     let c = common::start_with(ordinal_sim::Seed::Demo, Duration::from_millis(100)).await;
     let sts = |ns: &str| -> Api<StatefulSet> { Api::namespaced(c.client.clone(), ns) };
@@ -116,21 +119,45 @@ async fn eviction_respects_pod_disruption_budgets() {
     )
     .await
     .unwrap();
-    let pdbs: Api<PodDisruptionBudget> = Api::namespaced(c.client.clone(), &ns);
-    pdbs.create(&PostParams::default(), &serde_json::from_value(json!({"metadata": {"name": "q"}, "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "q"}}}})).unwrap()).await.unwrap();
+    // policy/v1 where the server has it (1.21+), else policy/v1beta1 for both the budget and
+    // the eviction.
+    let groups = c.client.list_api_groups().await.unwrap();
+    let policy_v1 = groups
+        .groups
+        .iter()
+        .any(|g| g.name == "policy" && g.versions.iter().any(|v| v.version == "v1"));
+    let policy = if policy_v1 {
+        "policy/v1"
+    } else {
+        "policy/v1beta1"
+    };
+    let pdb_res = ApiResource {
+        group: "policy".into(),
+        version: policy.trim_start_matches("policy/").into(),
+        api_version: policy.into(),
+        kind: "PodDisruptionBudget".into(),
+        plural: "poddisruptionbudgets".into(),
+    };
+    let pdbs: Api<DynamicObject> = Api::namespaced_with(c.client.clone(), &ns, &pdb_res);
+    pdbs.create(&PostParams::default(), &serde_json::from_value(json!({"apiVersion": policy, "kind": "PodDisruptionBudget", "metadata": {"name": "q"}, "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "q"}}}})).unwrap()).await.unwrap();
     eventually(Duration::from_secs(20), || async {
         let p = pdbs.get("q").await.ok()?;
-        (p.status?.current_healthy == 2).then_some(())
+        (p.data.pointer("/status/currentHealthy") == Some(&json!(2))).then_some(())
     })
     .await
     .expect("pdb status");
     let no_retry = common::client_without_retry(&c.kubeconfig).await;
-    let pods: Api<Pod> = Api::namespaced(no_retry, &ns);
+    let evict = |pod: &'static str| {
+        let body = json!({"apiVersion": policy, "kind": "Eviction", "metadata": {"name": pod, "namespace": ns}});
+        let req = http::Request::post(format!("/api/v1/namespaces/{ns}/pods/{pod}/eviction"))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(&body).unwrap())
+            .unwrap();
+        let client = no_retry.clone();
+        async move { client.request::<serde_json::Value>(req).await }
+    };
     let t = std::time::Instant::now();
-    let err = pods
-        .evict("q-0", &EvictParams::default())
-        .await
-        .unwrap_err();
+    let err = evict("q-0").await.unwrap_err();
     match err {
         kube::Error::Api(s) => {
             assert_eq!(s.code, 429);
@@ -143,10 +170,7 @@ async fn eviction_respects_pod_disruption_budgets() {
         other => panic!("{other:?}"),
     }
     pdbs.delete("q", &DeleteParams::default()).await.unwrap();
-    let _ = Eviction::default();
-    pods.evict("q-0", &EvictParams::default())
-        .await
-        .expect("eviction allowed without a PDB");
+    evict("q-0").await.expect("eviction allowed without a PDB");
 }
 
 #[tokio::test]
@@ -162,25 +186,33 @@ async fn streaming_list_watcher_and_logs() {
         .await
         .unwrap();
     }
-    let cfg = kube::runtime::watcher::Config::default().streaming_lists();
-    let mut w = Box::pin(kube::runtime::watcher(cms.clone(), cfg));
-    let mut init = Vec::new();
-    let done = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(ev) = w.try_next().await.unwrap() {
-            match ev {
-                kube::runtime::watcher::Event::InitApply(o) => init.push(o.metadata.name.unwrap()),
-                kube::runtime::watcher::Event::InitDone => return true,
-                _ => {}
+    if common::server_minor(&c.client).await >= 27 {
+        let cfg = kube::runtime::watcher::Config::default().streaming_lists();
+        let mut w = Box::pin(kube::runtime::watcher(cms.clone(), cfg));
+        let mut init = Vec::new();
+        let done = tokio::time::timeout(Duration::from_secs(10), async {
+            while let Some(ev) = w.try_next().await.unwrap() {
+                match ev {
+                    kube::runtime::watcher::Event::InitApply(o) => {
+                        init.push(o.metadata.name.unwrap())
+                    }
+                    kube::runtime::watcher::Event::InitDone => return true,
+                    _ => {}
+                }
             }
-        }
-        false
-    })
-    .await
-    .unwrap_or(false);
-    assert!(done, "initial-events-end bookmark ends the initial list");
-    init.retain(|n| n != "kube-root-ca.crt");
-    init.sort();
-    assert_eq!(init, ["s0", "s1", "s2"]);
+            false
+        })
+        .await
+        .unwrap_or(false);
+        assert!(done, "initial-events-end bookmark ends the initial list");
+        init.sort();
+        assert_eq!(init, [common::ROOT_CA, "s0", "s1", "s2"]);
+    } else {
+        common::skipped(
+            "demo_and_misc::streaming_list_watcher_and_logs: the streaming list",
+            "streaming lists (sendInitialEvents, resourceVersionMatch on watch) need Kubernetes 1.27+; this server forbids resourceVersionMatch on watch",
+        );
+    }
     // Logs.
     let sts: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
     sts.create(
@@ -206,6 +238,12 @@ async fn streaming_list_watcher_and_logs() {
         .await
         .unwrap();
     assert_eq!(text.lines().count(), 5, "{text}");
+    if c.sim.is_none() {
+        return common::skipped(
+            "demo_and_misc::streaming_list_watcher_and_logs: previous logs are 400",
+            "the real control plane's stand-in kubelet has no container restarts and serves logs for previous=true too",
+        );
+    }
     let e = pods
         .logs(
             "l-0",

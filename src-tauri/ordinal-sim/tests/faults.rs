@@ -87,12 +87,11 @@ async fn dropped_watches_and_restarts_are_survived_by_the_watcher() {
     assert_eq!(sim.port(), port);
     // State and resourceVersions survive the restart.
     let list = api.list(&ListParams::default()).await.unwrap();
-    let ours = list
-        .items
-        .iter()
-        .filter(|c| c.metadata.name.as_deref() != Some("kube-root-ca.crt"))
-        .count();
-    assert_eq!(ours, 2);
+    assert_eq!(
+        list.items.len(),
+        3,
+        "before, after-drop and kube-root-ca.crt"
+    );
     let rv_after: u64 = list.metadata.resource_version.unwrap().parse().unwrap();
     assert!(rv_after >= rv_before);
     api.create(&PostParams::default(), &cm("after-restart"))

@@ -25,7 +25,7 @@ fn rss_mb() -> f64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scale_seed_50k_pods() {
     if common::real_kubeconfig().is_some() {
-        return; // seeds are simulator-only
+        return common::skipped("scale::scale_seed_50k_pods", "seeds are simulator-only");
     }
     let t = Instant::now();
     let sim = Simulator::start(SimConfig {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use kube::api::{Api, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
@@ -77,7 +77,12 @@ pub async fn start() -> Cluster {
     start_with(Seed::Empty, Duration::ZERO).await
 }
 
-/// Create a unique namespace for one test.
+/// The ConfigMap kube-controller-manager (and the simulator) publishes into every namespace.
+pub const ROOT_CA: &str = "kube-root-ca.crt";
+
+/// Create a unique namespace for one test. Returns once the namespace has its `kube-root-ca.crt`
+/// ConfigMap (published asynchronously, as a real controller-manager does), so lists and watches
+/// that follow see a settled namespace.
 pub async fn namespace(c: &Client, prefix: &str) -> String {
     let name = format!("{prefix}-{}", &uuid_like()[..8]);
     let api: Api<Namespace> = Api::all(c.clone());
@@ -86,7 +91,35 @@ pub async fn namespace(c: &Client, prefix: &str) -> String {
     api.create(&PostParams::default(), &ns)
         .await
         .expect("namespace created");
+    let cms: Api<ConfigMap> = Api::namespaced(c.clone(), &name);
+    eventually(Duration::from_secs(10), || async {
+        cms.get_opt(ROOT_CA).await.ok().flatten()
+    })
+    .await
+    .expect("kube-root-ca.crt published into the new namespace");
     name
+}
+
+/// The server's minor version (`34` for the simulator, `20` for the real 1.20 control plane).
+pub async fn server_minor(c: &Client) -> u32 {
+    let info = c.apiserver_version().await.expect("server version");
+    info.minor
+        .trim_end_matches(|ch: char| !ch.is_ascii_digit())
+        .parse()
+        .expect("numeric minor version")
+}
+
+/// A client for the read-only `viewer` user (get/list/watch in `default`, Forbidden elsewhere):
+/// the simulator's `ordinal-sim-viewer` context, or on a real cluster the kubeconfig named by
+/// `ORDINAL_TEST_VIEWER_KUBECONFIG`. None when the real cluster has no viewer.
+pub async fn viewer_client(c: &Cluster) -> Option<Client> {
+    if c.sim.is_some() {
+        return Some(client_for(&c.kubeconfig, Some("ordinal-sim-viewer")).await);
+    }
+    let kc = std::env::var("ORDINAL_TEST_VIEWER_KUBECONFIG")
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok())?;
+    Some(client_for(&kc, None).await)
 }
 
 pub fn uuid_like() -> String {
@@ -153,7 +186,8 @@ pub fn skipped(test: &str, why: &str) {
             .append(true)
             .open(path)
         {
-            let _ = writeln!(f, "{test}: {why}");
+            // One write per line: tests of a binary run in parallel and append concurrently.
+            let _ = f.write_all(format!("{test}: {why}\n").as_bytes());
         }
     }
 }
