@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{kubeconfig_with, Launch};
+use support::{click, edit_yaml, kubeconfig_with, row, type_into, Launch};
 
 /// The shell renders; a command round trip (app version) and a Channel stream (the context list,
 /// pushed again when the kubeconfig file changes on disk) both reach the DOM.
@@ -120,10 +120,6 @@ async fn shell_in_chinese_and_dark() {
     let saved = std::fs::read_to_string(app.dir.path().join("data/settings.json")).unwrap();
     assert!(saved.contains("zh-CN") && saved.contains("dark"), "{saved}");
     app.close().await;
-}
-
-fn row(key: &str, inner: &str) -> String {
-    format!("document.querySelector('[data-testid=sts-row][data-key=\"{key}\"] {inner}')")
 }
 
 /// No kubeconfig at all: the built-in demo cluster opens by itself. Batch Stop two StatefulSets
@@ -345,14 +341,6 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
     .await;
     app.screenshot("list-zh").await;
     app.close().await;
-}
-
-async fn click(app: &support::App, testid: &str) {
-    app.find(&format!("[data-testid={testid}]"))
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
 }
 
 /// Contexts, offline and online: import the simulator's kubeconfig from a file (preview, secure
@@ -618,16 +606,6 @@ fn files_containing(dir: &std::path::Path, needles: &[&str]) -> Vec<String> {
         }
     }
     hits
-}
-
-/// Replaces the YAML editor's text through React's input path, as typing would.
-fn edit_yaml(from: &str, to: &str) -> String {
-    format!(
-        "const el = document.querySelector('[data-testid=yaml-editor]'); \
-         const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set; \
-         set.call(el, el.value.replace({from:?}, {to:?})); \
-         el.dispatchEvent(new Event('input', {{ bubbles: true }})); return el.value.includes({to:?})"
-    )
 }
 
 /// The YAML tab on the demo cluster: a dry-run review shows the diff (or the conflicting
@@ -1078,29 +1056,6 @@ fn count_files(dir: &std::path::Path) -> usize {
         }
     }
     n
-}
-
-/// Replaces the text of an input (found again if React re-rendered it in between).
-async fn type_into(app: &support::App, testid: &str, text: &str) {
-    // Select all and delete with keys, as a user would: WebDriver's Element Clear sets the value
-    // from script, which React's change tracking does not see, so a re-render between the clear
-    // and the typing restored the old value ("1" + "3" = "13").
-    const SELECT_ALL_DELETE: &str = "\u{E009}a\u{E000}\u{E017}";
-    for attempt in 1.. {
-        let input = app.find(&format!("[data-testid={testid}]")).await;
-        let done = match input.send_keys(SELECT_ALL_DELETE).await {
-            Ok(()) => input.send_keys(text).await,
-            Err(e) => Err(e),
-        };
-        let value = input.prop("value").await.ok().flatten();
-        match done {
-            Ok(()) if value.as_deref() == Some(text) => return,
-            Ok(()) if attempt < 3 => eprintln!("type into {testid}: reads {value:?}; again"),
-            Ok(()) => panic!("type into {testid}: reads {value:?}, not {text:?}"),
-            Err(e) if attempt < 3 => eprintln!("type into {testid}: {e}; again"),
-            Err(e) => panic!("type into {testid}: {e}"),
-        }
-    }
 }
 
 /// The Actions menu of a StatefulSet: a bad replica count is refused at its field, a good one

@@ -15,7 +15,7 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Namespace, Service};
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, PostParams};
 use serde_json::json;
-use support::{App, Launch};
+use support::{click, edit_yaml, row, type_into, App, Launch};
 
 /// The two kubeconfigs of the real pass: the admin's (context `real`) and the read-only viewer's
 /// (context `real-viewer`, namespace `default`).
@@ -289,18 +289,6 @@ async fn start_app(kc: &Kubeconfigs) -> App {
         .await
 }
 
-fn row(key: &str, inner: &str) -> String {
-    format!("document.querySelector('[data-testid=sts-row][data-key=\"{key}\"] {inner}')")
-}
-
-async fn click(app: &App, testid: &str) {
-    app.find(&format!("[data-testid={testid}]"))
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
-}
-
 /// Like `app.wait_js`, for what a real server takes longer to do (pods created one ordinal after
 /// the other): polls for `secs`, then gives the harness's own wait (and its failure report) a go.
 async fn wait_long(app: &App, what: &str, probe: &str, secs: u64) {
@@ -315,36 +303,6 @@ async fn wait_long(app: &App, what: &str, probe: &str, secs: u64) {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     app.wait_js(what, probe).await;
-}
-
-/// Replaces the text of an input (found again if React re-rendered it in between), with keys.
-async fn type_into(app: &App, testid: &str, text: &str) {
-    const SELECT_ALL_DELETE: &str = "\u{E009}a\u{E000}\u{E017}";
-    for attempt in 1.. {
-        let input = app.find(&format!("[data-testid={testid}]")).await;
-        let done = match input.send_keys(SELECT_ALL_DELETE).await {
-            Ok(()) => input.send_keys(text).await,
-            Err(e) => Err(e),
-        };
-        let value = input.prop("value").await.ok().flatten();
-        match done {
-            Ok(()) if value.as_deref() == Some(text) => return,
-            Ok(()) if attempt < 3 => eprintln!("type into {testid}: reads {value:?}; again"),
-            Ok(()) => panic!("type into {testid}: reads {value:?}, not {text:?}"),
-            Err(e) if attempt < 3 => eprintln!("type into {testid}: {e}; again"),
-            Err(e) => panic!("type into {testid}: {e}"),
-        }
-    }
-}
-
-/// Replaces the YAML editor's text through React's input path, as typing would.
-fn edit_yaml(from: &str, to: &str) -> String {
-    format!(
-        "const el = document.querySelector('[data-testid=yaml-editor]'); \
-         const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set; \
-         set.call(el, el.value.replace({from:?}, {to:?})); \
-         el.dispatchEvent(new Event('input', {{ bubbles: true }})); return el.value.includes({to:?})"
-    )
 }
 
 async fn click_checkbox(app: &App, key: &str) {

@@ -430,3 +430,53 @@ pub fn kubeconfig_with(contexts: &[&str]) -> String {
         contexts.first().copied().unwrap_or("")
     )
 }
+
+// ------------------------------------------------------------------------------------------
+// Helpers the window suites share (the demo's e2e.rs and the real server's e2e_real.rs).
+
+/// A script expression for an element inside the StatefulSet row with `key` (`ns/name`).
+pub fn row(key: &str, inner: &str) -> String {
+    format!("document.querySelector('[data-testid=sts-row][data-key=\"{key}\"] {inner}')")
+}
+
+/// Clicks the element with `data-testid=testid`.
+pub async fn click(app: &App, testid: &str) {
+    app.find(&format!("[data-testid={testid}]"))
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+}
+
+/// Replaces the text of an input (found again if React re-rendered it in between).
+pub async fn type_into(app: &App, testid: &str, text: &str) {
+    // Select all and delete with keys, as a user would: WebDriver's Element Clear sets the value
+    // from script, which React's change tracking does not see, so a re-render between the clear
+    // and the typing restored the old value ("1" + "3" = "13").
+    const SELECT_ALL_DELETE: &str = "\u{E009}a\u{E000}\u{E017}";
+    for attempt in 1.. {
+        let input = app.find(&format!("[data-testid={testid}]")).await;
+        let done = match input.send_keys(SELECT_ALL_DELETE).await {
+            Ok(()) => input.send_keys(text).await,
+            Err(e) => Err(e),
+        };
+        let value = input.prop("value").await.ok().flatten();
+        match done {
+            Ok(()) if value.as_deref() == Some(text) => return,
+            Ok(()) if attempt < 3 => eprintln!("type into {testid}: reads {value:?}; again"),
+            Ok(()) => panic!("type into {testid}: reads {value:?}, not {text:?}"),
+            Err(e) if attempt < 3 => eprintln!("type into {testid}: {e}; again"),
+            Err(e) => panic!("type into {testid}: {e}"),
+        }
+    }
+}
+
+/// A script that replaces the YAML editor's text through React's input path, as typing would.
+pub fn edit_yaml(from: &str, to: &str) -> String {
+    format!(
+        "const el = document.querySelector('[data-testid=yaml-editor]'); \
+         const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set; \
+         set.call(el, el.value.replace({from:?}, {to:?})); \
+         el.dispatchEvent(new Event('input', {{ bubbles: true }})); return el.value.includes({to:?})"
+    )
+}

@@ -229,18 +229,6 @@ pub fn sts_json(name: &str, replicas: i32) -> serde_json::Value {
     })
 }
 
-/// A part of a test the cluster under test cannot do: said on stderr, and appended to
-/// `$ORDINAL_SKIP_LOG` (scripts/test lists the real pass's skips with their reasons).
-pub fn skipped(test: &str, why: &str) {
-    eprintln!("skipped {test}: {why}");
-    if let Some(path) = std::env::var_os("ORDINAL_SKIP_LOG") {
-        use std::io::Write;
-        if let Ok(mut f) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-        {
-            let _ = writeln!(f, "{test}: {why}");
-        }
-    }
-}
+#[path = "../../ordinal-sim/tests/common/skip.rs"]
+mod skip;
+pub use skip::skipped;
