@@ -415,7 +415,11 @@ async fn hundred_fault_cycles_keep_rows_equal_to_a_fresh_list() {
         "initial Reset: resets {}, state {:?}, reconnects {:?}",
         sub.with(|s| s.resets),
         sub.with(|s| s.state.clone()),
-        sub.with(|s| s.reconnects.iter().map(|r| (r.code, r.message.clone())).collect::<Vec<_>>())
+        sub.with(|s| s
+            .reconnects
+            .iter()
+            .map(|r| (r.code, r.message.clone()))
+            .collect::<Vec<_>>())
     );
     let faults = c.sim.as_ref().map(|s| s.faults());
     if let Some(f) = &faults {
