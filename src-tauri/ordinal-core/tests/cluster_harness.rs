@@ -231,4 +231,5 @@ pub fn sts_json(name: &str, replicas: i32) -> serde_json::Value {
 
 #[path = "../../ordinal-sim/tests/common/skip.rs"]
 mod skip;
+#[allow(unused_imports)]
 pub use skip::skipped;

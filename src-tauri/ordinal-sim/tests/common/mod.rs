@@ -176,4 +176,5 @@ pub fn sts_json(name: &str, replicas: i32, policy: &str) -> serde_json::Value {
 }
 
 mod skip;
+#[allow(unused_imports)]
 pub use skip::skipped;
