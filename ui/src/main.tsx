@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { listKinds } from "./api";
 import { App } from "./App";
 import { milestone } from "./lib/marks";
+import { sanePosixLocale } from "./lib/posixLocale";
 import { boot } from "./state/boot";
 import { resolveLocale } from "./i18n";
 import { systemTheme } from "./state/environment";
@@ -16,6 +17,7 @@ import "./styles/contexts.css";
 import "./styles/forms.css";
 
 milestone("script");
+sanePosixLocale();
 
 // Paint the first frame in the last known theme and language (or the OS's); the settings the
 // backend returns confirm or correct both a moment later.

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { watchDetail, type ClusterStatus, type IpcError, type OrdinalView, type StatefulSetDetail, type Unsubscribe } from "../../api";
+import { ErrorBoundary } from "../../components/ErrorBoundary";
 import { Icon } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { Age, Chips, Status, ToneIcon } from "../../components/Status";
@@ -174,7 +175,7 @@ export function DetailView({
       ) : null}
       {scaler.batch ? <BatchProgress batch={scaler.batch} onRetryFailed={scaler.retryFailed} onUndo={() => void scaler.undo()} onDismiss={scaler.dismiss} readOnly={status.protection === "readOnly"} /> : null}
       <div className="tabs__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tabPanels[tab]}
+        <ErrorBoundary resetKey={tab}>{tabPanels[tab]}</ErrorBoundary>
       </div>
     </div>
   );
