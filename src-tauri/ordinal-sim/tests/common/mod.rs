@@ -18,13 +18,22 @@ pub struct Cluster {
     pub sim: Option<Simulator>,
 }
 
+/// Built with the whole workspace, several rustls providers are linked (the app brings
+/// aws-lc-rs) and rustls cannot choose: pick ring, as `Simulator::start` does for the simulator
+/// pass, before any client is made for a real cluster.
+fn ring() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub fn real_kubeconfig() -> Option<String> {
+    ring();
     std::env::var("ORDINAL_TEST_KUBECONFIG")
         .ok()
         .and_then(|p| std::fs::read_to_string(p).ok())
 }
 
 pub async fn client_for(kubeconfig: &str, context: Option<&str>) -> Client {
+    ring();
     let kc = Kubeconfig::from_yaml(kubeconfig).expect("kubeconfig parses");
     let opts = KubeConfigOptions {
         context: context.map(String::from),
@@ -39,6 +48,7 @@ pub async fn client_for(kubeconfig: &str, context: Option<&str>) -> Client {
 /// A client without kube-rs's default 429/503 retry layer (which backs off for minutes when
 /// e.g. an eviction is refused by a PodDisruptionBudget).
 pub async fn client_without_retry(kubeconfig: &str) -> Client {
+    ring();
     let kc = Kubeconfig::from_yaml(kubeconfig).expect("kubeconfig parses");
     let mut cfg = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
         .await
