@@ -77,6 +77,9 @@ pub fn pdb_name(statefulset: &str) -> String {
     format!("{statefulset}-pdb")
 }
 
+/// How often a change is read and decided again after a Conflict.
+const CONFLICT_ATTEMPTS: u32 = 5;
+
 fn ipc(e: &kube::Error) -> IpcError {
     ClusterError::from_kube(e).to_ipc()
 }
@@ -213,25 +216,35 @@ async fn run(
     };
     let api = budgets_api(client.clone(), Some(&req.namespace), features)?;
     if let Some(name) = req.existing.as_deref().filter(|n| !n.is_empty()) {
-        let current = api.get(name).await.map_err(|e| ipc(&e))?;
-        let before = text_of(&current);
-        let patch = json!({
-            "metadata": {"resourceVersion": current.metadata.resource_version},
-            "spec": {req.field.as_str(): value, other: null}
-        });
-        let pp = PatchParams {
-            dry_run,
-            field_manager: Some(FIELD_MANAGER.into()),
-            ..Default::default()
-        };
-        return match api.patch(name, &pp, &Patch::Merge(&patch)).await {
-            Ok(after) => Ok(outcome(&before, &after, dry_run)),
-            Err(kube::Error::Api(s)) if s.code == 409 => Err(IpcError::new(
-                ErrorCode::Conflict,
-                format!("the budget {name} changed meanwhile; review again"),
-            )),
-            Err(e) => refused(e),
-        };
+        // The write is conditioned on the budget as read. On a live cluster the disruption
+        // controller rewrites its status all the time: after a Conflict, read it again and
+        // decide again (a few times) before saying it keeps changing.
+        for attempt in 1.. {
+            let current = api.get(name).await.map_err(|e| ipc(&e))?;
+            let before = text_of(&current);
+            let patch = json!({
+                "metadata": {"resourceVersion": current.metadata.resource_version},
+                "spec": {req.field.as_str(): value, other: null}
+            });
+            let pp = PatchParams {
+                dry_run,
+                field_manager: Some(FIELD_MANAGER.into()),
+                ..Default::default()
+            };
+            return match api.patch(name, &pp, &Patch::Merge(&patch)).await {
+                Ok(after) => Ok(outcome(&before, &after, dry_run)),
+                Err(kube::Error::Api(s)) if s.code == 409 && attempt < CONFLICT_ATTEMPTS => {
+                    continue
+                }
+                Err(kube::Error::Api(s)) if s.code == 409 => Err(IpcError::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "the budget {name} keeps changing on the server; try again in a moment"
+                    ),
+                )),
+                Err(e) => refused(e),
+            };
+        }
     }
     // a new budget selecting the StatefulSet's pods
     let sts = Api::<StatefulSet>::namespaced(client, &req.namespace)

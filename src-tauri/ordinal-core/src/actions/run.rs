@@ -286,7 +286,25 @@ async fn undo_item(
     from: i32,
     to: i32,
 ) -> Result<ItemState, kube::Error> {
+    // as for the actions: a controller's status write between read and write is a Conflict;
+    // read again and decide again
     let api = sts_api(client, target);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match undo_once(&api, target, from, to).await {
+            Err(kube::Error::Api(s)) if s.code == 409 && attempt < CONFLICT_ATTEMPTS => continue,
+            other => return other,
+        }
+    }
+}
+
+async fn undo_once(
+    api: &Api<StatefulSet>,
+    target: &ObjectRef,
+    from: i32,
+    to: i32,
+) -> Result<ItemState, kube::Error> {
     let sts = api.get(&target.name).await?;
     let now = sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     if now != to {
