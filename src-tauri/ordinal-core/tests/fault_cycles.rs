@@ -134,8 +134,13 @@ impl Seen {
         }
     }
 
+    /// Live: told so, or joined a watch already synced and live, whose opening is the Reset
+    /// alone (the hub's protocol: a state follows the Reset only when it is not Live).
     fn live(&self) -> bool {
-        self.state == Some(WatchState::Live)
+        match &self.state {
+            Some(state) => *state == WatchState::Live,
+            None => self.resets > 0,
+        }
     }
 }
 
