@@ -49,6 +49,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         session::ConnectionTest,
         edit::EditTarget,
         edit::ObjectText,
+        edit::schema::ObjectSchema,
         edit::ApplyOutcome,
         create::CreateSpec,
         create::CreatePlan,

@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "apply_edit",
     "action_checks",
     "can_create",
+    "object_schema",
     "interrupted_batches",
     "resume_batch",
     "dismiss_batch",

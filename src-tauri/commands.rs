@@ -7,6 +7,7 @@ use ordinal_core::actions::{ActionChecks, ActionEvent, ActionRequest, ObjectRef}
 use ordinal_core::cluster::ClusterStatus;
 use ordinal_core::contexts::{ContextEdit, ImportRequest, ImportResult, ImportSource};
 use ordinal_core::create::{CreatePlan, CreateResult, CreateSpec};
+use ordinal_core::edit::schema::ObjectSchema;
 use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
 use ordinal_core::error::Classify;
 use ordinal_core::hub::{RowsEvent, Scope};
@@ -240,6 +241,17 @@ pub async fn read_object(
     target: EditTarget,
 ) -> Result<ObjectText, IpcError> {
     state.session.read_object(target).await
+}
+
+/// The server's OpenAPI schema of a kind, for the editor's checks and completion (fetched once
+/// per cluster and kind).
+#[tauri::command]
+pub async fn object_schema(
+    state: State<'_, AppState>,
+    context: String,
+    kind: String,
+) -> Result<std::sync::Arc<ObjectSchema>, IpcError> {
+    state.session.object_schema(&context, &kind).await
 }
 
 /// What saving the YAML would change (server-side apply, dry run): nothing is written. `base`

@@ -93,6 +93,7 @@ fn run_gui() {
             commands::apply_edit,
             commands::action_checks,
             commands::can_create,
+            commands::object_schema,
             commands::interrupted_batches,
             commands::resume_batch,
             commands::dismiss_batch,

@@ -26,6 +26,7 @@ use crate::error::{Classify, IpcError};
 
 pub mod checks;
 mod removals;
+pub mod schema;
 
 /// The field manager of every apply Ordinal makes.
 pub const FIELD_MANAGER: &str = "ordinal";

@@ -49,6 +49,7 @@ pub struct Session {
     secrets: Arc<dyn SecretStore>,
     /// The binary secured contexts run as their credential plugin.
     ordinal_binary: PathBuf,
+    schemas: edit::schema::SchemaCache,
 }
 
 fn not_connected(context: &str) -> IpcError {
@@ -85,6 +86,7 @@ impl Session {
             kubeconfig_env: std::env::var_os("KUBECONFIG"),
             home: kubeconfig::paths::home_dir(),
             dirs,
+            schemas: Default::default(),
         }
     }
 
@@ -236,6 +238,7 @@ impl Session {
                 .await
                 .map_err(|e| e.to_ipc())?
         };
+        self.schemas.forget(context);
         Ok(self
             .clusters
             .connect(context, config, self.protection(context))
@@ -497,6 +500,22 @@ impl Session {
     pub async fn read_object(&self, target: EditTarget) -> Result<ObjectText, IpcError> {
         let (client, ar) = self.edit_api(&target)?;
         edit::read(client, &ar, &target.namespace, &target.name).await
+    }
+
+    /// The server's OpenAPI schema of `kind` (cached per context and kind).
+    pub async fn object_schema(
+        &self,
+        context: &str,
+        kind: &str,
+    ) -> Result<Arc<edit::schema::ObjectSchema>, IpcError> {
+        let target = EditTarget {
+            context: context.into(),
+            kind: kind.into(),
+            namespace: String::new(),
+            name: String::new(),
+        };
+        let (client, ar) = self.edit_api(&target)?;
+        self.schemas.get(context, kind, &client, &ar).await
     }
 
     /// What saving the text would change (server-side apply, `dryRun=All`): nothing is written.

@@ -398,3 +398,86 @@ async fn a_field_the_server_would_drop_is_named_before_anything_is_written() {
     );
     ns.delete().await;
 }
+
+/// The editor's schema comes from the server's own OpenAPI document: the StatefulSet's fields
+/// with types and descriptions, IntOrString marked, maps with their value schema.
+#[tokio::test]
+async fn the_editor_schema_is_the_servers_openapi_for_the_kind() {
+    let c = TestCluster::empty().await;
+    let client = c.client().await;
+    let s = edit::schema::fetch(&client, &ApiResource::erase::<StatefulSet>(&()))
+        .await
+        .unwrap();
+    let def = |name: &str| &s.definitions[name];
+    let props = |name: &str| def(name).properties.clone().unwrap_or_default();
+    let target = |node: &edit::schema::SchemaNode| node.r#ref.clone().unwrap();
+
+    assert_eq!(s.root, "io.k8s.api.apps.v1.StatefulSet");
+    let spec = target(&props(&s.root)["spec"]);
+    let spec_props = props(&spec);
+    assert_eq!(spec_props["replicas"].r#type.as_deref(), Some("integer"));
+    assert!(
+        spec_props["replicas"]
+            .description
+            .as_deref()
+            .is_some_and(|d| d.to_lowercase().contains("replicas")),
+        "{:?}",
+        spec_props["replicas"]
+    );
+    for field in [
+        "serviceName",
+        "template",
+        "volumeClaimTemplates",
+        "podManagementPolicy",
+    ] {
+        assert!(spec_props.contains_key(field), "spec lacks {field}");
+    }
+    assert_eq!(
+        spec_props["volumeClaimTemplates"].r#type.as_deref(),
+        Some("array")
+    );
+    // Labels are a map of strings.
+    let meta = target(&props(&s.root)["metadata"]);
+    let labels = &props(&meta)["labels"];
+    assert_eq!(
+        labels
+            .additional_properties
+            .as_ref()
+            .and_then(|v| v.r#type.clone())
+            .as_deref(),
+        Some("string")
+    );
+    // A probe's port is an IntOrString.
+    assert!(
+        s.definitions
+            .iter()
+            .any(|(n, d)| n.ends_with("IntOrString") && d.int_or_string),
+        "no IntOrString among {:?}",
+        s.definitions.keys().collect::<Vec<_>>()
+    );
+    // Only what the kind reaches (no Pod list, no unrelated kinds).
+    assert!(!s.definitions.contains_key("io.k8s.api.core.v1.PodList"));
+}
+
+/// Servers since 1.25 publish the allowed values of enum fields, which the editor completes; 1.20
+/// publishes none (then completion offers field names only).
+#[tokio::test]
+async fn the_editor_schema_carries_the_enums_the_server_publishes() {
+    let c = TestCluster::empty().await;
+    if c.features().await.minor.is_some_and(|m| m < 25) {
+        return harness::skipped(
+            "edit::the_editor_schema_carries_the_enums_the_server_publishes",
+            "enum values in OpenAPI v2 need Kubernetes 1.25+",
+        );
+    }
+    let client = c.client().await;
+    let s = edit::schema::fetch(&client, &ApiResource::erase::<StatefulSet>(&()))
+        .await
+        .unwrap();
+    let spec = &s.definitions["io.k8s.api.apps.v1.StatefulSetSpec"];
+    let policy = &spec.properties.as_ref().unwrap()["podManagementPolicy"];
+    assert_eq!(
+        policy.r#enum.as_deref(),
+        Some(&["OrderedReady".to_string(), "Parallel".to_string()][..])
+    );
+}

@@ -239,8 +239,78 @@ fn definitions() -> Result<Generated, OpenApiError> {
             json!([{"group": "", "kind": "Status", "version": "v1"}]),
         );
     }
+    for (def, field, values) in ENUMS {
+        if let Some(p) = defs
+            .get_mut(*def)
+            .and_then(|d| d.get_mut("properties"))
+            .and_then(|p| p.get_mut(*field))
+            .and_then(Value::as_object_mut)
+        {
+            p.insert("enum".into(), json!(values));
+        }
+    }
     Ok(Generated { defs, kinds, meta })
 }
+
+/// The `+enum` string fields the served kinds reach, with their values as Kubernetes 1.34
+/// publishes them (k8s-openapi's types are plain strings, so schemars cannot know them).
+const ENUMS: &[(&str, &str, &[&str])] = &[
+    (
+        "io.k8s.api.apps.v1.StatefulSetSpec",
+        "podManagementPolicy",
+        &["OrderedReady", "Parallel"],
+    ),
+    (
+        "io.k8s.api.apps.v1.StatefulSetUpdateStrategy",
+        "type",
+        &["OnDelete", "RollingUpdate"],
+    ),
+    (
+        "io.k8s.api.core.v1.Container",
+        "imagePullPolicy",
+        &["Always", "IfNotPresent", "Never"],
+    ),
+    (
+        "io.k8s.api.core.v1.Container",
+        "terminationMessagePolicy",
+        &["FallbackToLogsOnError", "File"],
+    ),
+    (
+        "io.k8s.api.core.v1.ContainerPort",
+        "protocol",
+        &["SCTP", "TCP", "UDP"],
+    ),
+    (
+        "io.k8s.api.core.v1.PodSpec",
+        "restartPolicy",
+        &["Always", "Never", "OnFailure"],
+    ),
+    (
+        "io.k8s.api.core.v1.PodSpec",
+        "dnsPolicy",
+        &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
+    ),
+    (
+        "io.k8s.api.core.v1.PodSpec",
+        "preemptionPolicy",
+        &["Never", "PreemptLowerPriority"],
+    ),
+    (
+        "io.k8s.api.core.v1.Toleration",
+        "operator",
+        &["Equal", "Exists"],
+    ),
+    (
+        "io.k8s.api.core.v1.Toleration",
+        "effect",
+        &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+    ),
+    (
+        "io.k8s.api.core.v1.PersistentVolumeClaimSpec",
+        "volumeMode",
+        &["Block", "Filesystem"],
+    ),
+];
 
 /// `<Kind>List`, derived from the item's definition.
 fn list_schema(k: &KindDef, item_props: &Value) -> Value {
