@@ -56,7 +56,7 @@ def main() -> None:
     big = draw()
     def at(n: int) -> Image.Image:
         return big.resize((n, n), Image.LANCZOS)
-    for name, n in {"32x32.png": 32, "64x64.png": 64, "128x128.png": 128, "128x128@2x.png": 256, "icon.png": 512}.items():
+    for name, n in {"16x16.png": 16, "24x24.png": 24, "32x32.png": 32, "48x48.png": 48, "64x64.png": 64, "128x128.png": 128, "128x128@2x.png": 256, "256x256.png": 256, "icon.png": 512}.items():
         at(n).save(OUT / name)
     at(256).save(OUT / "icon.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
     (OUT / "icon.icns").write_bytes(icns({"ic07": at(128), "ic08": at(256), "ic09": at(512), "ic10": at(1024)}))

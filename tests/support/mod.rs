@@ -36,6 +36,8 @@ pub struct Launch {
     /// Extra environment for the app (KUBECONFIG etc.).
     pub env: Vec<(String, String)>,
     pub dir: tempfile::TempDir,
+    /// The binary to start: this build's, or an installed one (the package check).
+    pub application: PathBuf,
 }
 
 impl Launch {
@@ -44,7 +46,14 @@ impl Launch {
             scenario: scenario.to_string(),
             env: Vec::new(),
             dir: tempfile::tempdir().expect("tempdir"),
+            application: PathBuf::from(env!("CARGO_BIN_EXE_ordinal")),
         }
+    }
+
+    /// Starts `path` instead of this build's binary.
+    pub fn application(mut self, path: impl Into<PathBuf>) -> Self {
+        self.application = path.into();
+        self
     }
 
     pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
@@ -80,7 +89,7 @@ impl Launch {
         let data_dir = self.dir.path().join("data");
         std::fs::create_dir_all(&data_dir).unwrap();
         let out = std::fs::File::create(self.dir.path().join("app.out")).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ordinal"));
+        let mut cmd = Command::new(&self.application);
         cmd.stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
             .stderr(out);
@@ -132,7 +141,7 @@ impl Launch {
         caps.insert("browserName".into(), json!("wry"));
         caps.insert(
             "tauri:options".into(),
-            json!({ "application": env!("CARGO_BIN_EXE_ordinal") }),
+            json!({ "application": self.application }),
         );
         // On a loaded machine tauri-driver sometimes drops the first session request while
         // WebKitWebDriver is still starting (hyper's IncompleteMessage): ask again, a few times.
