@@ -833,6 +833,43 @@ async fn yaml_edit_review_apply_and_stale() {
         "document.querySelectorAll('[data-testid=metrics-row]').length === 4",
     )
     .await;
+    // The charts: time and value axes drawn, the container's request and limit as lines with
+    // their values in the key, one series per ordinal; hovering shows the exact values and time.
+    app.wait_js(
+        "both charts drawn",
+        "document.querySelectorAll('[data-testid^=metrics-chart-] canvas').length === 2",
+    )
+    .await;
+    assert!(app
+        .text("[data-testid=metrics-chart-cpu-request]")
+        .await
+        .contains("250m"));
+    assert!(app
+        .text("[data-testid=metrics-chart-memory-limit]")
+        .await
+        .contains("1 GiB"));
+    let over = app.find("[data-testid=metrics-chart-cpu] .u-over").await;
+    let width = app
+        .js("return document.querySelector('[data-testid=metrics-chart-cpu] .u-over').clientWidth")
+        .await
+        .as_f64()
+        .unwrap();
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    let hover = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+        element: over,
+        duration: None,
+        x: (width / 2.0 - 12.0).floor(),
+        y: 0.0,
+    });
+    app.client.perform_actions(hover).await.unwrap();
+    app.wait_js(
+        "the tooltip with each ordinal's value",
+        "(() => { const t = document.querySelector('[data-testid=metrics-chart-cpu] .chart-tip'); \
+           return t && !t.hidden && /\\d/.test(t.querySelector('.chart-tip__time')?.textContent ?? '') \
+             && t.querySelectorAll('.chart-tip__row').length >= 1 \
+             && /elasticsearch-\\d/.test(t.textContent) && /\\d+m/.test(t.textContent); })()",
+    )
+    .await;
     app.screenshot("metrics").await;
     app.close().await;
 }

@@ -148,6 +148,9 @@ function boundsPlugin(props: { current: TimeChartProps }, colors: { request: str
           ctx.lineTo(bbox.left + bbox.width, y);
           ctx.stroke();
           ctx.font = colors.font.replace(/^(\d+)px/, (_, n: string) => `${Number(n) * px}px`);
+          // uPlot leaves the y axis's right alignment on the context: the label would end at
+          // the plot's left edge, over the axis.
+          ctx.textAlign = "left";
           ctx.textBaseline = "bottom";
           ctx.fillText(`${line.label} ${props.current.format(line.value)}`, bbox.left + 4 * px, y - 2 * px);
           ctx.restore();
