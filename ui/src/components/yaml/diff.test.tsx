@@ -12,6 +12,8 @@ describe("diff highlighting", () => {
     expect(cls(0, "y-string")).toEqual(['"pg"']);
     expect(cls(0, "y-comment")).toEqual(["# the db"]);
     expect(cls(1, "y-key")).toEqual(["replicas"]);
+    expect(cls(1, "y-literal")).toEqual(["5"]);
+    expect(highlightLines(["a: true", "b: 1.5e3", "c: 5Gi", "d: null"]).map((l) => l.filter((s) => s.className === "y-literal").map((s) => s.text))).toEqual([["true"], ["1.5e3"], [], ["null"]]);
     expect(lines.map((l) => l.map((s) => s.text).join(""))).toEqual(['  name: "pg" # the db', "  replicas: 5"]);
   });
 

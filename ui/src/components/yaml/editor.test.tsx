@@ -81,6 +81,14 @@ describe("CodeMirror YAML editor", () => {
     expect(onChange).toHaveBeenCalledWith(YAML.replace("replicas: 3", "replicas: 5"));
   });
 
+  it("highlights keys and literals with the token colours", async () => {
+    const { view } = editor();
+    await waitFor(() => expect(view.dom.querySelector(".cm-yaml-literal")?.textContent).toBe("3"));
+    // The HighlightStyle's class for keys carries the accent token.
+    const key = [...view.contentDOM.querySelectorAll("span")].find((s) => s.textContent === "replicas")!;
+    expect(key.className).not.toBe("");
+  });
+
   it("has line numbers, folding, search, multiple cursors, and indents with spaces", () => {
     const { view } = editor();
     expect(view.dom.querySelector(".cm-lineNumbers")).not.toBeNull();

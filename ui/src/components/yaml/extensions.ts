@@ -4,17 +4,17 @@
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab, insertNewlineAndIndent } from "@codemirror/commands";
 import { yaml } from "@codemirror/lang-yaml";
-import { bracketMatching, foldGutter, foldKeymap, HighlightStyle, indentOnInput, indentService, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { bracketMatching, foldGutter, foldKeymap, HighlightStyle, indentOnInput, indentService, indentUnit, syntaxHighlighting, syntaxTree } from "@codemirror/language";
 import { linter, lintGutter, lintKeymap, type Diagnostic } from "@codemirror/lint";
 import { highlightSelectionMatches, search, searchKeymap } from "@codemirror/search";
-import { EditorState, type Extension } from "@codemirror/state";
-import { crosshairCursor, drawSelection, dropCursor, EditorView, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars, hoverTooltip, keymap, lineNumbers, rectangularSelection } from "@codemirror/view";
+import { EditorState, type Extension, type Range } from "@codemirror/state";
+import { crosshairCursor, Decoration, drawSelection, dropCursor, EditorView, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars, hoverTooltip, keymap, lineNumbers, rectangularSelection, ViewPlugin, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import type { ObjectSchema } from "../../api";
 import type { Translate } from "../../i18n";
 import { fieldAt, suggest } from "../../lib/schema/assist";
 import { problemMessage, schemaProblems } from "../../lib/schema/lint";
 import { yamlError } from "../../lib/yamlSyntax";
-import { yamlTokens } from "./tokens";
+import { PLAIN_LITERAL, yamlTokens } from "./tokens";
 
 const theme = EditorView.theme({
   "&": { height: "100%", color: "var(--text)", backgroundColor: "var(--bg-elevated)", fontSize: "12px" },
@@ -43,11 +43,44 @@ const theme = EditorView.theme({
   ".cm-diagnostic-warning": { borderLeftColor: "var(--warn)" },
   ".cm-lintRange-error": { backgroundImage: "none", textDecoration: "underline wavy var(--danger)" },
   ".cm-lintRange-warning": { backgroundImage: "none", textDecoration: "underline wavy var(--warn)" },
+  ".cm-yaml-literal": { color: "var(--syntax-literal)" },
   ".cm-schema-hover": { maxWidth: "420px", padding: "6px 8px", fontSize: "var(--fs-sm)", fontFamily: "var(--font-ui)", whiteSpace: "pre-wrap" },
   ".cm-schema-hover code": { fontFamily: "var(--font-mono)", color: "var(--accent-text)" },
 });
 
 const highlight = HighlightStyle.define(yamlTokens.map(({ tag, color, fontStyle }) => ({ tag, color, fontStyle })));
+
+const literalMark = Decoration.mark({ class: "cm-yaml-literal" });
+
+function literals(view: EditorView): DecorationSet {
+  const marks: Range<Decoration>[] = [];
+  for (const { from, to } of view.visibleRanges) {
+    syntaxTree(view.state).iterate({
+      from,
+      to,
+      enter: (node) => {
+        if (node.name === "Key") return false;
+        if (node.name === "Literal" && PLAIN_LITERAL.test(view.state.sliceDoc(node.from, node.to))) marks.push(literalMark.range(node.from, node.to));
+        return undefined;
+      },
+    });
+  }
+  return Decoration.set(marks);
+}
+
+/** Numbers, booleans and null in the literal colour (the grammar tags them as plain text). */
+const literalColours = ViewPlugin.fromClass(
+  class {
+    decorations: DecorationSet;
+    constructor(view: EditorView) {
+      this.decorations = literals(view);
+    }
+    update(u: ViewUpdate) {
+      if (u.docChanged || u.viewportChanged || syntaxTree(u.startState) !== syntaxTree(u.state)) this.decorations = literals(u.view);
+    }
+  },
+  { decorations: (p) => p.decorations },
+);
 
 /**
  * A new line after `key:` (nothing after the colon) starts one level deeper than the key, where
@@ -86,6 +119,7 @@ export function baseExtensions(): Extension[] {
     lintGutter(),
     yaml(),
     syntaxHighlighting(highlight),
+    literalColours,
     theme,
     keymap.of([
       { key: "Enter", run: insertNewlineAndIndent },

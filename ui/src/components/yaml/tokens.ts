@@ -2,6 +2,12 @@
 // HighlightStyle; the review's diff (no editor there) into class names styled in statefulsets.css.
 import { tags, type Tag } from "@lezer/highlight";
 
+/**
+ * The grammar tags every plain scalar alike (`content`); numbers, booleans and null are told
+ * apart by their text, as the YAML core schema does, and coloured like anchors and tags.
+ */
+export const PLAIN_LITERAL = /^(?:true|false|null|~|[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|0x[\da-fA-F]+|0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
 export const yamlTokens: { tag: Tag | Tag[]; className: string; color: string; fontStyle?: string }[] = [
   { tag: [tags.definition(tags.propertyName), tags.propertyName], className: "y-key", color: "var(--accent-text)" },
   { tag: [tags.string, tags.special(tags.string)], className: "y-string", color: "var(--ok)" },
