@@ -51,13 +51,18 @@ describe("CodeMirror YAML editor", () => {
 
   it("completes the fields of spec from the schema", async () => {
     const { view } = editor();
+    // Typing at spec's child indentation opens the list by itself.
+    const end = view.state.doc.length;
+    act(() => view.dispatch({ changes: { from: end, insert: "  s" }, selection: { anchor: end + 3 }, userEvent: "input.type" }));
+    await waitFor(() => expect(currentCompletions(view.state).map((c) => c.label)).toContain("serviceName"));
+    expect(currentCompletions(view.state).find((c) => c.label === "serviceName")?.detail).toBe("string");
+    // On an empty key position it waits for Ctrl-Space.
+    act(() => view.dispatch({ changes: { from: end, to: end + 3, insert: "  " }, selection: { anchor: end + 2 } }));
     act(() => {
-      view.dispatch({ changes: { from: view.state.doc.length, insert: "  se" }, selection: { anchor: view.state.doc.length + 4 } });
       startCompletion(view);
     });
-    await waitFor(() => expect(currentCompletions(view.state).map((c) => c.label)).toContain("serviceName"));
+    await waitFor(() => expect(currentCompletions(view.state).map((c) => c.label)).toEqual(expect.arrayContaining(["serviceName", "template", "volumeClaimTemplates"])));
     expect(currentCompletions(view.state).map((c) => c.label)).not.toContain("replicas");
-    expect(currentCompletions(view.state).find((c) => c.label === "serviceName")?.detail).toBe("string");
   });
 
   it("reports typing, but not the parent's own value coming back or replacing the text", () => {

@@ -110,6 +110,7 @@ describe("schema completion", () => {
   it("offers enum values and booleans after `key: `", () => {
     expect(labels("spec:\n  podManagementPolicy: ")).toEqual(["OrderedReady", "Parallel"]);
     expect(labels("spec:\n  template:\n    spec:\n      hostNetwork: t")).toEqual(["true", "false"]);
+    expect(labels("spec:\n  template:\n    spec:\n      containers:\n        - imagePullPolicy: ")).toEqual(["Always", "IfNotPresent", "Never"]);
     expect(labels("spec:\n  replicas: ")).toBeUndefined();
   });
 });
