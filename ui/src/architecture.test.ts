@@ -28,4 +28,17 @@ describe("architecture", () => {
       .map(([path]) => path);
     expect(offenders).toEqual([]);
   });
+
+  it("CodeMirror stays out of the start-up chunk: only components/yaml/ imports it, and only through import()", () => {
+    const editorCode = Object.entries(sources)
+      .filter(([path]) => !path.startsWith("./components/yaml/"))
+      .filter(([, text]) => /from "@(?:codemirror|lezer)\//.test(text))
+      .map(([path]) => path);
+    expect(editorCode).toEqual([]);
+    const staticImports = Object.entries(sources)
+      .filter(([path]) => !path.startsWith("./components/yaml/"))
+      .filter(([, text]) => /from "(?:\.\.?\/)+(?:components\/)?yaml\//.test(text))
+      .map(([path]) => path);
+    expect(staticImports).toEqual([]);
+  });
 });

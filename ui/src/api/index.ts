@@ -30,6 +30,7 @@ import type { ImportSource } from "./gen/ImportSource";
 import type { ApplyOutcome } from "./gen/ApplyOutcome";
 import type { EditTarget } from "./gen/EditTarget";
 import type { ObjectText } from "./gen/ObjectText";
+import type { ObjectSchema } from "./gen/ObjectSchema";
 import type { ActionChecks } from "./gen/ActionChecks";
 import type { BatchRecord } from "./gen/BatchRecord";
 import type { MetricsSample } from "./gen/MetricsSample";
@@ -68,6 +69,8 @@ export type { EditProblem } from "./gen/EditProblem";
 export type { EditTarget } from "./gen/EditTarget";
 export type { FieldConflict } from "./gen/FieldConflict";
 export type { ObjectText } from "./gen/ObjectText";
+export type { ObjectSchema } from "./gen/ObjectSchema";
+export type { SchemaNode } from "./gen/SchemaNode";
 export type { ActionChecks } from "./gen/ActionChecks";
 export type { BatchRecord } from "./gen/BatchRecord";
 export type { MetricsSample } from "./gen/MetricsSample";
@@ -430,6 +433,11 @@ export function testConnection(context: string): Promise<ConnectionTest> {
 /** One object as YAML for the editor. */
 export function readObject(target: EditTarget): Promise<ObjectText> {
   return call<ObjectText>("read_object", { target });
+}
+
+/** The server's OpenAPI v2 schema for one kind (registry id, e.g. `statefulsets`), for the editor's checks and completion. */
+export function objectSchema(context: string, kind: string): Promise<ObjectSchema> {
+  return call<ObjectSchema>("object_schema", { context, kind });
 }
 
 /** What saving would change (server-side apply dry run); nothing is written. `base` is the text as read. */

@@ -2,7 +2,7 @@
 // with a force option, "changed since you opened it", or the server's validation problems.
 // Shared by the YAML tab, the edit forms, the Environment tab and the budget editor; `ApplyTarget`
 // names the context a write goes to.
-import type { ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import type { ApplyOutcome, ClusterStatus, DiffLine } from "../api";
 import { useT } from "../i18n";
 import { contextLabel } from "../lib/context";
@@ -109,17 +109,39 @@ export function EditOutcome({
   }
 }
 
+type Span = { text: string; className: string };
+
+/** The lines' YAML highlighting, once the highlighter's chunk is there (plain text until then). */
+function useHighlighted(texts: string[]): Span[][] | null {
+  const [spans, setSpans] = useState<{ for: string; lines: Span[][] } | null>(null);
+  const key = texts.join("\n");
+  useEffect(() => {
+    let live = true;
+    void import("./yaml/highlightDiff").then((m) => live && setSpans({ for: key, lines: m.highlightLines(texts) }));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return spans?.for === key ? spans.lines : null;
+}
+
 export function Diff({ lines }: { lines: DiffLine[] }) {
+  const texts = lines.filter((l) => l.kind !== "gap").map((l) => l.text);
+  const spans = useHighlighted(texts);
+  let n = 0;
   return (
-    <pre className="diff" data-testid="yaml-diff">
-      {lines.map((l, i) => (
-        <div key={i} className={`diff__line diff__line--${l.kind}`} data-kind={l.kind}>
-          <span className="diff__sign" aria-hidden="true">
-            {l.kind === "add" ? "+" : l.kind === "remove" ? "−" : l.kind === "gap" ? "⋯" : " "}
-          </span>
-          {l.kind === "gap" ? "" : l.text}
-        </div>
-      ))}
+    <pre className="diff" data-testid="yaml-diff" data-highlighted={spans ? "true" : undefined}>
+      {lines.map((l, i) => {
+        const line = l.kind === "gap" ? null : spans?.[n++];
+        return (
+          <div key={i} className={`diff__line diff__line--${l.kind}`} data-kind={l.kind}>
+            <span className="diff__sign" aria-hidden="true">
+              {l.kind === "add" ? "+" : l.kind === "remove" ? "−" : l.kind === "gap" ? "⋯" : " "}
+            </span>
+            {l.kind === "gap" ? "" : line ? line.map((s, j) => (s.className ? <span key={j} className={s.className}>{s.text}</span> : s.text)) : l.text}
+          </div>
+        );
+      })}
     </pre>
   );
 }

@@ -1,14 +1,17 @@
 // The YAML tab: the live object in an editor; "Review changes" runs a server-side apply dry run
 // and shows exactly what would change (or the conflicting fields and their managers, or that the
 // object changed meanwhile, or the server's validation); only then can the user apply.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { readObject, type ClusterStatus, type EditTarget, type IpcError, type ObjectText } from "../../api";
 import { ApplyTarget, EditOutcome as Outcome } from "../../components/EditOutcome";
 import { Icon } from "../../components/Icon";
 import { ErrorState, LoadingState } from "../../components/States";
-import { YamlEditor, yamlError } from "../../components/YamlEditor";
+import { YamlEditor } from "../../components/YamlEditor";
 import { useT } from "../../i18n";
+import { schemaProblems } from "../../lib/schema/lint";
+import { yamlError } from "../../lib/yamlSyntax";
 import { useReviewedEdit } from "../../state/review";
+import { useObjectSchema } from "../../state/schemas";
 
 /** The text without the lines every write changes (resourceVersion, generation). */
 function editable(yaml: string): string {
@@ -26,7 +29,10 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
   const { review: pending, busy, error, applied, preview, apply, dismiss, setApplied } = useReviewedEdit(target);
   const readOnly = status.protection === "readOnly";
   const dirty = base !== null && text !== base.yaml;
-  const syntax = base ? yamlError(text) : null;
+  const syntax = useMemo(() => (base ? yamlError(text) : null), [base, text]);
+  const schema = useObjectSchema(target.context, target.kind);
+  // Counted, not enforced: Review stays open, the server's dry run has the last word.
+  const problems = useMemo(() => (schema.status === "loaded" && !syntax ? schemaProblems(text, schema.schema).length : 0), [schema, syntax, text]);
 
   const load = useCallback(async () => {
     setLoadError(null);
@@ -122,13 +128,24 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
           {t("yaml.syntax", { line: syntax.line, column: syntax.column, message: syntax.message })}
         </p>
       ) : null}
+      {problems > 0 ? (
+        <p className="yaml-tab__schema" data-testid="yaml-schema-problems">
+          <Icon name="warning" size={12} />
+          {t("yaml.schema.problems", { count: problems })}
+        </p>
+      ) : null}
+      {schema.status === "unavailable" ? (
+        <p className="faint yaml-tab__schema" data-testid="yaml-schema-unavailable">
+          {t("yaml.schema.unavailable", { message: schema.error.message })}
+        </p>
+      ) : null}
       {error ? <ErrorState error={error} inline /> : null}
 
       {pending ? (
         <Outcome outcome={pending.outcome} applyTo={<ApplyTarget status={status} />} busy={busy} readOnly={readOnly} onApply={(force) => void save(force)} onReload={() => void load()} onClose={dismiss} />
       ) : null}
 
-      <YamlEditor value={text} onChange={(v) => { setText(v); dismiss(); setApplied(null); }} error={syntax} readOnly={readOnly} testId="yaml-editor" label={t("yaml.editor")} />
+      <YamlEditor value={text} onChange={(v) => { setText(v); dismiss(); setApplied(null); }} readOnly={readOnly} schema={schema} testId="yaml-editor" label={t("yaml.editor")} />
     </div>
   );
 }

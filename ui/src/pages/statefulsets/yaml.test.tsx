@@ -1,9 +1,12 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ApplyOutcome, ClusterStatus } from "../../api";
-import { highlightLine, yamlError } from "../../components/YamlEditor";
+import { viewOf } from "../../components/yaml/CodeEditor";
+import { yamlError } from "../../lib/yamlSyntax";
+import { forgetSchemas } from "../../state/schemas";
 import { backend } from "../../test/fakeTauri";
+import { stsSchema } from "../../test/schemaFixture";
 import { YamlTab } from "./YamlTab";
 
 vi.mock("@tauri-apps/api/core", () => import("../../test/fakeTauri"));
@@ -20,12 +23,23 @@ const status = (protection: ClusterStatus["protection"] = "normal"): ClusterStat
 });
 const target = { context: "prod-eu", kind: "statefulsets", namespace: "db", name: "pg" };
 
+type Wrapper = HTMLElement & { value: string };
+
+/** Replaces the text the way the end-to-end suite does, through the wrapper's `value`. */
 function edit(to: string) {
-  fireEvent.change(screen.getByTestId("yaml-editor"), { target: { value: to } });
+  act(() => {
+    screen.getByTestId<Wrapper>("yaml-editor").value = to;
+  });
 }
+
+beforeAll(async () => {
+  // The editor is a lazy chunk; load it once so the first test does not wait for the transform.
+  await import("../../components/yaml/CodeEditor");
+});
 
 beforeEach(() => {
   backend.reset();
+  forgetSchemas();
   backend.on("read_object", () => ({ yaml: YAML, resourceVersion: "41" }));
 });
 
@@ -90,12 +104,83 @@ describe("YAML tab", () => {
     backend.on("read_object", () => ({ yaml: YAML.replace('"41"', '"46"').replace("replicas: 3", "replicas: 4"), resourceVersion: "46" }));
     rerender(<YamlTab status={status()} target={target} liveVersion="46" />);
     expect(await screen.findByTestId("yaml-stale")).toBeInTheDocument();
-    expect(screen.getByTestId<HTMLTextAreaElement>("yaml-editor").value).toContain("replicas: 9");
+    expect(screen.getByTestId<Wrapper>("yaml-editor").value).toContain("replicas: 9");
   });
 
-  it("offers no review on a read-only context", async () => {
+  it("offers no review on a read-only context, and the editor takes no typing", async () => {
     render(<YamlTab status={status("readOnly")} target={target} liveVersion="41" />);
-    await screen.findByTestId("yaml-editor");
+    const wrapper = await screen.findByTestId("yaml-editor");
+    expect(screen.getByTestId("yaml-review")).toBeDisabled();
+    const view = viewOf(wrapper)!;
+    expect(view.state.readOnly).toBe(true);
+    expect(view.contentDOM).toHaveAttribute("contenteditable", "false");
+  });
+
+  it("shows the text in CodeMirror, labelled, and a discard puts the loaded text back", async () => {
+    const user = userEvent.setup();
+    render(<YamlTab status={status()} target={target} liveVersion="41" />);
+    const wrapper = await screen.findByTestId<Wrapper>("yaml-editor");
+    const view = viewOf(wrapper)!;
+    expect(view.state.doc.toString()).toBe(YAML);
+    expect(view.contentDOM).toHaveAttribute("aria-label", "YAML of the object");
+    // Typing through the view reaches the tab (Review opens up).
+    act(() => view.dispatch({ changes: { from: YAML.indexOf("3\n"), to: YAML.indexOf("3\n") + 1, insert: "4" }, userEvent: "input" }));
+    expect(screen.getByTestId("yaml-tab")).toHaveAttribute("data-dirty", "true");
+    expect(screen.getByTestId("yaml-review")).toBeEnabled();
+    await user.click(screen.getByTestId("yaml-discard"));
+    expect(wrapper.value).toBe(YAML);
+    expect(screen.getByTestId("yaml-tab")).not.toHaveAttribute("data-dirty");
+  });
+
+  it("counts problems against the server's schema without blocking Review", async () => {
+    backend.on("object_schema", () => stsSchema);
+    render(<YamlTab status={status()} target={target} liveVersion="41" />);
+    const wrapper = await screen.findByTestId("yaml-editor");
+    await waitFor(() => expect(wrapper).toHaveAttribute("data-schema", "loaded"));
+    expect(backend.callsOf("object_schema")[0]!.args).toEqual({ context: "prod-eu", kind: "statefulsets" });
+    expect(screen.queryByTestId("yaml-schema-problems")).not.toBeInTheDocument();
+    edit(YAML.replace("replicas: 3", 'replicas: "3"\n  replica: 2'));
+    expect(screen.getByTestId("yaml-schema-problems")).toHaveTextContent("2 problems against the server's schema");
+    expect(screen.getByTestId("yaml-review")).toBeEnabled();
+    edit(YAML.replace("replicas: 3", "replicas: 4"));
+    expect(screen.queryByTestId("yaml-schema-problems")).not.toBeInTheDocument();
+  });
+
+  it("fetches a kind's schema once per cluster, and tries again after a failure", async () => {
+    backend.on("object_schema", () => stsSchema);
+    const first = render(<YamlTab status={status()} target={target} liveVersion="41" />);
+    await waitFor(() => expect(screen.getByTestId("yaml-editor")).toHaveAttribute("data-schema", "loaded"));
+    first.unmount();
+    const second = render(<YamlTab status={status()} target={{ ...target, name: "other" }} liveVersion="41" />);
+    await waitFor(() => expect(screen.getByTestId("yaml-editor")).toHaveAttribute("data-schema", "loaded"));
+    second.unmount();
+    expect(backend.callsOf("object_schema")).toHaveLength(1);
+
+    backend.on("object_schema", () => {
+      throw { code: "Unreachable", message: "down" };
+    });
+    const other = { ...target, context: "staging" };
+    const third = render(<YamlTab status={status()} target={other} liveVersion="41" />);
+    await waitFor(() => expect(screen.getByTestId("yaml-editor")).toHaveAttribute("data-schema", "unavailable"));
+    third.unmount();
+    backend.on("object_schema", () => stsSchema);
+    render(<YamlTab status={status()} target={other} liveVersion="41" />);
+    await waitFor(() => expect(screen.getByTestId("yaml-editor")).toHaveAttribute("data-schema", "loaded"));
+    expect(backend.callsOf("object_schema")).toHaveLength(3);
+  });
+
+  it("says when the schema is not available, and the editor still checks syntax and reviews", async () => {
+    backend.on("object_schema", () => {
+      throw { code: "Forbidden", message: "openapi/v2 is forbidden" };
+    });
+    render(<YamlTab status={status()} target={target} liveVersion="41" />);
+    expect(await screen.findByTestId("yaml-schema-unavailable")).toHaveTextContent("Schema not available: openapi/v2 is forbidden");
+    expect(screen.getByTestId("yaml-editor")).toHaveAttribute("data-schema", "unavailable");
+    edit(YAML.replace("replicas: 3", 'replicas: "3"'));
+    expect(screen.queryByTestId("yaml-schema-problems")).not.toBeInTheDocument();
+    expect(screen.getByTestId("yaml-review")).toBeEnabled();
+    edit(YAML.replace("replicas: 3", "replicas: [3"));
+    expect(screen.getByTestId("yaml-syntax-error")).toBeInTheDocument();
     expect(screen.getByTestId("yaml-review")).toBeDisabled();
   });
 });
@@ -104,11 +189,5 @@ describe("YAML helpers", () => {
   it("finds the first syntax error with its line", () => {
     expect(yamlError("a: 1\nb: [\n")?.line).toBeGreaterThanOrEqual(2);
     expect(yamlError("a: 1\n")).toBeNull();
-  });
-  it("highlights keys, strings, numbers and comments", () => {
-    const { container } = render(<pre>{highlightLine('  name: "pg" # the db')}</pre>);
-    expect(container.querySelector(".y-key")?.textContent).toBe("name");
-    expect(container.querySelector(".y-string")?.textContent).toBe('"pg"');
-    expect(container.querySelector(".y-comment")?.textContent).toBe("# the db");
   });
 });
