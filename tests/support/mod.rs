@@ -484,8 +484,6 @@ pub async fn type_into(app: &App, testid: &str, text: &str) {
 pub fn edit_yaml(from: &str, to: &str) -> String {
     format!(
         "const el = document.querySelector('[data-testid=yaml-editor]'); \
-         const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set; \
-         set.call(el, el.value.replace({from:?}, {to:?})); \
-         el.dispatchEvent(new Event('input', {{ bubbles: true }})); return el.value.includes({to:?})"
+         el.value = el.value.replace({from:?}, {to:?}); return el.value.includes({to:?})"
     )
 }

@@ -5,6 +5,7 @@ import { Annotation, Compartment, EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { useEffect, useRef } from "react";
 import { useT } from "../../i18n";
+import { phrases } from "./phrases";
 import type { SchemaState } from "../../state/schemas";
 import { baseExtensions, readOnlyExtensions, schemaExtensions } from "./extensions";
 
@@ -36,7 +37,7 @@ export default function CodeEditor({ value, onChange, readOnly = false, label, t
   const view = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
-  const compartments = useRef({ readOnly: new Compartment(), schema: new Compartment(), label: new Compartment() });
+  const compartments = useRef({ readOnly: new Compartment(), schema: new Compartment(), label: new Compartment(), phrases: new Compartment() });
   const loaded = schema.status === "loaded" ? schema.schema : null;
 
   useEffect(() => {
@@ -50,6 +51,7 @@ export default function CodeEditor({ value, onChange, readOnly = false, label, t
           c.readOnly.of(readOnlyExtensions(readOnly)),
           c.schema.of(schemaExtensions(loaded, t)),
           c.label.of(EditorView.contentAttributes.of({ "aria-label": label })),
+          c.phrases.of(phrases(t)),
           EditorView.updateListener.of((u) => {
             if (u.docChanged && !u.transactions.some((tr) => tr.annotation(fromProps))) onChangeRef.current(u.state.doc.toString());
           }),
@@ -86,6 +88,10 @@ export default function CodeEditor({ value, onChange, readOnly = false, label, t
   useEffect(() => {
     view.current?.dispatch({ effects: compartments.current.schema.reconfigure(schemaExtensions(loaded, t)) });
   }, [loaded, t]);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: compartments.current.phrases.reconfigure(phrases(t)) });
+  }, [t]);
 
   useEffect(() => {
     view.current?.dispatch({ effects: compartments.current.label.reconfigure(EditorView.contentAttributes.of({ "aria-label": label })) });

@@ -39,6 +39,9 @@ const theme = EditorView.theme({
   ".cm-tooltip": { backgroundColor: "var(--bg-elevated)", color: "var(--text)", border: "1px solid var(--border-strong)", borderRadius: "var(--radius-sm)", boxShadow: "var(--shadow)" },
   ".cm-tooltip-autocomplete > ul > li[aria-selected]": { backgroundColor: "var(--accent)", color: "var(--accent-contrast)" },
   ".cm-completionDetail": { color: "var(--text-faint)", fontStyle: "normal", marginLeft: "1em" },
+  // The diagnostics panel's selected row: CodeMirror's light grey would hide light text on dark.
+  ".cm-panel.cm-panel-lint ul [aria-selected]": { backgroundColor: "var(--bg-active)", color: "var(--text)" },
+  ".cm-panel.cm-panel-lint ul:focus [aria-selected]": { backgroundColor: "var(--accent)", color: "var(--accent-contrast)" },
   ".cm-diagnostic-error": { borderLeftColor: "var(--danger)" },
   ".cm-diagnostic-warning": { borderLeftColor: "var(--warn)" },
   ".cm-lintRange-error": { backgroundImage: "none", textDecoration: "underline wavy var(--danger)" },
@@ -149,7 +152,7 @@ export function diagnostics(text: string, schema: ObjectSchema | null, t: Transl
     return [{ from: syntax.offset, to, severity: "error", source: "yaml", message: t("yaml.syntax", { line: syntax.line, column: syntax.column, message: syntax.message }) }];
   }
   if (!schema) return [];
-  return schemaProblems(text, schema).map((p) => ({ from: p.from, to: p.to, severity: "warning", source: "schema", message: problemMessage(p, t) }));
+  return schemaProblems(text, schema).map((p) => ({ from: p.from, to: p.to, severity: "error", source: "schema", message: problemMessage(p, t) }));
 }
 
 /** Checks, completion and hover; without a schema only the syntax is checked. */
