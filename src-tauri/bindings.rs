@@ -15,9 +15,9 @@ macro_rules! export {
 pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     // i64 values that cross IPC are timestamps and counts well inside JS's safe integers.
     let cfg = &Config::new().with_out_dir(dir).with_large_int("number");
+    use ordinal_core::kinds::statefulset::{create, pdb};
     use ordinal_core::{
-        actions, cluster, contexts, create, edit, execenv, hub, kinds, kubeconfig, pdb, session,
-        settings,
+        actions, cluster, contexts, edit, execenv, hub, kinds, kubeconfig, session, settings,
     };
     export!(cfg;
         ordinal_core::ErrorCode,
@@ -31,7 +31,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         kinds::detail::Finding,
         kinds::statefulset::StatefulSetDetail,
         kinds::env::ContainerEnvView,
-        kinds::statefulset_metrics::MetricsSample,
+        kinds::statefulset::metrics::MetricsSample,
         hub::RowsEvent,
         hub::Scope,
         cluster::ClusterStatus,

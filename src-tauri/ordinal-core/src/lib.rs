@@ -13,7 +13,8 @@
 //! - [`cluster`]: connections to clusters (one kube-rs client each), status, the demo cluster.
 //! - [`demo`]: the built-in demo cluster (the simulator, in-process).
 //! - [`hub`]: the watch hub: shared watches per (cluster, kind, scope) kept as compact rows.
-//! - [`kinds`]: the resource-kind registry (columns, rows, capabilities); StatefulSet first.
+//! - [`kinds`]: the resource-kind registry (columns, rows, capabilities); StatefulSet first, with
+//!   everything about StatefulSets in [`kinds::statefulset`] (detail, Doctor, metrics, create, PDB).
 //! - [`edit`]: YAML edits with server-side apply: dry-run diff, field conflicts, stale versions.
 //! - [`actions`]: batch actions on a selection, with progress, journal and undo.
 //! - [`startup`]: start-up milestones from the window, written to the log relative to the process start.
@@ -22,7 +23,6 @@
 pub mod actions;
 pub mod cluster;
 pub mod contexts;
-pub mod create;
 pub mod demo;
 pub mod edit;
 pub mod error;
@@ -31,7 +31,6 @@ pub mod fsutil;
 pub mod hub;
 pub mod kinds;
 pub mod kubeconfig;
-pub mod pdb;
 pub mod secrets;
 pub mod sensitive;
 pub mod session;

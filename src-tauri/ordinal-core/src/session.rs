@@ -459,7 +459,7 @@ impl Session {
             .clusters
             .client(context)
             .ok_or_else(|| not_connected(context))?;
-        let mut stream = Box::pin(kinds::statefulset_detail::watch(
+        let mut stream = Box::pin(kinds::statefulset::detail::watch(
             client,
             self.clusters.features(context),
             context.into(),
@@ -564,8 +564,11 @@ impl Session {
     }
 
     /// What saving a StatefulSet's disruption budget would change (dry run).
-    pub async fn plan_pdb(&self, req: crate::pdb::PdbRequest) -> Result<ApplyOutcome, IpcError> {
-        crate::pdb::plan(
+    pub async fn plan_pdb(
+        &self,
+        req: crate::kinds::statefulset::pdb::PdbRequest,
+    ) -> Result<ApplyOutcome, IpcError> {
+        crate::kinds::statefulset::pdb::plan(
             self.client_of(&req.context)?,
             &self.clusters.features(&req.context),
             &req,
@@ -574,9 +577,12 @@ impl Session {
     }
 
     /// Creates (`<sts>-pdb`) or changes the budget. Refused on read-only contexts.
-    pub async fn apply_pdb(&self, req: crate::pdb::PdbRequest) -> Result<ApplyOutcome, IpcError> {
+    pub async fn apply_pdb(
+        &self,
+        req: crate::kinds::statefulset::pdb::PdbRequest,
+    ) -> Result<ApplyOutcome, IpcError> {
         self.refuse_read_only(&req.context)?;
-        crate::pdb::apply(
+        crate::kinds::statefulset::pdb::apply(
             self.client_of(&req.context)?,
             &self.clusters.features(&req.context),
             &req,
@@ -592,7 +598,7 @@ impl Session {
         name: &str,
     ) -> Result<(), IpcError> {
         self.refuse_read_only(context)?;
-        crate::pdb::delete(
+        crate::kinds::statefulset::pdb::delete(
             self.client_of(context)?,
             &self.clusters.features(context),
             namespace,
@@ -605,21 +611,21 @@ impl Session {
     /// the chosen existing Service, the server's dry run). Nothing is written.
     pub async fn plan_create(
         &self,
-        spec: crate::create::CreateSpec,
-    ) -> Result<crate::create::CreatePlan, IpcError> {
+        spec: crate::kinds::statefulset::create::CreateSpec,
+    ) -> Result<crate::kinds::statefulset::create::CreatePlan, IpcError> {
         let client = self
             .clusters
             .client(&spec.context)
             .ok_or_else(|| not_connected(&spec.context))?;
-        crate::create::plan(client, &spec).await
+        crate::kinds::statefulset::create::plan(client, &spec).await
     }
 
     /// Creates the Service (unless an existing one is used) and the StatefulSet. Refused on
     /// read-only contexts.
     pub async fn create_statefulset(
         &self,
-        spec: crate::create::CreateSpec,
-    ) -> Result<crate::create::CreateResult, IpcError> {
+        spec: crate::kinds::statefulset::create::CreateSpec,
+    ) -> Result<crate::kinds::statefulset::create::CreateResult, IpcError> {
         if self.protection(&spec.context) == Protection::ReadOnly {
             return Err(IpcError::new(
                 ErrorCode::Forbidden,
@@ -630,7 +636,7 @@ impl Session {
             .clusters
             .client(&spec.context)
             .ok_or_else(|| not_connected(&spec.context))?;
-        crate::create::create(client, &spec).await
+        crate::kinds::statefulset::create::create(client, &spec).await
     }
 
     /// One key of a Secret, decoded, on the user's explicit click (Environment tab). The value
@@ -670,16 +676,16 @@ impl Session {
         context: &str,
         namespace: &str,
         name: &str,
-    ) -> Result<BoxStream<'static, kinds::statefulset_metrics::MetricsSample>, IpcError> {
+    ) -> Result<BoxStream<'static, kinds::statefulset::metrics::MetricsSample>, IpcError> {
         let client = self
             .clusters
             .client(context)
             .ok_or_else(|| not_connected(context))?;
-        Ok(kinds::statefulset_metrics::watch(
+        Ok(kinds::statefulset::metrics::watch(
             client,
             namespace.into(),
             name.into(),
-            kinds::statefulset_metrics::INTERVAL,
+            kinds::statefulset::metrics::INTERVAL,
         )
         .boxed())
     }

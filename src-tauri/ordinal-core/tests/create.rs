@@ -12,7 +12,9 @@ use harness::{slow, TestCluster, TestNamespace};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Pod, Service};
 use kube::api::{Api, ListParams, PostParams};
-use ordinal_core::create::{self, CreateSpec, EnvLiteral, PortSpec, ProbeSpec, ResourceSpec};
+use ordinal_core::kinds::statefulset::create::{
+    self, CreateSpec, EnvLiteral, PortSpec, ProbeSpec, ResourceSpec,
+};
 use ordinal_core::ErrorCode;
 
 fn spec(context: &str, namespace: &str) -> CreateSpec {

@@ -12,8 +12,8 @@ use harness::{sts_json, TestCluster, TestNamespace};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Service;
 use kube::api::{Api, DeleteParams, PostParams};
+use ordinal_core::kinds::statefulset::detail as statefulset_detail;
 use ordinal_core::kinds::statefulset::StatefulSetDetail;
-use ordinal_core::kinds::statefulset_detail;
 use ordinal_core::{ErrorCode, IpcError};
 
 type Item = Result<StatefulSetDetail, IpcError>;

@@ -15,7 +15,7 @@ use k8s_openapi::api::core::v1::Service;
 use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
 use ordinal_core::hub::{Hub, RowsEvent, Scope};
 use ordinal_core::kinds::detail::Finding;
-use ordinal_core::kinds::statefulset_detail;
+use ordinal_core::kinds::statefulset::detail as statefulset_detail;
 use ordinal_core::kinds::{Cell, Row};
 
 /// The badge's view of the scope: findings by row key.

@@ -16,8 +16,8 @@ use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::api::{Api, ApiResource, PostParams};
 use ordinal_core::edit::{self, ApplyOutcome, EditTarget};
 use ordinal_core::kinds::env::{self, EnvSource};
+use ordinal_core::kinds::statefulset::detail as statefulset_detail;
 use ordinal_core::kinds::statefulset::StatefulSetDetail;
-use ordinal_core::kinds::statefulset_detail;
 use ordinal_core::{ErrorCode, IpcError};
 
 const CANARY: &str = "canary-env-secret-7f3a";

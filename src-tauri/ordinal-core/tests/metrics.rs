@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use harness::TestCluster;
-use ordinal_core::kinds::statefulset_metrics::{sample, watch};
+use ordinal_core::kinds::statefulset::metrics::{sample, watch};
 use ordinal_sim::Seed;
 
 #[tokio::test]

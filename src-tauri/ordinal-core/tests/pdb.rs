@@ -11,7 +11,7 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube::api::{Api, PostParams};
 use ordinal_core::edit::ApplyOutcome;
-use ordinal_core::pdb::{self, PdbRequest};
+use ordinal_core::kinds::statefulset::pdb::{self, PdbRequest};
 
 #[tokio::test]
 async fn create_change_and_delete_a_budget_with_dry_runs() {

@@ -14,8 +14,8 @@ use kube::api::{Api, PostParams};
 use ordinal_core::actions::{
     self, Action, ActionEvent, ActionRequest, ItemState, Journal, ObjectRef, RunOptions,
 };
+use ordinal_core::kinds::statefulset::detail as statefulset_detail;
 use ordinal_core::kinds::statefulset::StatefulSetDetail;
-use ordinal_core::kinds::statefulset_detail;
 use ordinal_sim::Seed;
 
 async fn run(

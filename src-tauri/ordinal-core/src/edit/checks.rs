@@ -109,7 +109,7 @@ pub fn is_quantity(s: &str) -> bool {
 
 /// A quantity's value in the resource's natural unit (millicores for cpu, bytes otherwise).
 fn quantity_value(resource: &str, s: &str) -> Option<f64> {
-    use crate::kinds::statefulset_metrics::{cpu_millis, memory_bytes};
+    use crate::kinds::statefulset::metrics::{cpu_millis, memory_bytes};
     if resource == "cpu" {
         cpu_millis(s)
     } else {

@@ -10,7 +10,7 @@
 //!   key; changes are buffered and flushed at most every 16 ms, skipping rows whose content
 //!   (everything but `resourceVersion`) did not change.
 //! - Derived watches share the same machinery: [`Hub::doctor`] publishes the Doctor's findings
-//!   per StatefulSet as rows (see [`crate::kinds::statefulset_doctor`]).
+//!   per StatefulSet as rows (see [`crate::kinds::statefulset::doctor`]).
 //! - A watch whose last subscriber left keeps running for the hub's linger time (two minutes
 //!   for connected clusters), so switching clusters or pages and coming back is instant: the
 //!   new subscriber gets the current rows at once, without a re-list.
@@ -221,7 +221,7 @@ impl Hub {
         let client = self.inner.client.clone();
         let features = self.inner.features.clone();
         self.share((DOCTOR_ID, scope.clone()), move |shared| {
-            tokio::spawn(crate::kinds::statefulset_doctor::run(
+            tokio::spawn(crate::kinds::statefulset::doctor::run(
                 client, features, scope, shared,
             ))
         })

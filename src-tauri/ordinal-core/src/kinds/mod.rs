@@ -11,9 +11,6 @@ pub mod env;
 pub mod fields;
 pub mod pod;
 pub mod statefulset;
-pub mod statefulset_detail;
-pub mod statefulset_doctor;
-pub mod statefulset_metrics;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

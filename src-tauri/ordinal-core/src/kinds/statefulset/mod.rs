@@ -1,5 +1,11 @@
 //! StatefulSet: the first complete kind.
 
+pub mod create;
+pub mod detail;
+pub mod doctor;
+pub mod metrics;
+pub mod pdb;
+
 use k8s_openapi::api::apps::v1::StatefulSet;
 
 use super::{base_row, col, Align, Capability, Cell, ColumnDef, KindSpec, Row, SortKey, Tone};
@@ -22,7 +28,7 @@ impl KindSpec for StatefulSets {
             col("name", Align::Start, 220),
             ns,
             col("status", Align::Start, 176),
-            // filled from the doctor's stream (statefulset_doctor::watch), not from the row
+            // filled from the doctor's stream (doctor::run), not from the row
             col("doctor", Align::Start, 84),
             col("update", Align::Start, 130),
             col("labels", Align::Start, 220),

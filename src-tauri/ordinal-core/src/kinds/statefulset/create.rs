@@ -251,8 +251,7 @@ pub fn validate(spec: &CreateSpec) -> Vec<EditProblem> {
                 "must be ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod",
             ));
         }
-        let positive =
-            crate::kinds::statefulset_metrics::memory_bytes(s.size.trim()).is_some_and(|b| b > 0.0);
+        let positive = super::metrics::memory_bytes(s.size.trim()).is_some_and(|b| b > 0.0);
         if !is_quantity(&s.size) || !positive {
             out.push(problem(
                 "storage.size",

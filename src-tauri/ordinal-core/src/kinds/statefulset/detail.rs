@@ -15,11 +15,11 @@ use kube::runtime::{reflector, watcher, WatchStreamExt};
 use kube::Api;
 use tokio::sync::mpsc;
 
-use super::detail::{ConditionView, EventView, StatusView};
-use super::statefulset::*;
-use super::statefulset_doctor::{self as doctor, int_or_string};
-use super::Tone;
+use super::doctor::{self, int_or_string};
+use super::*;
 use crate::error::{ErrorCode, IpcError};
+use crate::kinds::detail::{ConditionView, EventView, StatusView};
+use crate::kinds::Tone;
 
 const MAX_EVENTS: usize = 100;
 
@@ -107,7 +107,7 @@ async fn run(
         .boxed(),
         reflector(
             pdb_w,
-            crate::pdb::watch_budgets(api(&client), Some(&ns), &features, Default::default()),
+            super::pdb::watch_budgets(api(&client), Some(&ns), &features, Default::default()),
         )
         .default_backoff()
         .map(|_| ())
@@ -276,9 +276,9 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
     let spec = sts.spec.clone().unwrap_or_default();
     let st = sts.status.clone().unwrap_or_default();
     let replicas = spec.replicas.unwrap_or(1);
-    let row = <StatefulSets as super::KindSpec>::row(sts);
+    let row = <StatefulSets as crate::kinds::KindSpec>::row(sts);
     let status = match row.cells.get("status") {
-        Some(super::Cell::Status { tone, key, params }) => StatusView {
+        Some(crate::kinds::Cell::Status { tone, key, params }) => StatusView {
             tone: *tone,
             key: key.clone(),
             params: params
@@ -633,7 +633,7 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
         pdb,
         hpa: None,
         claim_templates: templates,
-        containers: super::env::containers(spec.template.spec.as_ref()),
+        containers: crate::kinds::env::containers(spec.template.spec.as_ref()),
         ordinals,
         events,
         findings,

@@ -2,7 +2,7 @@
 //! set and the objects around it (its pods, claims, governing Service and disruption budgets).
 //!
 //! [`findings`] is the one judge. The detail's findings panel
-//! ([`super::statefulset_detail::build`]) and the list's count badge (the hub's derived watch,
+//! ([`super::detail::build`]) and the list's count badge (the hub's derived watch,
 //! [`crate::hub::Hub::doctor`], run by [`run`]) both call it, so the badge always counts what the
 //! panel lists. It reads compact facts rather than objects:
 //! the list's watch over a whole cluster keeps a few dozen bytes per pod, not the pod.
@@ -21,11 +21,11 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
-use super::detail::{Finding, Severity};
-use super::{Cell, Row};
 use crate::cluster::ServerFeatures;
 use crate::hub::subscription::SharedWatch;
 use crate::hub::{HubError, RowsEvent, Scope, WatchState};
+use crate::kinds::detail::{Finding, Severity};
+use crate::kinds::{Cell, Row};
 
 /// Restarts above which a pod that is not Ready counts as crash-looping.
 pub const CRASH_LOOP_RESTARTS: i32 = 3;
@@ -680,7 +680,7 @@ pub(crate) async fn run(
         // budgets at the server's version (policy/v1beta1 before 1.21; none: an empty list)
         let w = streams.len();
         streams.push(
-            crate::pdb::watch_budgets(client.clone(), ns.as_deref(), &features, cfg.clone())
+            super::pdb::watch_budgets(client.clone(), ns.as_deref(), &features, cfg.clone())
                 .map(move |ev| (w, i, ev.map(|e| Change::Pdb(Box::new(e)))))
                 .boxed(),
         );
