@@ -7,16 +7,24 @@
 //! - [`plan`]: the objects as YAML and a server dry run (`dryRun=All`) of both creates.
 //! - [`create`]: the Service first, then the StatefulSet; when the StatefulSet is refused, the
 //!   Service created here is deleted again so nothing is left half-made.
+//!
+//! The form's checks are in `validate.rs`, the objects it builds in `build.rs`; this file has the
+//! form's types and the calls to the server.
+
+mod build;
+mod validate;
+
+pub use build::build;
+pub use validate::validate;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Service;
 use kube::api::{Api, DeleteParams, PostParams};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use ts_rs::TS;
 
 use crate::cluster::ClusterError;
-use crate::edit::checks::{check_statefulset, is_dns_label, is_dns_subdomain, is_quantity};
 use crate::edit::{invalid_problems, EditProblem, FIELD_MANAGER};
 use crate::error::{Classify, ErrorCode, IpcError};
 
@@ -118,313 +126,12 @@ fn problem(field: impl Into<String>, message: impl Into<String>) -> EditProblem 
     }
 }
 
-/// IANA service name: ≤ 15, lowercase alphanumerics and '-', a letter, no '--' or edge '-'.
-fn is_port_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 15
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && s.bytes().any(|b| b.is_ascii_lowercase())
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
-}
-
-fn port_ok(p: i32) -> bool {
-    (1..=65535).contains(&p)
-}
-
 fn service_name(spec: &CreateSpec) -> String {
     spec.existing_service
         .clone()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| spec.name.clone())
 }
-
-const DNS_LABEL_MSG: &str = "must be a lowercase RFC 1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit";
-
-/// Local checks, per form field. Empty: fine to send.
-pub fn validate(spec: &CreateSpec) -> Vec<EditProblem> {
-    let mut out = Vec::new();
-    if !is_dns_label(&spec.namespace) {
-        out.push(problem("namespace", DNS_LABEL_MSG));
-    }
-    // Pod names are `<name>-<ordinal>` and carry a label with it: keep room for the ordinal.
-    if !is_dns_label(&spec.name) {
-        out.push(problem("name", DNS_LABEL_MSG));
-    } else if spec.name.len() > 52 {
-        out.push(problem(
-            "name",
-            "at most 52 characters (pod names add -<ordinal> and must stay a valid label)",
-        ));
-    }
-    if spec.image.trim().is_empty() || spec.image.chars().any(char::is_whitespace) {
-        out.push(problem(
-            "image",
-            "an image reference without spaces is required",
-        ));
-    }
-    if spec.replicas < 0 {
-        out.push(problem("replicas", "must be 0 or more"));
-    }
-    if let Some(s) = &spec.existing_service {
-        if !s.is_empty() && !is_dns_label(s) {
-            out.push(problem("existingService", DNS_LABEL_MSG));
-        }
-    }
-    let mut names = std::collections::BTreeSet::new();
-    let mut numbers = std::collections::BTreeSet::new();
-    for (i, p) in spec.ports.iter().enumerate() {
-        if !port_ok(p.port) {
-            out.push(problem(
-                format!("ports[{i}].port"),
-                "must be between 1 and 65535",
-            ));
-        } else if !numbers.insert((p.port, p.protocol.clone())) {
-            out.push(problem(
-                format!("ports[{i}].port"),
-                "this port and protocol are already listed",
-            ));
-        }
-        if !["TCP", "UDP", "SCTP"].contains(&p.protocol.as_str()) {
-            out.push(problem(
-                format!("ports[{i}].protocol"),
-                "must be TCP, UDP or SCTP",
-            ));
-        }
-        if p.name.is_empty() {
-            if spec.ports.len() > 1 {
-                out.push(problem(
-                    format!("ports[{i}].name"),
-                    "a name is required when there are several ports",
-                ));
-            }
-        } else if !is_port_name(&p.name) {
-            out.push(problem(
-                format!("ports[{i}].name"),
-                "at most 15 lowercase letters, digits or '-', with at least one letter",
-            ));
-        } else if !names.insert(p.name.clone()) {
-            out.push(problem(
-                format!("ports[{i}].name"),
-                "port names must be unique",
-            ));
-        }
-    }
-    let mut env_names = std::collections::BTreeSet::new();
-    for (i, e) in spec.env.iter().enumerate() {
-        if e.name.is_empty()
-            || e.name.contains('=')
-            || !e.name.bytes().all(|b| (0x21..=0x7e).contains(&b))
-        {
-            out.push(problem(
-                format!("env[{i}].name"),
-                "printable characters without spaces or '='",
-            ));
-        } else if !env_names.insert(e.name.clone()) {
-            out.push(problem(
-                format!("env[{i}].name"),
-                "this name is already used",
-            ));
-        }
-    }
-    if let Some(s) = &spec.storage {
-        if !is_dns_label(&s.claim_name) {
-            out.push(problem("storage.claimName", DNS_LABEL_MSG));
-        }
-        if !s.storage_class.is_empty() && !is_dns_subdomain(&s.storage_class) {
-            out.push(problem(
-                "storage.storageClass",
-                "must be a lowercase RFC 1123 subdomain",
-            ));
-        }
-        if ![
-            "ReadWriteOnce",
-            "ReadOnlyMany",
-            "ReadWriteMany",
-            "ReadWriteOncePod",
-        ]
-        .contains(&s.access_mode.as_str())
-        {
-            out.push(problem(
-                "storage.accessMode",
-                "must be ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod",
-            ));
-        }
-        let positive = super::metrics::memory_bytes(s.size.trim()).is_some_and(|b| b > 0.0);
-        if !is_quantity(&s.size) || !positive {
-            out.push(problem(
-                "storage.size",
-                "a positive quantity, for example 10Gi",
-            ));
-        }
-        if !s.mount_path.starts_with('/') {
-            out.push(problem(
-                "storage.mountPath",
-                "an absolute path, for example /data",
-            ));
-        }
-    }
-    for (part, r) in [("requests", &spec.requests), ("limits", &spec.limits)] {
-        for (res, q) in [("cpu", &r.cpu), ("memory", &r.memory)] {
-            if !q.is_empty() && !is_quantity(q) {
-                out.push(problem(
-                    format!("{part}.{res}"),
-                    "a quantity, for example 500m or 1Gi",
-                ));
-            }
-        }
-    }
-    match &spec.readiness {
-        Some(ProbeSpec::HttpGet { path, port }) => {
-            if !path.starts_with('/') {
-                out.push(problem(
-                    "readiness.path",
-                    "an absolute path, for example /healthz",
-                ));
-            }
-            if !port_ok(*port) {
-                out.push(problem("readiness.port", "must be between 1 and 65535"));
-            }
-        }
-        Some(ProbeSpec::Tcp { port }) if !port_ok(*port) => {
-            out.push(problem("readiness.port", "must be between 1 and 65535"));
-        }
-        _ => {}
-    }
-    if out.is_empty() {
-        // the edit checks of the built object (request ≤ limit, labels, ...), mapped to the form
-        let (_, sts) = build(spec);
-        for mut p in check_statefulset(&sts, None) {
-            let f = p.field.clone().unwrap_or_default();
-            let prefix = "spec.template.spec.containers[0].resources.";
-            p.field = Some(match f.strip_prefix(prefix) {
-                Some(rest) => rest.to_string(),
-                None => f,
-            });
-            out.push(p);
-        }
-    }
-    out
-}
-
-fn resources(r: &ResourceSpec) -> Value {
-    let mut m = serde_json::Map::new();
-    if !r.cpu.is_empty() {
-        m.insert("cpu".into(), r.cpu.clone().into());
-    }
-    if !r.memory.is_empty() {
-        m.insert("memory".into(), r.memory.clone().into());
-    }
-    Value::Object(m)
-}
-
-/// The Service (unless an existing one is used) and the StatefulSet, as JSON objects.
-pub fn build(spec: &CreateSpec) -> (Option<Value>, Value) {
-    let labels = json!({"app": spec.name});
-    let svc_name = service_name(spec);
-    let ports: Vec<Value> = spec
-        .ports
-        .iter()
-        .map(|p| {
-            let mut v = json!({"containerPort": p.port, "protocol": p.protocol});
-            if !p.name.is_empty() {
-                v["name"] = p.name.clone().into();
-            }
-            v
-        })
-        .collect();
-    let mut container = json!({"name": spec.name, "image": spec.image});
-    if !ports.is_empty() {
-        container["ports"] = Value::Array(ports);
-    }
-    if !spec.env.is_empty() {
-        container["env"] = spec
-            .env
-            .iter()
-            .map(|e| json!({"name": e.name, "value": e.value}))
-            .collect();
-    }
-    let mut res = serde_json::Map::new();
-    for (part, r) in [("requests", &spec.requests), ("limits", &spec.limits)] {
-        let v = resources(r);
-        if v.as_object().is_some_and(|m| !m.is_empty()) {
-            res.insert(part.into(), v);
-        }
-    }
-    if !res.is_empty() {
-        container["resources"] = Value::Object(res);
-    }
-    match &spec.readiness {
-        Some(ProbeSpec::HttpGet { path, port }) => {
-            container["readinessProbe"] = json!({"httpGet": {"path": path, "port": port}});
-        }
-        Some(ProbeSpec::Tcp { port }) => {
-            container["readinessProbe"] = json!({"tcpSocket": {"port": port}});
-        }
-        None => {}
-    }
-    let mut sts_spec = json!({
-        "serviceName": svc_name,
-        "replicas": spec.replicas,
-        "selector": {"matchLabels": labels},
-        "template": {
-            "metadata": {"labels": labels},
-            "spec": {"containers": [container]}
-        }
-    });
-    if let Some(s) = &spec.storage {
-        sts_spec["template"]["spec"]["containers"][0]["volumeMounts"] =
-            json!([{"name": s.claim_name, "mountPath": s.mount_path}]);
-        let mut claim = json!({
-            "accessModes": [s.access_mode],
-            "resources": {"requests": {"storage": s.size}}
-        });
-        if !s.storage_class.is_empty() {
-            claim["storageClassName"] = s.storage_class.clone().into();
-        }
-        sts_spec["volumeClaimTemplates"] =
-            json!([{"metadata": {"name": s.claim_name}, "spec": claim}]);
-    }
-    let sts = json!({
-        "apiVersion": "apps/v1",
-        "kind": "StatefulSet",
-        "metadata": {"name": spec.name, "namespace": spec.namespace, "labels": labels},
-        "spec": sts_spec
-    });
-    let service = spec
-        .existing_service
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .is_none()
-        .then(|| {
-            let svc_ports: Vec<Value> = spec
-                .ports
-                .iter()
-                .map(|p| {
-                    let mut v =
-                        json!({"port": p.port, "targetPort": p.port, "protocol": p.protocol});
-                    if !p.name.is_empty() {
-                        v["name"] = p.name.clone().into();
-                    }
-                    v
-                })
-                .collect();
-            json!({
-                "apiVersion": "v1",
-                "kind": "Service",
-                "metadata": {"name": svc_name, "namespace": spec.namespace, "labels": labels},
-                "spec": {
-                    "clusterIP": "None",
-                    "selector": labels,
-                    "ports": svc_ports,
-                    "publishNotReadyAddresses": false
-                }
-            })
-        });
-    (service, sts)
-}
-
 fn to_yaml(v: &Value) -> String {
     serde_saphyr::to_string(v).expect("a JSON value always serialises to YAML")
 }
@@ -608,6 +315,8 @@ fn with_what(e: &kube::Error, what: &str) -> IpcError {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     pub fn spec() -> CreateSpec {
