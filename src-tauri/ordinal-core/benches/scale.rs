@@ -38,6 +38,7 @@ use ordinal_core::actions::{self, Action, ActionEvent, ActionRequest, Journal, O
 use ordinal_core::cluster::kube_config_for;
 use ordinal_core::hub::{Hub, RowsEvent, Scope};
 use ordinal_core::kinds::pod::Pods;
+use ordinal_core::kinds::statefulset::doctor::DoctorWatch;
 use ordinal_core::kinds::statefulset::{StatefulSets, REPLICAS_BEFORE_STOP};
 use ordinal_core::kinds::{KindSpec, Row};
 use ordinal_core::kubeconfig::{load, Loaded, Sources};

@@ -19,6 +19,7 @@ use crate::edit::{self, ApplyOutcome, EditTarget, ObjectText};
 use crate::error::{Classify, ErrorCode, IpcError};
 use crate::execenv::{self, ExecEnv, PluginReport};
 use crate::hub::{RowsEvent, Scope};
+use crate::kinds::statefulset::doctor::DoctorWatch;
 use crate::kinds::statefulset::StatefulSetDetail;
 use crate::kinds::{self, KindSpec};
 use crate::kubeconfig::{
@@ -308,7 +309,7 @@ impl Session {
             .clusters
             .hub(context)
             .ok_or_else(|| not_connected(context))?;
-        Ok(hub.doctor(scope).boxed())
+        Ok(hub.doctor(scope))
     }
 
     /// Runs a batch; the stream reports each item and the summary.

@@ -16,6 +16,7 @@ use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
 use ordinal_core::hub::{Hub, RowsEvent, Scope};
 use ordinal_core::kinds::detail::Finding;
 use ordinal_core::kinds::statefulset::detail as statefulset_detail;
+use ordinal_core::kinds::statefulset::doctor::DoctorWatch;
 use ordinal_core::kinds::{Cell, Row};
 
 /// The badge's view of the scope: findings by row key.

@@ -9,12 +9,15 @@
 //! - Rows are computed once per object ([`crate::kinds::KindSpec::row`]) and kept in a map by
 //!   key; changes are buffered and flushed at most every 16 ms, skipping rows whose content
 //!   (everything but `resourceVersion`) did not change.
-//! - Derived watches share the same machinery: [`Hub::doctor`] publishes the Doctor's findings
-//!   per StatefulSet as rows (see [`crate::kinds::statefulset::doctor`]).
+//! - Derived watches share the same machinery: [`Hub::derived`] runs a task that computes rows
+//!   from the cluster (not one kind's objects) and publishes them through a [`Publisher`]. The
+//!   hub knows them only by the id their caller passes; the StatefulSet Doctor's list badge is
+//!   one (its kind registers it; the hub does not import it).
 //! - A watch whose last subscriber left keeps running for the hub's linger time (two minutes
 //!   for connected clusters), so switching clusters or pages and coming back is instant: the
 //!   new subscriber gets the current rows at once, without a re-list.
 
+mod derived;
 mod error;
 pub(crate) mod subscription;
 pub mod types;
@@ -32,6 +35,7 @@ use std::time::Duration;
 use futures::Stream;
 use kube::Resource;
 
+pub use derived::{Derived, Publisher};
 pub use error::HubError;
 pub use types::*;
 
@@ -69,9 +73,6 @@ impl ScopeApi for k8s_openapi::ClusterResourceScope {
 }
 
 type WatchKey = (&'static str, Scope);
-
-/// The watch key of the Doctor's derived watch.
-const DOCTOR_ID: &str = "statefulsets/doctor";
 
 struct Entry {
     shared: Arc<SharedWatch>,
@@ -213,17 +214,31 @@ impl Hub {
         })
     }
 
-    /// The Doctor's findings for every StatefulSet of `scope`, as rows keyed like the
-    /// StatefulSets' (each with one `doctor` cell): a derived watch, shared and lingering like
-    /// the others, so coming back to a list does not judge the cluster again from scratch.
-    pub fn doctor(&self, scope: Scope) -> impl Stream<Item = RowsEvent> + Send + 'static {
+    /// A derived watch: rows that `task` computes for `scope` (normalized) and publishes through
+    /// [`Derived::out`]. Shared per (`id`, scope) and lingering like the kinds' watches: `task`
+    /// starts with the first subscriber and is aborted once the last one has gone (after the
+    /// linger time) or at shutdown. `id` names the watch among the kinds' ids and other derived
+    /// watches (e.g. `statefulsets/doctor`); the hub does not interpret it.
+    pub fn derived<F, Fut>(
+        &self,
+        id: &'static str,
+        scope: Scope,
+        task: F,
+    ) -> futures::stream::BoxStream<'static, RowsEvent>
+    where
+        F: FnOnce(Derived) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
         let scope = scope.normalized();
         let client = self.inner.client.clone();
         let features = self.inner.features.clone();
-        self.share((DOCTOR_ID, scope.clone()), move |shared| {
-            tokio::spawn(crate::kinds::statefulset::doctor::run(
-                client, features, scope, shared,
-            ))
+        self.share((id, scope.clone()), move |shared| {
+            tokio::spawn(task(Derived {
+                client,
+                features,
+                scope,
+                out: Publisher::new(shared),
+            }))
         })
     }
 

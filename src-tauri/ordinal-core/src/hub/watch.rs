@@ -421,9 +421,28 @@ mod tests {
         .unwrap()
     }
 
+    /// A kind for the hub's own tests (the hub knows no kind by name): StatefulSets as bare rows.
+    struct StatefulSets;
+
+    impl KindSpec for StatefulSets {
+        type K = k8s_openapi::api::apps::v1::StatefulSet;
+        const ID: &'static str = "statefulsets";
+        const BADGE: &'static str = "SS";
+        const NAMESPACED: bool = true;
+
+        fn columns() -> Vec<crate::kinds::ColumnDef> {
+            Vec::new()
+        }
+        fn capabilities() -> Vec<crate::kinds::Capability> {
+            Vec::new()
+        }
+        fn row(obj: &Self::K) -> Row {
+            crate::kinds::base_row(&obj.metadata)
+        }
+    }
+
     #[test]
     fn a_long_first_list_is_previewed_once_then_reset_and_a_relist_is_not() {
-        use crate::kinds::statefulset::StatefulSets;
         let shared = Arc::new(SharedWatch::new());
         let mut rx = shared.snap.lock().unwrap().tx.as_ref().unwrap().subscribe();
         let mut task = Task::new(shared.clone(), 1);

@@ -28,7 +28,7 @@ impl KindSpec for StatefulSets {
             col("name", Align::Start, 220),
             ns,
             col("status", Align::Start, 176),
-            // filled from the doctor's stream (doctor::run), not from the row
+            // filled from the doctor's stream (doctor::DoctorWatch), not from the row
             col("doctor", Align::Start, 84),
             col("update", Align::Start, 130),
             col("labels", Align::Start, 220),

@@ -2,7 +2,7 @@
 //! set and the objects around it (its pods, claims, governing Service and disruption budgets).
 //!
 //! [`findings`] is the one judge. The detail's findings panel ([`super::detail::build`]) and the
-//! list's count badge (a derived watch of the hub, run by `watch::run`) both call it, so the
+//! list's count badge ([`DoctorWatch::doctor`], a derived watch of the hub) both call it, so the
 //! badge always counts what the panel lists. It reads compact facts rather than objects: the
 //! list's watch over a whole cluster keeps a few dozen bytes per pod, not the pod.
 //!
@@ -17,4 +17,4 @@ mod watch;
 
 pub use facts::*;
 pub use rules::*;
-pub(crate) use watch::run;
+pub use watch::{DoctorWatch, DOCTOR_ID};

@@ -2,9 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
-use std::sync::Arc;
 use std::time::Duration;
 
+use futures::stream::BoxStream;
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
@@ -15,9 +15,7 @@ use tokio::time::Instant;
 
 use super::facts::{ClaimFacts, PdbFacts, PodFacts, ServiceFacts, SetFacts};
 use super::rules::{findings, Around};
-use crate::cluster::ServerFeatures;
-use crate::hub::subscription::SharedWatch;
-use crate::hub::{HubError, RowsEvent, Scope, WatchState};
+use crate::hub::{Derived, Hub, HubError, RowsEvent, Scope, WatchState};
 use crate::kinds::detail::Finding;
 use crate::kinds::{Cell, Row};
 
@@ -264,15 +262,35 @@ fn now_secs() -> i64 {
     k8s_openapi::jiff::Timestamp::now().as_second()
 }
 
-/// The task behind the hub's doctor watch ([`crate::hub::Hub::doctor`]): the findings of every
+/// The id of the Doctor's derived watch in a cluster's hub.
+pub const DOCTOR_ID: &str = "statefulsets/doctor";
+
+/// The Doctor's list badge from a cluster's [`Hub`]: `hub.doctor(scope)`.
+pub trait DoctorWatch {
+    /// The Doctor's findings for every StatefulSet of `scope`, as rows keyed like the
+    /// StatefulSets' (each with one `doctor` cell): a derived watch of the hub, shared and
+    /// lingering like the others, so coming back to a list does not judge the cluster again from
+    /// scratch.
+    fn doctor(&self, scope: Scope) -> BoxStream<'static, RowsEvent>;
+}
+
+impl DoctorWatch for Hub {
+    fn doctor(&self, scope: Scope) -> BoxStream<'static, RowsEvent> {
+        self.derived(DOCTOR_ID, scope, run)
+    }
+}
+
+/// The task behind the Doctor's derived watch ([`DoctorWatch::doctor`]): the findings of every
 /// StatefulSet in `scope` (all namespaces when empty), published as rows. Only sets with findings
 /// have a row. Watches the sets, pods, claims, Services and PDBs of the scope and keeps only
 /// their facts.
-pub(crate) async fn run(
-    client: kube::Client,
-    features: ServerFeatures,
-    scope: Scope,
-    shared: Arc<SharedWatch>,
+async fn run(
+    Derived {
+        client,
+        features,
+        scope,
+        out,
+    }: Derived,
 ) {
     use crate::hub::watch_support::{relisting_watcher, PAGE_SIZE};
     let parts: Vec<Option<String>> = if scope.namespaces.is_empty() {
@@ -341,9 +359,7 @@ pub(crate) async fn run(
                             listed.insert(w);
                             // every watcher has relisted after an outage: live again
                             if failing.remove(&w) && failing.is_empty() && told {
-                                let mut snap = shared.snap.lock().unwrap();
-                                snap.state = WatchState::Live;
-                                snap.send(RowsEvent::State { state: WatchState::Live });
+                                out.state(WatchState::Live);
                             }
                         }
                     }
@@ -357,13 +373,11 @@ pub(crate) async fn run(
                         // silence (e.g. for an API the server does not serve).
                         if first || !told {
                             // findings are kept, but may be stale until every watcher relisted
-                            let mut snap = shared.snap.lock().unwrap();
-                            snap.state = WatchState::Reconnecting {
+                            out.state(WatchState::Reconnecting {
                                 since: now_secs() * 1000,
                                 attempt: 1,
                                 error: error.clone(),
-                            };
-                            snap.send(RowsEvent::State { state: snap.state.clone() });
+                            });
                         }
                         // Before the first answer, a refusal means the doctor cannot judge here.
                         if !told && error.code == crate::error::ErrorCode::Forbidden {
@@ -380,25 +394,12 @@ pub(crate) async fn run(
                     continue;
                 }
                 let (upserts, deletes) = state.rejudge(now_secs());
-                let mut snap = shared.snap.lock().unwrap();
                 if !told {
                     told = true;
-                    snap.rows = upserts.into_iter().map(|r| (r.key.clone(), Arc::new(r))).collect();
-                    snap.synced = true;
-                    snap.state = WatchState::Live;
-                    snap.send(RowsEvent::Reset {
-                        rows: snap.rows.values().map(|r| Row::clone(r)).collect(),
-                    });
-                    drop(snap);
+                    out.reset(upserts);
                     crate::hub::watch_support::release_free_memory();
                 } else if !upserts.is_empty() || !deletes.is_empty() {
-                    for k in &deletes {
-                        snap.rows.remove(k);
-                    }
-                    for r in &upserts {
-                        snap.rows.insert(r.key.clone(), Arc::new(r.clone()));
-                    }
-                    snap.send(RowsEvent::Delta { upserts, deletes });
+                    out.delta(upserts, deletes);
                 }
             }
             _ = rejudge.tick() => {
