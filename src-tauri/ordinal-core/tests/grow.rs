@@ -69,7 +69,10 @@ async fn set_with_claims(client: &kube::Client, ns: &str, replicas: i32, class: 
         if bound == replicas as usize && running == replicas as usize {
             return;
         }
-        assert!(std::time::Instant::now() < deadline, "{bound} bound, {running} running");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{bound} bound, {running} running"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -90,14 +93,35 @@ async fn allow_all(_: &'static str, _: &'static str, _: &'static str) -> Result<
 
 /// The end state of a successful grow: every claim at `size`, the set re-created with the larger
 /// template, the same pods (uids) owned by it.
-async fn assert_grown(client: &kube::Client, ns: &str, size: &str, old_uid: &str, pods_before: &[(String, String)]) {
+async fn assert_grown(
+    client: &kube::Client,
+    ns: &str,
+    size: &str,
+    old_uid: &str,
+    pods_before: &[(String, String)],
+) {
     let sts: Api<StatefulSet> = Api::namespaced(client.clone(), ns);
     let s = sts.get("pg").await.unwrap();
     let new_uid = s.metadata.uid.clone().unwrap();
     assert_ne!(new_uid, old_uid, "the set was re-created");
-    let tpl = &s.spec.as_ref().unwrap().volume_claim_templates.as_ref().unwrap()[0];
+    let tpl = &s
+        .spec
+        .as_ref()
+        .unwrap()
+        .volume_claim_templates
+        .as_ref()
+        .unwrap()[0];
     assert_eq!(
-        tpl.spec.as_ref().unwrap().resources.as_ref().unwrap().requests.as_ref().unwrap()["storage"].0,
+        tpl.spec
+            .as_ref()
+            .unwrap()
+            .resources
+            .as_ref()
+            .unwrap()
+            .requests
+            .as_ref()
+            .unwrap()["storage"]
+            .0,
         size
     );
     let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), ns);
@@ -160,11 +184,16 @@ async fn grow_patches_every_claim_re_creates_the_set_and_keeps_every_pod() {
     assert_eq!(plan.claims.len(), 3);
     assert_eq!(plan.from.as_deref(), Some("1Gi"));
 
-    let (old_uid, before) = (uid(&client, &ns.name).await, pods_now(&client, &ns.name).await);
+    let (old_uid, before) = (
+        uid(&client, &ns.name).await,
+        pods_now(&client, &ns.name).await,
+    );
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(GrowJournal::new(dir.path()));
     let (tx, mut rx) = tokio::sync::mpsc::channel(256);
-    grow::start(client.clone(), journal.clone(), req, tx).await.unwrap();
+    grow::start(client.clone(), journal.clone(), req, tx)
+        .await
+        .unwrap();
     let mut events = Vec::new();
     let finished = loop {
         let ev = tokio::time::timeout(T, rx.recv()).await.unwrap().unwrap();
@@ -187,36 +216,57 @@ async fn grow_patches_every_claim_re_creates_the_set_and_keeps_every_pod() {
         .collect();
     assert_eq!(steps.len(), 10, "{steps:?}");
     assert_grown(&client, &ns.name, "2Gi", &old_uid, &before).await;
-    assert!(journal.interrupted(&c.context).is_empty(), "the journal is cleared");
+    assert!(
+        journal.interrupted(&c.context).is_empty(),
+        "the journal is cleared"
+    );
 }
 
 #[tokio::test]
 async fn the_preflight_refuses_a_smaller_size_and_a_class_that_cannot_grow() {
     let c = TestCluster::empty().await;
     let client = c.client().await;
-    let fixed = class(&client, false).await.expect("a class without expansion");
+    let fixed = class(&client, false)
+        .await
+        .expect("a class without expansion");
     let ns = TestNamespace::new(&client, "grow-pre").await;
     set_with_claims(&client, &ns.name, 1, &fixed).await;
 
     let failed = |plan: &grow::GrowPlan| -> Vec<String> {
-        plan.checks.iter().filter(|c| !c.ok).map(|c| c.key.clone()).collect()
+        plan.checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| c.key.clone())
+            .collect()
     };
-    let plan = grow::plan(&client, &request(&c, &ns.name, "2Gi"), allow_all).await.unwrap();
+    let plan = grow::plan(&client, &request(&c, &ns.name, "2Gi"), allow_all)
+        .await
+        .unwrap();
     assert!(!plan.ready);
     assert_eq!(failed(&plan), ["grow.check.class"]);
-    let class_check = plan.checks.iter().find(|c| c.key == "grow.check.class").unwrap();
+    let class_check = plan
+        .checks
+        .iter()
+        .find(|c| c.key == "grow.check.class")
+        .unwrap();
     assert_eq!(class_check.params["class"], fixed, "the class is named");
 
-    let plan = grow::plan(&client, &request(&c, &ns.name, "512Mi"), allow_all).await.unwrap();
+    let plan = grow::plan(&client, &request(&c, &ns.name, "512Mi"), allow_all)
+        .await
+        .unwrap();
     assert!(failed(&plan).contains(&"grow.check.larger".to_string()));
-    let plan = grow::plan(&client, &request(&c, &ns.name, "lots"), allow_all).await.unwrap();
+    let plan = grow::plan(&client, &request(&c, &ns.name, "lots"), allow_all)
+        .await
+        .unwrap();
     assert!(failed(&plan).contains(&"grow.check.size".to_string()));
 
     // Each verb the procedure needs is checked.
     for denied in ["patch", "delete", "create"] {
-        let plan = grow::plan(&client, &request(&c, &ns.name, "2Gi"), |verb, _, _| async move {
-            Ok(verb != denied)
-        })
+        let plan = grow::plan(
+            &client,
+            &request(&c, &ns.name, "2Gi"),
+            |verb, _, _| async move { Ok(verb != denied) },
+        )
         .await
         .unwrap();
         let rbac = plan
@@ -240,7 +290,9 @@ async fn the_preflight_refuses_a_smaller_size_and_a_class_that_cannot_grow() {
             }
         };
         let (tx, _rx) = tokio::sync::mpsc::channel(256);
-        let e = grow::steps(&vc, &journal, &mut record, &tx).await.unwrap_err();
+        let e = grow::steps(&vc, &journal, &mut record, &tx)
+            .await
+            .unwrap_err();
         assert_eq!(e.code, ordinal_core::ErrorCode::Forbidden, "{e:?}");
     }
 }
@@ -251,25 +303,52 @@ async fn the_preflight_refuses_a_smaller_size_and_a_class_that_cannot_grow() {
 async fn an_interrupted_grow_resumes_from_each_step_to_the_same_end() {
     let c = TestCluster::empty().await;
     let client = c.client().await;
-    let Some(class) = class(&client, true).await else {
-        return harness::skipped(
-            "grow::an_interrupted_grow_resumes_from_each_step_to_the_same_end",
-            "no StorageClass on this cluster allows volume expansion",
-        );
+    // Without a class that grows volumes, the re-create half still runs (at the same size).
+    let (class, size, steps) = match class(&client, true).await {
+        Some(c) => (
+            c,
+            "2Gi",
+            vec![
+                Step::WaitResize,
+                Step::DeleteOrphan,
+                Step::Recreate,
+                Step::Verify,
+            ],
+        ),
+        None => {
+            harness::skipped(
+                "grow::an_interrupted_grow_resumes_from_each_step_to_the_same_end (resize steps)",
+                "no StorageClass on this cluster allows volume expansion",
+            );
+            (
+                class(&client, false).await.unwrap(),
+                "1Gi",
+                vec![Step::DeleteOrphan, Step::Recreate, Step::Verify],
+            )
+        }
     };
-    for at in [Step::WaitResize, Step::DeleteOrphan, Step::Recreate, Step::Verify] {
+    for at in steps {
         let ns = TestNamespace::new(&client, "grow-resume").await;
         set_with_claims(&client, &ns.name, 2, &class).await;
-        let (old_uid, before) = (uid(&client, &ns.name).await, pods_now(&client, &ns.name).await);
+        let (old_uid, before) = (
+            uid(&client, &ns.name).await,
+            pods_now(&client, &ns.name).await,
+        );
         let dir = tempfile::tempdir().unwrap();
         let journal = GrowJournal::new(dir.path());
-        let mut record = grow::prepare(&client, request(&c, &ns.name, "2Gi")).await.unwrap();
+        let mut record = grow::prepare(&client, request(&c, &ns.name, size))
+            .await
+            .unwrap();
         // What the crashed run had done before it died.
         let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), &ns.name);
         for claim in ["data-pg-0", "data-pg-1"] {
-            pvcs.patch(claim, &PatchParams::default(), &Patch::Merge(json!({"spec": {"resources": {"requests": {"storage": "2Gi"}}}})))
-                .await
-                .unwrap();
+            pvcs.patch(
+                claim,
+                &PatchParams::default(),
+                &Patch::Merge(json!({"spec": {"resources": {"requests": {"storage": size}}}})),
+            )
+            .await
+            .unwrap();
         }
         let sts: Api<StatefulSet> = Api::namespaced(client.clone(), &ns.name);
         if at >= Step::Recreate {
@@ -294,7 +373,7 @@ async fn an_interrupted_grow_resumes_from_each_step_to_the_same_end() {
             .await
             .unwrap();
         assert!(r.is_ok(), "resumed at {at:?}: {r:?}");
-        assert_grown(&client, &ns.name, "2Gi", &old_uid, &before).await;
+        assert_grown(&client, &ns.name, size, &old_uid, &before).await;
     }
 }
 
@@ -304,24 +383,38 @@ async fn an_interrupted_grow_resumes_from_each_step_to_the_same_end() {
 async fn a_set_edited_mid_way_stops_the_grow_before_the_delete() {
     let c = TestCluster::empty().await;
     let client = c.client().await;
-    let Some(class) = class(&client, true).await else {
-        return harness::skipped(
-            "grow::a_set_edited_mid_way_stops_the_grow_before_the_delete",
-            "no StorageClass on this cluster allows volume expansion",
-        );
+    // Without a class that grows volumes: the same check, entered at the delete at the same size.
+    let (class, size, from) = match class(&client, true).await {
+        Some(c) => (c, "2Gi", Step::PatchClaims),
+        None => (
+            class(&client, false).await.unwrap(),
+            "1Gi",
+            Step::DeleteOrphan,
+        ),
     };
     let ns = TestNamespace::new(&client, "grow-edit").await;
     set_with_claims(&client, &ns.name, 1, &class).await;
     let old_uid = uid(&client, &ns.name).await;
     let dir = tempfile::tempdir().unwrap();
     let journal = GrowJournal::new(dir.path());
-    let mut record = grow::prepare(&client, request(&c, &ns.name, "2Gi")).await.unwrap();
-    let sts: Api<StatefulSet> = Api::namespaced(client.clone(), &ns.name);
-    sts.patch("pg", &PatchParams::default(), &Patch::Merge(json!({"spec": {"template": {"metadata": {"annotations": {"edited": "yes"}}}}})))
+    let mut record = grow::prepare(&client, request(&c, &ns.name, size))
         .await
         .unwrap();
+    record.step = from;
+    let sts: Api<StatefulSet> = Api::namespaced(client.clone(), &ns.name);
+    sts.patch(
+        "pg",
+        &PatchParams::default(),
+        &Patch::Merge(
+            json!({"spec": {"template": {"metadata": {"annotations": {"edited": "yes"}}}}}),
+        ),
+    )
+    .await
+    .unwrap();
     let (tx, _rx) = tokio::sync::mpsc::channel(256);
-    let e = grow::steps(&client, &journal, &mut record, &tx).await.unwrap_err();
+    let e = grow::steps(&client, &journal, &mut record, &tx)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ordinal_core::ErrorCode::Conflict, "{e:?}");
     assert!(e.message.contains("was changed"), "{}", e.message);
     assert_eq!(uid(&client, &ns.name).await, old_uid, "not deleted");

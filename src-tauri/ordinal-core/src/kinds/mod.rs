@@ -13,8 +13,8 @@ pub mod pod;
 pub mod statefulset;
 pub mod statefulset_detail;
 pub mod statefulset_doctor;
-pub mod statefulset_metrics;
 pub mod statefulset_grow;
+pub mod statefulset_metrics;
 pub mod statefulset_storage;
 
 use serde::{Deserialize, Serialize};

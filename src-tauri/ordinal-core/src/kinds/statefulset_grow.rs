@@ -102,13 +102,29 @@ pub enum ClaimState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum GrowEvent {
-    Step { step: Step, done: bool },
-    Claim { name: String, ordinal: i32, state: ClaimState, capacity: Option<String> },
+    Step {
+        step: Step,
+        done: bool,
+    },
+    Claim {
+        name: String,
+        ordinal: i32,
+        state: ClaimState,
+        capacity: Option<String>,
+    },
     /// The end: `error` when it stopped (the journal keeps it for resume unless nothing was
     /// deleted yet).
-    Finished { id: String, error: Option<IpcError>, file_system_pending: u32 },
+    Finished {
+        id: String,
+        error: Option<IpcError>,
+        file_system_pending: u32,
+    },
 }
 
 /// What is journaled: enough to finish the procedure from any step.
@@ -256,19 +272,24 @@ where
         .ok_or_else(|| {
             IpcError::new(
                 ErrorCode::Invalid,
-                format!(
-                    "{} has no claim template {:?}",
-                    req.name, req.template
-                ),
+                format!("{} has no claim template {:?}", req.name, req.template),
             )
         })?;
     let tspec = template.spec.as_ref();
-    let from = storage_q(tspec.and_then(|s| s.resources.as_ref()).and_then(|r| r.requests.as_ref()));
+    let from = storage_q(
+        tspec
+            .and_then(|s| s.resources.as_ref())
+            .and_then(|r| r.requests.as_ref()),
+    );
     let class = tspec.and_then(|s| s.storage_class_name.clone());
     let mut checks = Vec::new();
 
     let want = bytes(Some(&req.size));
-    checks.push(check("grow.check.size", want.is_some(), &[("size", req.size.clone())]));
+    checks.push(check(
+        "grow.check.size",
+        want.is_some(),
+        &[("size", req.size.clone())],
+    ));
 
     let mut claims = Vec::new();
     let mut all_bound = true;
@@ -298,7 +319,12 @@ where
                 }
             }
         }
-        claims.push(GrowClaim { name, ordinal, requested, capacity });
+        claims.push(GrowClaim {
+            name,
+            ordinal,
+            requested,
+            capacity,
+        });
     }
     if let Some(b) = bytes(from.as_deref()) {
         if largest.as_ref().is_none_or(|(l, _)| b > *l) {
@@ -327,7 +353,11 @@ where
         expandable == Some(true),
         &[("class", class.clone().unwrap_or_else(|| "—".into()))],
     ));
-    checks.push(check("grow.check.bound", all_bound && !claims.is_empty(), &[]));
+    checks.push(check(
+        "grow.check.bound",
+        all_bound && !claims.is_empty(),
+        &[],
+    ));
     let mut rbac_ok = true;
     for (verb, group, resource) in [
         ("patch", "", "persistentvolumeclaims"),
@@ -339,7 +369,10 @@ where
         checks.push(check(
             "grow.check.rbac",
             ok,
-            &[("verb", verb.to_string()), ("resource", resource.to_string())],
+            &[
+                ("verb", verb.to_string()),
+                ("resource", resource.to_string()),
+            ],
         ));
     }
     // Dry runs of the steps that change something (only once the rest holds: a dry run of a
@@ -435,14 +468,21 @@ pub async fn prepare(client: &kube::Client, req: GrowRequest) -> Result<GrowReco
     for (_, ordinal) in claim_names(&sts, &req.template) {
         let pod = format!("{set}-{ordinal}");
         if let Some(p) = pods.get_opt(&pod).await.map_err(|e| ipc(&e))? {
-            before.insert(pod, (p.metadata.uid.clone().unwrap_or_default(), restarts(&p)));
+            before.insert(
+                pod,
+                (p.metadata.uid.clone().unwrap_or_default(), restarts(&p)),
+            );
         }
     }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     Ok(GrowRecord {
-        id: format!("grow-{}-{:04x}", now.as_millis(), now.subsec_nanos() & 0xffff),
+        id: format!(
+            "grow-{}-{:04x}",
+            now.as_millis(),
+            now.subsec_nanos() & 0xffff
+        ),
         step: Step::PatchClaims,
         old_uid: sts.metadata.uid.clone().unwrap_or_default(),
         generation: sts.metadata.generation.unwrap_or(0),
@@ -516,7 +556,10 @@ async fn set_may_be_deleted(client: &kube::Client, record: &GrowRecord) -> bool 
     }
     let api: Api<StatefulSet> = Api::namespaced(client.clone(), &record.request.namespace);
     match api.get_opt(&record.request.name).await {
-        Ok(Some(s)) => s.metadata.deletion_timestamp.is_some() && s.metadata.uid.as_deref() == Some(record.old_uid.as_str()),
+        Ok(Some(s)) => {
+            s.metadata.deletion_timestamp.is_some()
+                && s.metadata.uid.as_deref() == Some(record.old_uid.as_str())
+        }
         Ok(None) => true,
         Err(_) => true,
     }
@@ -552,7 +595,12 @@ pub async fn steps(
     };
 
     if record.step <= Step::PatchClaims {
-        let _ = tx.send(GrowEvent::Step { step: Step::PatchClaims, done: false }).await;
+        let _ = tx
+            .send(GrowEvent::Step {
+                step: Step::PatchClaims,
+                done: false,
+            })
+            .await;
         for (name, ordinal) in &claims {
             let cur = pvc_api.get(name).await.map_err(|e| ipc(&e))?;
             let requested = cur
@@ -567,15 +615,30 @@ pub async fn steps(
                     .map_err(|e| ipc(&e))?;
             }
             let _ = tx
-                .send(GrowEvent::Claim { name: name.clone(), ordinal: *ordinal, state: ClaimState::Patched, capacity: None })
+                .send(GrowEvent::Claim {
+                    name: name.clone(),
+                    ordinal: *ordinal,
+                    state: ClaimState::Patched,
+                    capacity: None,
+                })
                 .await;
         }
-        let _ = tx.send(GrowEvent::Step { step: Step::PatchClaims, done: true }).await;
+        let _ = tx
+            .send(GrowEvent::Step {
+                step: Step::PatchClaims,
+                done: true,
+            })
+            .await;
         enter(record, Step::WaitResize)?;
     }
 
     if record.step <= Step::WaitResize {
-        let _ = tx.send(GrowEvent::Step { step: Step::WaitResize, done: false }).await;
+        let _ = tx
+            .send(GrowEvent::Step {
+                step: Step::WaitResize,
+                done: false,
+            })
+            .await;
         let started = Instant::now();
         let mut last: BTreeMap<String, ClaimState> = BTreeMap::new();
         loop {
@@ -598,13 +661,25 @@ pub async fn steps(
                     pending += 1;
                     ClaimState::FileSystemResizePending
                 } else {
-                    waiting.push(format!("{name} ({})", if conds.is_empty() { "no resize condition yet".to_string() } else { conds.join(", ") }));
+                    waiting.push(format!(
+                        "{name} ({})",
+                        if conds.is_empty() {
+                            "no resize condition yet".to_string()
+                        } else {
+                            conds.join(", ")
+                        }
+                    ));
                     ClaimState::Resizing
                 };
                 if last.get(name) != Some(&state) {
                     last.insert(name.clone(), state);
                     let _ = tx
-                        .send(GrowEvent::Claim { name: name.clone(), ordinal: *ordinal, state, capacity })
+                        .send(GrowEvent::Claim {
+                            name: name.clone(),
+                            ordinal: *ordinal,
+                            state,
+                            capacity,
+                        })
                         .await;
                 }
             }
@@ -624,12 +699,22 @@ pub async fn steps(
             }
             tokio::time::sleep(POLL).await;
         }
-        let _ = tx.send(GrowEvent::Step { step: Step::WaitResize, done: true }).await;
+        let _ = tx
+            .send(GrowEvent::Step {
+                step: Step::WaitResize,
+                done: true,
+            })
+            .await;
         enter(record, Step::DeleteOrphan)?;
     }
 
     if record.step <= Step::DeleteOrphan {
-        let _ = tx.send(GrowEvent::Step { step: Step::DeleteOrphan, done: false }).await;
+        let _ = tx
+            .send(GrowEvent::Step {
+                step: Step::DeleteOrphan,
+                done: false,
+            })
+            .await;
         // Delete the set we read, unchanged: its uid, and a generation that has not moved (status
         // writes change the resourceVersion all the time; a re-read decides again on Conflict).
         let mut attempts = 0;
@@ -676,13 +761,29 @@ pub async fn steps(
             }
         })
         .await
-        .map_err(|e| e.or(format!("{} was not deleted within {} s", req.name, SETTLE_TIMEOUT.as_secs())))?;
-        let _ = tx.send(GrowEvent::Step { step: Step::DeleteOrphan, done: true }).await;
+        .map_err(|e| {
+            e.or(format!(
+                "{} was not deleted within {} s",
+                req.name,
+                SETTLE_TIMEOUT.as_secs()
+            ))
+        })?;
+        let _ = tx
+            .send(GrowEvent::Step {
+                step: Step::DeleteOrphan,
+                done: true,
+            })
+            .await;
         enter(record, Step::Recreate)?;
     }
 
     if record.step <= Step::Recreate {
-        let _ = tx.send(GrowEvent::Step { step: Step::Recreate, done: false }).await;
+        let _ = tx
+            .send(GrowEvent::Step {
+                step: Step::Recreate,
+                done: false,
+            })
+            .await;
         match sts_api.create(&PostParams::default(), &spec).await {
             Ok(_) => {}
             Err(kube::Error::Api(s)) if s.code == 409 && s.reason == "AlreadyExists" => {
@@ -690,11 +791,21 @@ pub async fn steps(
             }
             Err(e) => return Err(ipc(&e)),
         }
-        let _ = tx.send(GrowEvent::Step { step: Step::Recreate, done: true }).await;
+        let _ = tx
+            .send(GrowEvent::Step {
+                step: Step::Recreate,
+                done: true,
+            })
+            .await;
         enter(record, Step::Verify)?;
     }
 
-    let _ = tx.send(GrowEvent::Step { step: Step::Verify, done: false }).await;
+    let _ = tx
+        .send(GrowEvent::Step {
+            step: Step::Verify,
+            done: false,
+        })
+        .await;
     let new = sts_api.get(&req.name).await.map_err(|e| ipc(&e))?;
     let new_uid = new.metadata.uid.clone().unwrap_or_default();
     let started = Instant::now();
@@ -709,7 +820,12 @@ pub async fn steps(
         }
         tokio::time::sleep(POLL).await;
     }
-    let _ = tx.send(GrowEvent::Step { step: Step::Verify, done: true }).await;
+    let _ = tx
+        .send(GrowEvent::Step {
+            step: Step::Verify,
+            done: true,
+        })
+        .await;
     Ok(pending)
 }
 

@@ -79,7 +79,9 @@ pub enum Usage {
     Pending,
     Reported,
     /// The kubelet summary could not be read (the reason, e.g. forbidden `nodes/proxy`).
-    NotReported { reason: String },
+    NotReported {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -108,7 +110,9 @@ pub struct Inputs {
     pub usage: Option<Usage>,
 }
 
-fn storage_of(q: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>) -> Option<String> {
+fn storage_of(
+    q: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>,
+) -> Option<String> {
     q.and_then(|m| m.get("storage")).map(|q| q.0.clone())
 }
 
@@ -165,7 +169,10 @@ pub fn build(inputs: &Inputs) -> Option<StorageView> {
             let class = ts.and_then(|s| s.storage_class_name.clone());
             TemplateStorage {
                 name: t.metadata.name.clone().unwrap_or_default(),
-                size: storage_of(ts.and_then(|s| s.resources.as_ref()).and_then(|r| r.requests.as_ref())),
+                size: storage_of(
+                    ts.and_then(|s| s.resources.as_ref())
+                        .and_then(|r| r.requests.as_ref()),
+                ),
                 class_expandable: expandable(class.as_ref()),
                 storage_class: class,
                 access_modes: ts.and_then(|s| s.access_modes.clone()).unwrap_or_default(),
@@ -219,7 +226,10 @@ pub fn build(inputs: &Inputs) -> Option<StorageView> {
             phase: status
                 .and_then(|s| s.phase.clone())
                 .unwrap_or_else(|| "Pending".into()),
-            requested: storage_of(ps.and_then(|s| s.resources.as_ref()).and_then(|r| r.requests.as_ref())),
+            requested: storage_of(
+                ps.and_then(|s| s.resources.as_ref())
+                    .and_then(|r| r.requests.as_ref()),
+            ),
             capacity: storage_of(status.and_then(|s| s.capacity.as_ref())),
             class_expandable: expandable(class.as_ref()),
             storage_class: class,
@@ -232,7 +242,11 @@ pub fn build(inputs: &Inputs) -> Option<StorageView> {
                 .filter(|c| c.status == "True")
                 .map(|c| c.type_.clone())
                 .collect(),
-            created: pvc.metadata.creation_timestamp.as_ref().map(|t| t.0.as_second()),
+            created: pvc
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(|t| t.0.as_second()),
             used_bytes: used.map(|u| u.0),
             capacity_bytes: used.map(|u| u.1),
         }
@@ -240,7 +254,11 @@ pub fn build(inputs: &Inputs) -> Option<StorageView> {
     let mut claims = Vec::new();
     for ordinal in start..start + replicas {
         for t in &templates {
-            claims.push(claim_view(&format!("{}-{name}-{ordinal}", t.name), t, ordinal));
+            claims.push(claim_view(
+                &format!("{}-{name}-{ordinal}", t.name),
+                t,
+                ordinal,
+            ));
         }
     }
     let mut orphans = Vec::new();
@@ -250,8 +268,7 @@ pub fn build(inputs: &Inputs) -> Option<StorageView> {
             let Some(cn) = c.metadata.name.as_deref() else {
                 continue;
             };
-            let Some(ordinal) = cn.strip_prefix(&prefix).and_then(|o| o.parse::<i32>().ok())
-            else {
+            let Some(ordinal) = cn.strip_prefix(&prefix).and_then(|o| o.parse::<i32>().ok()) else {
                 continue;
             };
             if !(start..start + replicas).contains(&ordinal) {
@@ -287,9 +304,10 @@ pub async fn read_usage(
         })?;
         for pod in summary["pods"].as_array().into_iter().flatten() {
             for v in pod["volume"].as_array().into_iter().flatten() {
-                let (Some(claim), Some(ns)) =
-                    (v["pvcRef"]["name"].as_str(), v["pvcRef"]["namespace"].as_str())
-                else {
+                let (Some(claim), Some(ns)) = (
+                    v["pvcRef"]["name"].as_str(),
+                    v["pvcRef"]["namespace"].as_str(),
+                ) else {
                     continue;
                 };
                 if let (Some(used), Some(cap)) =
@@ -326,26 +344,50 @@ async fn run(
     let (pv_r, pv_w) = reflector::store::<PersistentVolume>();
     let (pod_r, pod_w) = reflector::store::<Pod>();
     let streams = vec![
-        reflector(sts_w, watcher(Api::<StatefulSet>::namespaced(client.clone(), &ns), by_name))
-            .default_backoff()
-            .map(|_| ())
-            .boxed(),
-        reflector(pvc_w, watcher(Api::<PersistentVolumeClaim>::namespaced(client.clone(), &ns), Default::default()))
-            .default_backoff()
-            .map(|_| ())
-            .boxed(),
-        reflector(sc_w, watcher(Api::<StorageClass>::all(client.clone()), Default::default()))
-            .default_backoff()
-            .map(|_| ())
-            .boxed(),
-        reflector(pv_w, watcher(Api::<PersistentVolume>::all(client.clone()), Default::default()))
-            .default_backoff()
-            .map(|_| ())
-            .boxed(),
-        reflector(pod_w, watcher(Api::<Pod>::namespaced(client.clone(), &ns), Default::default()))
-            .default_backoff()
-            .map(|_| ())
-            .boxed(),
+        reflector(
+            sts_w,
+            watcher(Api::<StatefulSet>::namespaced(client.clone(), &ns), by_name),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+        reflector(
+            pvc_w,
+            watcher(
+                Api::<PersistentVolumeClaim>::namespaced(client.clone(), &ns),
+                Default::default(),
+            ),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+        reflector(
+            sc_w,
+            watcher(Api::<StorageClass>::all(client.clone()), Default::default()),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+        reflector(
+            pv_w,
+            watcher(
+                Api::<PersistentVolume>::all(client.clone()),
+                Default::default(),
+            ),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
+        reflector(
+            pod_w,
+            watcher(
+                Api::<Pod>::namespaced(client.clone(), &ns),
+                Default::default(),
+            ),
+        )
+        .default_backoff()
+        .map(|_| ())
+        .boxed(),
     ];
     let mut changes = futures::stream::select_all(streams);
     let mut last: Option<StorageView> = None;
@@ -377,7 +419,11 @@ async fn run(
         }
         let sts = sts_r.state().into_iter().next().map(|s| (*s).clone());
         let Some(sts) = sts else {
-            let what = if seen { "no longer exists" } else { "does not exist" };
+            let what = if seen {
+                "no longer exists"
+            } else {
+                "does not exist"
+            };
             let _ = tx
                 .send(Err(IpcError::new(
                     ErrorCode::NotFound,
@@ -449,7 +495,11 @@ mod tests {
                     "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]}
         }))
         .unwrap();
-        let claim = |n: &str, phase: &str, cap: &str, conds: serde_json::Value| -> PersistentVolumeClaim {
+        let claim = |n: &str,
+                     phase: &str,
+                     cap: &str,
+                     conds: serde_json::Value|
+         -> PersistentVolumeClaim {
             serde_json::from_value(json!({
                 "metadata": {"name": n, "namespace": "db", "creationTimestamp": "2026-01-01T00:00:00Z"},
                 "spec": {"storageClassName": "standard", "volumeName": format!("pv-{n}"), "accessModes": ["ReadWriteOnce"],
@@ -481,12 +531,21 @@ mod tests {
         let names: Vec<_> = v.claims.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["data-pg-0", "data-pg-1"]);
         let c0 = &v.claims[0];
-        assert_eq!((c0.requested.as_deref(), c0.capacity.as_deref()), (Some("2Gi"), Some("2Gi")));
+        assert_eq!(
+            (c0.requested.as_deref(), c0.capacity.as_deref()),
+            (Some("2Gi"), Some("2Gi"))
+        );
         assert_eq!(c0.used_bytes, Some(1_000));
         let vol = c0.volume.as_ref().unwrap();
-        assert_eq!((vol.reclaim_policy.as_deref(), vol.source.as_deref()), (Some("Delete"), Some("hostPath")));
+        assert_eq!(
+            (vol.reclaim_policy.as_deref(), vol.source.as_deref()),
+            (Some("Delete"), Some("hostPath"))
+        );
         assert_eq!(v.claims[1].conditions, ["FileSystemResizePending"]);
-        assert_eq!(v.claims[1].used_bytes, None, "not reported is absent, not 0");
+        assert_eq!(
+            v.claims[1].used_bytes, None,
+            "not reported is absent, not 0"
+        );
         // data-pg-2 is beyond replicas: an orphan; other-pg-0 belongs to no template.
         let orphans: Vec<_> = v.orphans.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(orphans, ["data-pg-2"]);
@@ -495,7 +554,8 @@ mod tests {
     #[test]
     fn a_missing_claim_is_missing_and_an_unknown_class_is_unknown() {
         let mut i = inputs();
-        i.claims.retain(|c| c.metadata.name.as_deref() != Some("data-pg-1"));
+        i.claims
+            .retain(|c| c.metadata.name.as_deref() != Some("data-pg-1"));
         i.classes.clear();
         let v = build(&i).unwrap();
         assert_eq!(v.claims[1].phase, "Missing");
