@@ -83,6 +83,7 @@ pub struct GrowPlan {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "GrowStep")]
 pub enum Step {
     PatchClaims,
     WaitResize,
@@ -93,6 +94,7 @@ pub enum Step {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "GrowClaimState")]
 pub enum ClaimState {
     Patched,
     Resizing,
