@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "resume_grow",
     "dismiss_grow",
     "delete_claims",
+    "set_retention",
     "interrupted_batches",
     "resume_batch",
     "dismiss_batch",

@@ -511,3 +511,19 @@ pub async fn delete_claims(
         .delete_claims(&context, &namespace, names, &confirm)
         .await
 }
+
+/// Sets the claim retention policy (`Retain`/`Delete` for whenDeleted and whenScaled).
+#[tauri::command]
+pub async fn set_retention(
+    state: State<'_, AppState>,
+    context: String,
+    namespace: String,
+    name: String,
+    when_deleted: String,
+    when_scaled: String,
+) -> Result<(), IpcError> {
+    state
+        .session
+        .set_retention(&context, &namespace, &name, &when_deleted, &when_scaled)
+        .await
+}

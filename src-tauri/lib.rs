@@ -101,6 +101,7 @@ fn run_gui() {
             commands::resume_grow,
             commands::dismiss_grow,
             commands::delete_claims,
+            commands::set_retention,
             commands::interrupted_batches,
             commands::resume_batch,
             commands::dismiss_batch,

@@ -48,7 +48,7 @@ async fn set_with_claims(client: &kube::Client, ns: &str, replicas: i32, class: 
         .unwrap();
     let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), ns);
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
-    let deadline = std::time::Instant::now() + T;
+    let deadline = std::time::Instant::now() + harness::slow(T);
     loop {
         let bound = pvcs
             .list(&ListParams::default())
@@ -329,7 +329,7 @@ async fn an_interrupted_grow_resumes_from_each_step_to_the_same_end() {
     };
     for at in steps {
         let ns = TestNamespace::new(&client, "grow-resume").await;
-        set_with_claims(&client, &ns.name, 2, &class).await;
+        set_with_claims(&client, &ns.name, 1, &class).await;
         let (old_uid, before) = (
             uid(&client, &ns.name).await,
             pods_now(&client, &ns.name).await,
@@ -374,6 +374,7 @@ async fn an_interrupted_grow_resumes_from_each_step_to_the_same_end() {
             .unwrap();
         assert!(r.is_ok(), "resumed at {at:?}: {r:?}");
         assert_grown(&client, &ns.name, size, &old_uid, &before).await;
+        ns.delete().await;
     }
 }
 
@@ -418,4 +419,140 @@ async fn a_set_edited_mid_way_stops_the_grow_before_the_delete() {
     assert_eq!(e.code, ordinal_core::ErrorCode::Conflict, "{e:?}");
     assert!(e.message.contains("was changed"), "{}", e.message);
     assert_eq!(uid(&client, &ns.name).await, old_uid, "not deleted");
+    ns.delete().await;
+}
+
+/// The same through the app's session: the Storage view streams the claims, retention is set
+/// where the server has it, orphan deletion wants the typed word and keeps a mounted claim, and
+/// an interrupted grow journaled by another process is found and resumed.
+#[tokio::test]
+async fn the_session_streams_storage_sets_retention_deletes_orphans_and_resumes() {
+    use futures::StreamExt;
+    use ordinal_core::kubeconfig::paths::AppDirs;
+    use ordinal_core::secrets::MemoryStore;
+    use ordinal_core::session::Session;
+
+    let c = TestCluster::empty().await;
+    let client = c.client().await;
+    let expandable = class(&client, true).await;
+    let class = match &expandable {
+        Some(c) => c.clone(),
+        None => class(&client, false).await.unwrap(),
+    };
+    let ns = TestNamespace::new(&client, "grow-session").await;
+    set_with_claims(&client, &ns.name, 1, &class).await;
+    // An orphan: a claim for ordinal 5, which the set does not have.
+    let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), &ns.name);
+    pvcs.create(&PostParams::default(), &serde_json::from_value(json!({"metadata": {"name": "data-pg-5"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": class, "resources": {"requests": {"storage": "1Gi"}}}})).unwrap())
+        .await
+        .unwrap();
+
+    let data = tempfile::tempdir().unwrap();
+    std::env::set_var("KUBECONFIG", &c.kubeconfig_path);
+    let session = Session::with_secrets(
+        AppDirs::new(data.path()),
+        Arc::new(MemoryStore::new()),
+        "/usr/bin/ordinal".into(),
+    );
+    session.connect(&c.context).await.unwrap();
+
+    let (first, mut rest) = session
+        .watch_storage(&c.context, &ns.name, "pg")
+        .await
+        .unwrap();
+    let names: Vec<_> = first.claims.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["data-pg-0"]);
+    let view = if first.orphans.is_empty() {
+        tokio::time::timeout(T, rest.next()).await.unwrap().unwrap()
+    } else {
+        first
+    };
+    assert_eq!(
+        view.orphans
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["data-pg-5"]
+    );
+
+    // Retention: set where the server has the field.
+    let r = session
+        .set_retention(&c.context, &ns.name, "pg", "Delete", "Retain")
+        .await;
+    if c.features().await.sts_retention_policy {
+        r.unwrap();
+        let sts: Api<StatefulSet> = Api::namespaced(client.clone(), &ns.name);
+        let p = sts
+            .get("pg")
+            .await
+            .unwrap()
+            .spec
+            .unwrap()
+            .persistent_volume_claim_retention_policy
+            .unwrap();
+        assert_eq!(
+            (p.when_deleted.as_deref(), p.when_scaled.as_deref()),
+            (Some("Delete"), Some("Retain"))
+        );
+    } else {
+        assert_eq!(r.unwrap_err().code, ordinal_core::ErrorCode::Unsupported);
+    }
+    assert_eq!(
+        session
+            .set_retention(&c.context, &ns.name, "pg", "Keep", "Retain")
+            .await
+            .unwrap_err()
+            .code,
+        ordinal_core::ErrorCode::Invalid
+    );
+
+    // Orphans: the typed word, and a mounted claim is kept.
+    let names = vec!["data-pg-5".to_string(), "data-pg-0".to_string()];
+    assert!(session
+        .delete_claims(&c.context, &ns.name, names.clone(), "yes")
+        .await
+        .is_err());
+    let out = session
+        .delete_claims(&c.context, &ns.name, names, "confirmed")
+        .await
+        .unwrap();
+    assert_eq!(out[0].error, None);
+    assert!(
+        out[1].error.as_ref().unwrap().message.contains("mounted"),
+        "{out:?}"
+    );
+    assert!(pvcs.get_opt("data-pg-0").await.unwrap().is_some());
+
+    // An interrupted grow left by another process: found, resumed to the end.
+    let size = if expandable.is_some() { "2Gi" } else { "1Gi" };
+    let (old_uid, before) = (
+        uid(&client, &ns.name).await,
+        pods_now(&client, &ns.name).await,
+    );
+    let mut record = grow::prepare(&client, request(&c, &ns.name, size))
+        .await
+        .unwrap();
+    record.step = if expandable.is_some() {
+        Step::PatchClaims
+    } else {
+        Step::DeleteOrphan
+    };
+    GrowJournal::new(data.path().join("grow"))
+        .write(&record)
+        .unwrap();
+    let found = session.interrupted_grows(&c.context);
+    assert_eq!(found.len(), 1);
+    let events: Vec<GrowEvent> = session
+        .resume_grow(&c.context, &found[0].id)
+        .unwrap()
+        .collect()
+        .await;
+    assert!(
+        matches!(events.last(), Some(GrowEvent::Finished { error: None, .. })),
+        "{events:?}"
+    );
+    assert_grown(&client, &ns.name, size, &old_uid, &before).await;
+    assert!(session.interrupted_grows(&c.context).is_empty());
+    ns.delete().await;
 }

@@ -15,6 +15,12 @@ use serde_json::json;
 
 const T: Duration = Duration::from_secs(30);
 
+/// Deletes the test's namespace (its claims release their volumes: a real cluster has few).
+async fn done(c: &kube::Client, ns: &str) {
+    let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(c.clone());
+    let _ = api.delete(ns, &DeleteParams::default()).await;
+}
+
 fn with_claims(name: &str, replicas: i32, class: &str) -> serde_json::Value {
     let mut s = sts_json(name, replicas, "Parallel");
     s["spec"]["volumeClaimTemplates"] = json!([{"metadata": {"name": "data"}, "spec": {
@@ -136,6 +142,7 @@ async fn a_claim_grows_online_through_the_resizer_conditions() {
         .is_empty());
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen, ["Resizing", "FileSystemResizePending"], "{seen:?}");
+    done(&c.client, &ns).await;
 }
 
 #[tokio::test]
@@ -183,6 +190,7 @@ async fn growing_without_an_expandable_class_and_shrinking_are_refused() {
         "{}",
         s.message
     );
+    done(&c.client, &ns).await;
 }
 
 /// `kubectl delete sts --cascade=orphan` and create again: the pods stay (same uid, never
@@ -280,6 +288,7 @@ async fn an_orphaning_delete_and_re_create_keeps_every_pod() {
     })
     .await
     .expect("ready again");
+    done(&c.client, &ns).await;
 }
 
 #[tokio::test]

@@ -140,6 +140,52 @@ impl Session {
         Ok(())
     }
 
+    /// Sets the set's `persistentVolumeClaimRetentionPolicy` (`Retain` or `Delete` each), where
+    /// the server has the field (Kubernetes 1.27+); `Unsupported` before.
+    pub async fn set_retention(
+        &self,
+        context: &str,
+        namespace: &str,
+        name: &str,
+        when_deleted: &str,
+        when_scaled: &str,
+    ) -> Result<(), IpcError> {
+        self.refuse_read_only(context)?;
+        let client = self.storage_client(context)?;
+        let features = self.clusters.features(context);
+        if !features.sts_retention_policy {
+            return Err(IpcError::new(
+                ErrorCode::Unsupported,
+                format!(
+                    "this server (Kubernetes 1.{}) has no persistentVolumeClaimRetentionPolicy: claims are always kept (it needs 1.27+)",
+                    features.minor.map(|m| m.to_string()).unwrap_or_else(|| "?".into())
+                ),
+            ));
+        }
+        for v in [when_deleted, when_scaled] {
+            if !matches!(v, "Retain" | "Delete") {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    format!("{v:?} is not a retention policy: Retain or Delete"),
+                ));
+            }
+        }
+        let api: Api<k8s_openapi::api::apps::v1::StatefulSet> = Api::namespaced(client, namespace);
+        let patch = serde_json::json!({"spec": {"persistentVolumeClaimRetentionPolicy": {
+            "whenDeleted": when_deleted, "whenScaled": when_scaled}}});
+        api.patch(
+            name,
+            &kube::api::PatchParams {
+                field_manager: Some(crate::edit::FIELD_MANAGER.into()),
+                ..Default::default()
+            },
+            &kube::api::Patch::Merge(&patch),
+        )
+        .await
+        .map_err(|e| ClusterError::from_kube(&e).to_ipc())?;
+        Ok(())
+    }
+
     /// Deletes claims (orphans), after the typed word; a claim a pod still mounts is refused.
     pub async fn delete_claims(
         &self,
