@@ -341,7 +341,7 @@ async fn an_interrupted_grow_resumes_from_each_step_to_the_same_end() {
             .unwrap();
         // What the crashed run had done before it died.
         let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), &ns.name);
-        for claim in ["data-pg-0", "data-pg-1"] {
+        for claim in ["data-pg-0"] {
             pvcs.patch(
                 claim,
                 &PatchParams::default(),
