@@ -152,6 +152,14 @@ impl Session {
     ) -> Result<(), IpcError> {
         self.refuse_read_only(context)?;
         let client = self.storage_client(context)?;
+        for v in [when_deleted, when_scaled] {
+            if !matches!(v, "Retain" | "Delete") {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    format!("{v:?} is not a retention policy: Retain or Delete"),
+                ));
+            }
+        }
         let features = self.clusters.features(context);
         if !features.sts_retention_policy {
             return Err(IpcError::new(
@@ -161,14 +169,6 @@ impl Session {
                     features.minor.map(|m| m.to_string()).unwrap_or_else(|| "?".into())
                 ),
             ));
-        }
-        for v in [when_deleted, when_scaled] {
-            if !matches!(v, "Retain" | "Delete") {
-                return Err(IpcError::new(
-                    ErrorCode::Invalid,
-                    format!("{v:?} is not a retention policy: Retain or Delete"),
-                ));
-            }
         }
         let api: Api<k8s_openapi::api::apps::v1::StatefulSet> = Api::namespaced(client, namespace);
         let patch = serde_json::json!({"spec": {"persistentVolumeClaimRetentionPolicy": {
