@@ -580,3 +580,8 @@ export function dismissGrow(context: string, id: string): Promise<void> {
 export function deleteClaims(context: string, namespace: string, names: string[], confirm: string): Promise<ClaimDeletion[]> {
   return call<ClaimDeletion[]>("delete_claims", { context, namespace, names, confirm });
 }
+
+/** Sets the set's persistentVolumeClaimRetentionPolicy (`Retain` | `Delete` each). */
+export function setRetention(context: string, namespace: string, name: string, whenDeleted: string, whenScaled: string): Promise<void> {
+  return call<void>("set_retention", { context, namespace, name, whenDeleted, whenScaled });
+}

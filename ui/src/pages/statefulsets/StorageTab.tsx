@@ -9,6 +9,7 @@ import { ToneIcon } from "../../components/Status";
 import { useT } from "../../i18n";
 import { ClaimCells, ClaimHead } from "./ClaimCells";
 import { OrphanClaims } from "./OrphanClaims";
+import { RetentionEditor } from "./RetentionEditor";
 
 export function useStorage(context: string, namespace: string, name: string) {
   const [view, setView] = useState<StorageView | null>(null);
@@ -52,16 +53,7 @@ export function StorageTab({
 }) {
   const t = useT();
   const { view, error, retry } = useStorage(status.context, detail.namespace, detail.name);
-  const retention = (
-    <p className="storage__retention" data-testid="storage-retention">
-      <span className="faint">{t("storage.retention")}:</span>{" "}
-      {detail.retentionWhenDeleted !== null && detail.retentionWhenScaled !== null ? (
-        <span className="mono">{t("detail.retention.value", { whenDeleted: detail.retentionWhenDeleted, whenScaled: detail.retentionWhenScaled })}</span>
-      ) : (
-        <span className="faint">{t("detail.retention.absent")}</span>
-      )}
-    </p>
-  );
+  const retention = <RetentionEditor status={status} detail={detail} />;
 
   if (error && !view) {
     return (

@@ -117,6 +117,42 @@ describe("storage tab", () => {
     expect(screen.getByTestId("storage-retention")).toHaveTextContent("not offered by this server");
   });
 
+  it("edits the retention policy where the server has it, and offers no control where it does not", async () => {
+    backend.on("set_retention", () => null);
+    renderDetail();
+    const user = await openStorage();
+    await user.click(screen.getByTestId("retention-edit"));
+    await user.selectOptions(screen.getByTestId("retention-when-deleted"), "Delete");
+    await user.click(screen.getByTestId("retention-save"));
+    await waitFor(() => expect(backend.callsOf("set_retention")[0]?.args).toEqual({ context: "prod-eu", namespace: "db", name: "pg", whenDeleted: "Delete", whenScaled: "Retain" }));
+    await waitFor(() => expect(screen.queryByTestId("retention-save")).toBeNull());
+  });
+
+  it("shows why the retention policy could not be saved, and keeps the choice", async () => {
+    backend.on("set_retention", () => {
+      throw { code: "Forbidden", message: "statefulsets.apps \"pg\" is forbidden" } satisfies IpcError;
+    });
+    renderDetail();
+    const user = await openStorage();
+    await user.click(screen.getByTestId("retention-edit"));
+    await user.selectOptions(screen.getByTestId("retention-when-scaled"), "Delete");
+    await user.click(screen.getByTestId("retention-save"));
+    expect(await screen.findByText(/is forbidden/)).toBeInTheDocument();
+    expect(screen.getByTestId<HTMLSelectElement>("retention-when-scaled").value).toBe("Delete");
+  });
+
+  it("offers no retention control on a server without the field, nor on read-only contexts", async () => {
+    const { unmount } = renderDetail(withTemplates({ retentionWhenDeleted: null, retentionWhenScaled: null }));
+    await openStorage();
+    expect(screen.queryByTestId("retention-edit")).toBeNull();
+    unmount();
+    backend.reset();
+    backend.on("watch_storage", () => 61).on("unwatch", () => true);
+    renderDetail(withTemplates(), { ...status("prod-eu"), protection: "readOnly" });
+    await openStorage();
+    expect(screen.getByTestId("retention-edit")).toBeDisabled();
+  });
+
   it("shows the stream failing, and stale while the cluster reconnects", async () => {
     backend.on("watch_storage", () => {
       throw { code: "NotFound", message: "statefulsets.apps \"pg\" not found" } satisfies IpcError;
