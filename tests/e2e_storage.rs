@@ -126,14 +126,22 @@ async fn storage_tab_grow_refusal_and_orphans() {
     let template = kubectl(
         &kubeconfig,
         &[
-            "get", "sts", "postgres", "-n", "db", "-o",
+            "get",
+            "sts",
+            "postgres",
+            "-n",
+            "db",
+            "-o",
             "jsonpath={.spec.volumeClaimTemplates[0].spec.resources.requests.storage}",
         ],
     );
     assert_eq!(template, "20Gi");
 
     // An orphan: scale 3 → 2 leaves data-postgres-2; deleted with the typed word.
-    kubectl(&kubeconfig, &["scale", "sts", "postgres", "-n", "db", "--replicas=2"]);
+    kubectl(
+        &kubeconfig,
+        &["scale", "sts", "postgres", "-n", "db", "--replicas=2"],
+    );
     app.wait_js(
         "the orphaned claim",
         "!!document.querySelector('[data-testid=storage-orphan][data-name=data-postgres-2]')",
@@ -158,7 +166,12 @@ async fn storage_tab_grow_refusal_and_orphans() {
     )
     .await;
     app.screenshot("orphan-deleted-en").await;
-    if let Some(close) = app.find_all("[data-testid=orphans-close]").await.into_iter().next() {
+    if let Some(close) = app
+        .find_all("[data-testid=orphans-close]")
+        .await
+        .into_iter()
+        .next()
+    {
         close.click().await.unwrap();
     }
     app.wait_js(

@@ -554,5 +554,17 @@ async fn the_session_streams_storage_sets_retention_deletes_orphans_and_resumes(
     );
     assert_grown(&client, &ns.name, size, &old_uid, &before).await;
     assert!(session.interrupted_grows(&c.context).is_empty());
+    // The Storage view follows the set through its re-creation and shows the new size.
+    if expandable.is_some() {
+        loop {
+            let v = tokio::time::timeout(T, rest.next())
+                .await
+                .expect("the storage view goes on after the re-create")
+                .expect("the stream did not end");
+            if v.claims.iter().all(|c| c.capacity.as_deref() == Some(size)) {
+                break;
+            }
+        }
+    }
     ns.delete().await;
 }
