@@ -732,6 +732,7 @@ export const en = {
   "storage.cond.resizing": "the volume is being expanded",
   "storage.cond.fsPending": "finishes when the pod restarts",
   "storage.volume.none": "not bound to a volume",
+  "storage.openFromFinding": "Open Storage",
   "storage.retention": "PVC retention",
   "storage.retention.edit": "Edit",
   "storage.retention.whenDeleted": "When the set is deleted",

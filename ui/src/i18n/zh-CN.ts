@@ -734,6 +734,7 @@ export const zhCN: Catalogue = {
   "storage.cond.resizing": "卷正在扩展",
   "storage.cond.fsPending": "在 Pod 重启时完成",
   "storage.volume.none": "未绑定到卷",
+  "storage.openFromFinding": "打开存储",
   "storage.retention": "PVC 保留策略",
   "storage.retention.edit": "编辑",
   "storage.retention.whenDeleted": "删除 StatefulSet 时",

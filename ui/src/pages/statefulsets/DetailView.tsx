@@ -122,6 +122,7 @@ export function DetailView({
         status={status}
         scaleForbidden={scaleForbidden}
         onScale={(replicas) => scaler.run({ type: "scale", replicas }, [{ namespace, name }])}
+        onOpenStorage={() => setTab("storage")}
       />
     ),
     pods: <PodsTab ordinals={detail.ordinals} />,
@@ -265,11 +266,14 @@ function DetailsTab({
   status,
   scaleForbidden,
   onScale,
+  onOpenStorage,
 }: {
   detail: StatefulSetDetail;
   status: ClusterStatus;
   scaleForbidden: boolean;
   onScale: (replicas: number) => void;
+  /** The Doctor's orphaned-claims finding links to the Storage tab, where they can be deleted. */
+  onOpenStorage: () => void;
 }) {
   const t = useT();
   const tx = useTx();
@@ -315,6 +319,11 @@ function DetailsTab({
               <li key={i} className={`finding finding--${f.severity}`} data-severity={f.severity}>
                 <Icon name={f.severity === "error" ? "error" : f.severity === "warning" ? "warning" : "info"} className="status__icon" />
                 <span>{tx(f.key, f.params)}</span>
+                {f.key === "doctor.orphanedClaims" ? (
+                  <button type="button" className="btn btn--small" onClick={onOpenStorage} data-testid="finding-open-storage">
+                    {t("storage.openFromFinding")}
+                  </button>
+                ) : null}
               </li>
             ))}
           </ul>

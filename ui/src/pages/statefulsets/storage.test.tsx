@@ -153,6 +153,14 @@ describe("storage tab", () => {
     expect(screen.getByTestId("retention-edit")).toBeDisabled();
   });
 
+  it("links the Doctor's orphaned-claims finding to the Storage tab", async () => {
+    const user = userEvent.setup();
+    renderDetail(withTemplates({ findings: [{ severity: "info", key: "doctor.orphanedClaims", params: { count: "1" } }] }));
+    await user.click(screen.getByTestId("finding-open-storage"));
+    await waitFor(() => expect(backend.callsOf("watch_storage")).toHaveLength(1));
+    expect(screen.getByTestId("detail-tab-storage")).toHaveAttribute("aria-selected", "true");
+  });
+
   it("shows the stream failing, and stale while the cluster reconnects", async () => {
     backend.on("watch_storage", () => {
       throw { code: "NotFound", message: "statefulsets.apps \"pg\" not found" } satisfies IpcError;
