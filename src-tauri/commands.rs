@@ -14,8 +14,11 @@ use ordinal_core::kinds::statefulset::create::{CreatePlan, CreateResult, CreateS
 use ordinal_core::kinds::statefulset::metrics::MetricsSample;
 use ordinal_core::kinds::statefulset::pdb::PdbRequest;
 use ordinal_core::kinds::statefulset::StatefulSetDetail;
+use ordinal_core::kinds::statefulset_grow::{GrowEvent, GrowPlan, GrowRecord, GrowRequest};
+use ordinal_core::kinds::statefulset_storage::StorageView;
 use ordinal_core::kinds::{self, KindInfo};
 use ordinal_core::kubeconfig::{ContextList, EditOutcome, ImportPreview};
+use ordinal_core::session::ClaimDeletion;
 use ordinal_core::session::ConnectionTest;
 use ordinal_core::settings::Settings;
 use ordinal_core::IpcError;
@@ -421,4 +424,106 @@ pub fn watch_metrics(
 #[tauri::command]
 pub fn unwatch(webview: Webview, id: ResourceId) -> bool {
     streams::stop(&webview, id)
+}
+
+/// Streams the Storage tab of one StatefulSet (claims, orphans, usage).
+#[tauri::command]
+pub async fn watch_storage(
+    webview: Webview,
+    state: State<'_, AppState>,
+    context: String,
+    namespace: String,
+    name: String,
+    on_event: Channel<StorageView>,
+) -> Result<ResourceId, IpcError> {
+    let (first, rest) = state
+        .session
+        .watch_storage(&context, &namespace, &name)
+        .await?;
+    on_event
+        .send(first)
+        .map_err(|e| IpcError::internal(e.to_string()))?;
+    Ok(streams::forward(&webview, on_event, rest))
+}
+
+/// The preflight of growing a claim template: nothing changes.
+#[tauri::command]
+pub async fn plan_grow(
+    state: State<'_, AppState>,
+    request: GrowRequest,
+) -> Result<GrowPlan, IpcError> {
+    state.session.plan_grow(request).await
+}
+
+/// Grows a claim template; progress streams to `on_event` until `finished`.
+#[tauri::command]
+pub async fn grow_storage(
+    webview: Webview,
+    state: State<'_, AppState>,
+    request: GrowRequest,
+    confirm: Option<String>,
+    on_event: Channel<GrowEvent>,
+) -> Result<ResourceId, IpcError> {
+    let events = state.session.grow_storage(request, confirm).await?;
+    Ok(streams::forward(&webview, on_event, events))
+}
+
+/// Grow procedures a previous run left unfinished on this context.
+#[tauri::command]
+pub fn interrupted_grows(state: State<'_, AppState>, context: String) -> Vec<GrowRecord> {
+    state.session.interrupted_grows(&context)
+}
+
+/// Continues an interrupted grow.
+#[tauri::command]
+pub fn resume_grow(
+    webview: Webview,
+    state: State<'_, AppState>,
+    context: String,
+    id: String,
+    on_event: Channel<GrowEvent>,
+) -> Result<ResourceId, IpcError> {
+    let events = state.session.resume_grow(&context, &id)?;
+    Ok(streams::forward(&webview, on_event, events))
+}
+
+/// Forgets an interrupted grow.
+#[tauri::command]
+pub fn dismiss_grow(
+    state: State<'_, AppState>,
+    context: String,
+    id: String,
+) -> Result<(), IpcError> {
+    state.session.dismiss_grow(&context, &id)
+}
+
+/// Deletes orphaned claims after the typed word.
+#[tauri::command]
+pub async fn delete_claims(
+    state: State<'_, AppState>,
+    context: String,
+    namespace: String,
+    names: Vec<String>,
+    confirm: String,
+) -> Result<Vec<ClaimDeletion>, IpcError> {
+    state
+        .session
+        .delete_claims(&context, &namespace, names, &confirm)
+        .await
+}
+
+/// Sets the claim retention policy (`Retain`/`Delete` for whenDeleted and whenScaled).
+#[tauri::command]
+pub async fn set_retention(
+    state: State<'_, AppState>,
+    context: String,
+    namespace: String,
+    name: String,
+    when_deleted: String,
+    when_scaled: String,
+) -> Result<(), IpcError> {
+    state
+        .session
+        .set_retention(&context, &namespace, &name, &when_deleted, &when_scaled)
+        .await
 }

@@ -51,7 +51,11 @@ pub struct Session {
     /// The binary secured contexts run as their credential plugin.
     ordinal_binary: PathBuf,
     schemas: edit::schema::SchemaCache,
+    grows: Arc<crate::kinds::statefulset_grow::GrowJournal>,
 }
+
+mod storage;
+pub use storage::ClaimDeletion;
 
 fn not_connected(context: &str) -> IpcError {
     IpcError::new(
@@ -84,6 +88,9 @@ impl Session {
             clusters: Clusters::new(),
             demo: Demo::new(dirs.data_dir.join("demo")),
             journal: Arc::new(Journal::new(dirs.data_dir.join("journal"))),
+            grows: Arc::new(crate::kinds::statefulset_grow::GrowJournal::new(
+                dirs.data_dir.join("grow"),
+            )),
             kubeconfig_env: std::env::var_os("KUBECONFIG"),
             home: kubeconfig::paths::home_dir(),
             dirs,

@@ -155,6 +155,11 @@ enum Route {
     },
     /// `/openapi/...`: the path segments after `openapi`.
     OpenApi(Vec<String>),
+    /// `/api/v1/nodes/NODE/proxy/PATH`: the kubelet's API (only `stats/summary`).
+    NodeProxy {
+        node: String,
+        path: String,
+    },
 }
 
 fn route(path: &str) -> Result<Route, RouteError> {
@@ -169,6 +174,12 @@ fn route(path: &str) -> Result<Route, RouteError> {
         ["healthz", ..] | ["readyz", ..] | ["livez", ..] => return Ok(Route::Health),
         ["openapi", rest @ ..] => {
             return Ok(Route::OpenApi(rest.iter().map(|s| s.to_string()).collect()))
+        }
+        ["api", "v1", "nodes", node, "proxy", rest @ ..] => {
+            return Ok(Route::NodeProxy {
+                node: node.to_string(),
+                path: rest.join("/"),
+            })
         }
         ["api"] => return Ok(Route::ApiVersions),
         ["apis"] => return Ok(Route::GroupList),
@@ -427,6 +438,32 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
             return Ok(json_response(200, &gj));
         }
         Route::ResourceList(g, v) => return Ok(json_response(200, &resource_list(&g, &v))),
+        Route::NodeProxy { node, path } => {
+            if req.method != Method::GET {
+                return Err(ApiError::method_not_allowed());
+            }
+            let def = &RESOURCES[idx::NODES];
+            if !allowed(&req.user, "get", def, None) {
+                return Err(forbidden_error(
+                    &req.user,
+                    "get",
+                    def,
+                    Some("proxy"),
+                    None,
+                    Some(&node),
+                ));
+            }
+            if st.store.get(idx::NODES, "", &node).is_none() {
+                return Err(ApiError::not_found(def, &node));
+            }
+            return match path.as_str() {
+                "stats/summary" => Ok(json_response(
+                    200,
+                    &crate::storage::node_summary(&st, &node),
+                )),
+                _ => Err(not_found_route()),
+            };
+        }
         Route::Resource { .. } => {}
     }
     let Route::Resource {

@@ -767,6 +767,31 @@ impl Ctl {
         let min_ready = i64_at(&sts, "/spec/minReadySeconds");
         let sel = LabelSelector::from_json(sts.pointer("/spec/selector").unwrap_or(&Value::Null));
 
+        // Adoption (the ControllerRefManager): pods named after the set and revisions that match
+        // its selector and have no controller become this set's, so a set re-created after an
+        // orphaning delete takes them back without restarting anything.
+        let prefix = format!("{name}-");
+        for res in [idx::PODS, idx::REVISIONS] {
+            for o in st.store.list_values(res, Some(ns)) {
+                let on = s(&o, "/metadata/name");
+                let named = on
+                    .strip_prefix(&prefix)
+                    .is_some_and(|rest| res == idx::REVISIONS || rest.parse::<i64>().is_ok());
+                if !named || terminating(&o) || controller_owner(&o).is_some() || !sel.matches(&o) {
+                    continue;
+                }
+                let oref = owner_ref(&sts);
+                let _ = raw_modify(&st, res, ns, on, |x| {
+                    let refs = x["metadata"]
+                        .as_object_mut()
+                        .map(|m| m.entry("ownerReferences").or_insert(json!([])));
+                    if let Some(Value::Array(a)) = refs {
+                        a.push(oref);
+                    }
+                });
+            }
+        }
+
         // Revisions.
         let template = sts.pointer("/spec/template").cloned().unwrap_or(json!({}));
         let revisions: Vec<Value> = st
@@ -839,7 +864,6 @@ impl Ctl {
         };
 
         // Pods owned by this set, by ordinal.
-        let prefix = format!("{name}-");
         let mut pods: HashMap<i64, Value> = HashMap::new();
         for p in st.store.list_values(idx::PODS, Some(ns)) {
             if !owned_by(&p, &uid) {
@@ -1316,7 +1340,7 @@ impl Ctl {
             return None;
         }
         if s(&pvc, "/status/phase") == "Bound" {
-            return None;
+            return crate::storage::expand(&st, &pvc);
         }
         let mut class = s(&pvc, "/spec/storageClassName").to_string();
         if class.is_empty() && pvc.pointer("/spec/storageClassName").is_none() {

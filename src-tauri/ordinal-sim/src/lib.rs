@@ -19,6 +19,7 @@ pub mod seed;
 pub mod selector;
 pub mod server;
 pub mod state;
+pub mod storage;
 pub mod store;
 pub mod table;
 pub mod tls;

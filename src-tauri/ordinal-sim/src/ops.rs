@@ -460,6 +460,23 @@ fn finish(out: Outcome, computed: Option<Value>) -> Value {
     }
 }
 
+/// Validating admission of updates that needs other objects, read before the store's lock is
+/// taken: the claim resize check ([`crate::storage::admit_update`]).
+struct Admission(Option<crate::storage::Classes>);
+
+impl Admission {
+    fn of(st: &State, res: usize, sub: Option<&str>) -> Admission {
+        Admission((res == idx::PVCS && sub.is_none()).then(|| crate::storage::Classes::of(st)))
+    }
+
+    fn admit(&self, cur: &Value, m: &Mutation) -> Result<(), ApiError> {
+        match (&self.0, m) {
+            (Some(classes), Mutation::Put(new)) => crate::storage::admit_update(classes, cur, new),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PUT: replace with optimistic concurrency (a non-empty stale resourceVersion → 409).
 pub fn update(
     st: &State,
@@ -472,6 +489,7 @@ pub fn update(
 ) -> Result<Value, ApiError> {
     let def = RESOURCES.get(res).ok_or(OpsError::UnknownResource(res))?;
     let mut computed = None;
+    let admission = Admission::of(st, res, sub);
     let out = st.store.mutate::<ApiError, _>(res, ns, name, |cur| {
         let cur = cur.ok_or_else(|| ApiError::not_found(def, name))?;
         let want_rv = s(&new, "/metadata/resourceVersion");
@@ -479,6 +497,7 @@ pub fn update(
             return Err(ApiError::conflict(def, name));
         }
         let m = prepare_update(res, &cur, new, sub, opts)?;
+        admission.admit(&cur, &m)?;
         if opts.dry_run {
             if let Mutation::Put(mut v) = m {
                 // A dry run stores nothing: the object keeps its resourceVersion.
@@ -507,6 +526,7 @@ where
 {
     let def = RESOURCES.get(res).ok_or(OpsError::UnknownResource(res))?;
     let mut computed = None;
+    let admission = Admission::of(st, res, sub);
     let out = st.store.mutate::<ApiError, _>(res, ns, name, |cur| {
         let cur = cur.ok_or_else(|| ApiError::not_found(def, name))?;
         let mut new = cur.clone();
@@ -515,6 +535,7 @@ where
             return Ok(Mutation::Noop);
         }
         let m = prepare_update(res, &cur, new, sub, opts)?;
+        admission.admit(&cur, &m)?;
         if opts.dry_run {
             if let Mutation::Put(mut v) = m {
                 // A dry run stores nothing: the object keeps its resourceVersion.
@@ -541,6 +562,7 @@ pub fn patch(
     opts: &WriteOpts,
 ) -> Result<Value, ApiError> {
     let def = RESOURCES.get(res).ok_or(OpsError::UnknownResource(res))?;
+    let admission = Admission::of(st, res, sub);
     if matches!(pt, PatchType::Apply) {
         if opts.manager.is_empty() {
             return Err(ApiError::bad_request("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"));
@@ -650,6 +672,7 @@ pub fn patch(
             opts.clone()
         };
         let m = prepare_update(res, &cur, new, sub, &manager_opts)?;
+        admission.admit(&cur, &m)?;
         if opts.dry_run {
             if let Mutation::Put(mut v) = m {
                 // A dry run stores nothing: the object keeps its resourceVersion.

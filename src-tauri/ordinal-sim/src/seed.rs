@@ -85,7 +85,8 @@ fn meta(name: &str) -> Value {
 
 pub const NODES: [&str; 3] = ["ordinal-control-plane", "ordinal-worker", "ordinal-worker2"];
 
-/// System namespaces, three Nodes, StorageClasses `standard` (default) and `fast-ssd`.
+/// System namespaces, three Nodes, StorageClasses `standard` (default), `fast-ssd` and
+/// `local-hdd` (no volume expansion).
 fn base(st: &State) -> Result<(), SeedError> {
     for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
         let mut m = meta(ns);
@@ -134,6 +135,11 @@ fn base(st: &State) -> Result<(), SeedError> {
     st.store.insert_raw(
         idx::STORAGECLASSES,
         json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta("fast-ssd"), "provisioner": "pd.csi.storage.gke.io", "parameters": {"type": "pd-ssd"}, "reclaimPolicy": "Retain", "volumeBindingMode": "Immediate", "allowVolumeExpansion": true}),
+    )?;
+    // A class whose volumes cannot grow (expansion refused by the API server's admission).
+    st.store.insert_raw(
+        idx::STORAGECLASSES,
+        json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta("local-hdd"), "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate"}),
     )?;
     Ok(())
 }
@@ -260,7 +266,7 @@ fn demo(st: &State) -> Result<Vec<Deferred>, SeedError> {
             replicas: 3,
             policy: "OrderedReady",
             port: 2181,
-            storage: Some(("5Gi", "standard")),
+            storage: Some(("5Gi", "local-hdd")),
             annotations: none.clone(),
             template_annotations: none.clone(),
         },

@@ -392,6 +392,11 @@ pub fn validate(
             }
         }
         idx::PVCS => {
+            if let Some(old) = old {
+                for (field, _, msg) in crate::storage::validate_update(old, obj) {
+                    forbidden(&mut c, field, &msg);
+                }
+            }
             if obj.pointer("/spec/resources/requests/storage").is_none() && old.is_none() {
                 required(&mut c, "spec.resources[storage]", "");
             }

@@ -39,6 +39,12 @@ import type { CreatePlan } from "./gen/CreatePlan";
 import type { PdbRequest } from "./gen/PdbRequest";
 import type { CreateResult } from "./gen/CreateResult";
 import type { CreateSpec } from "./gen/CreateSpec";
+import type { ClaimDeletion } from "./gen/ClaimDeletion";
+import type { GrowEvent } from "./gen/GrowEvent";
+import type { GrowPlan } from "./gen/GrowPlan";
+import type { GrowRecord } from "./gen/GrowRecord";
+import type { GrowRequest } from "./gen/GrowRequest";
+import type { StorageView } from "./gen/StorageView";
 
 export type { AppInfo } from "./gen/AppInfo";
 export type { AuthKind } from "./gen/AuthKind";
@@ -88,6 +94,21 @@ export type { ContainerEnvView } from "./gen/ContainerEnvView";
 export type { EnvVarView } from "./gen/EnvVarView";
 export type { EnvSource } from "./gen/EnvSource";
 export type { EnvFromView } from "./gen/EnvFromView";
+export type { StorageView } from "./gen/StorageView";
+export type { ClaimStorage } from "./gen/ClaimStorage";
+export type { TemplateStorage } from "./gen/TemplateStorage";
+export type { VolumeInfo } from "./gen/VolumeInfo";
+export type { Usage } from "./gen/Usage";
+export type { GrowRequest } from "./gen/GrowRequest";
+export type { GrowPlan } from "./gen/GrowPlan";
+export type { GrowCheck } from "./gen/GrowCheck";
+export type { GrowClaim } from "./gen/GrowClaim";
+export type { GrowEvent } from "./gen/GrowEvent";
+export type { GrowStep } from "./gen/GrowStep";
+export type { GrowClaimState } from "./gen/GrowClaimState";
+export type { GrowRecord } from "./gen/GrowRecord";
+export type { ClaimDeletion } from "./gen/ClaimDeletion";
+export type { ClaimTemplateView } from "./gen/ClaimTemplateView";
 
 /** Every `ErrorCode`, checked against the generated union in both directions. */
 const ERROR_CODES = {
@@ -517,4 +538,50 @@ export function applyPdb(request: PdbRequest): Promise<ApplyOutcome> {
 /** Deletes a disruption budget. */
 export function deletePdb(context: string, namespace: string, name: string): Promise<void> {
   return call<void>("delete_pdb", { context, namespace, name });
+}
+
+// ---- storage (claims per ordinal, growing a claim template, orphaned claims) ---------------
+
+/** Streams one StatefulSet's storage view (claims per ordinal, orphans, usage): once at once, then on every change. */
+export function watchStorage(context: string, namespace: string, name: string, onEvent: (view: StorageView) => void): Promise<Unsubscribe> {
+  return subscribe<StorageView>("watch_storage", { context, namespace, name }, onEvent);
+}
+
+/** The preflight of growing a claim template; nothing changes (rejects `Forbidden` on read-only contexts). */
+export function planGrow(request: GrowRequest): Promise<GrowPlan> {
+  return call<GrowPlan>("plan_grow", { request });
+}
+
+/**
+ * Grows a claim template (patch the claims, follow the resize, re-create the set with the new
+ * size); progress arrives as events. On production contexts `confirm` must be `"<name> <size>"`
+ * as the user typed it.
+ */
+export function growStorage(request: GrowRequest, confirm: string | null, onEvent: (event: GrowEvent) => void): Promise<Unsubscribe> {
+  return subscribe<GrowEvent>("grow_storage", { request, confirm }, onEvent);
+}
+
+/** Grows of a context another run of the app left unfinished. */
+export function interruptedGrows(context: string): Promise<GrowRecord[]> {
+  return call<GrowRecord[]>("interrupted_grows", { context });
+}
+
+/** Continues an interrupted grow from its journaled step. */
+export function resumeGrow(context: string, id: string, onEvent: (event: GrowEvent) => void): Promise<Unsubscribe> {
+  return subscribe<GrowEvent>("resume_grow", { context, id }, onEvent);
+}
+
+/** Forgets an interrupted grow (the user finishes it by hand). */
+export function dismissGrow(context: string, id: string): Promise<void> {
+  return call<void>("dismiss_grow", { context, id });
+}
+
+/** Deletes claims (orphans); `confirm` is the typed word `confirmed`. Resolves with each claim's outcome. */
+export function deleteClaims(context: string, namespace: string, names: string[], confirm: string): Promise<ClaimDeletion[]> {
+  return call<ClaimDeletion[]>("delete_claims", { context, namespace, names, confirm });
+}
+
+/** Sets the set's persistentVolumeClaimRetentionPolicy (`Retain` | `Delete` each). */
+export function setRetention(context: string, namespace: string, name: string, whenDeleted: string, whenScaled: string): Promise<void> {
+  return call<void>("set_retention", { context, namespace, name, whenDeleted, whenScaled });
 }

@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { Icon, type IconName } from "./Icon";
 
-export type MenuItem = { id: string; label: string; icon?: IconName; danger?: boolean; disabled?: boolean; title?: string; onSelect: () => void };
+export type MenuItem = { id: string; label: string; icon?: IconName; danger?: boolean; disabled?: boolean; title?: string; testId?: string; onSelect: () => void };
 
 export function Menu({ label, items, text, testId, onOpenChange }: { label: string; items: MenuItem[]; text?: ReactNode; testId?: string; onOpenChange?: (open: boolean) => void }) {
   const [open, setOpen] = useState(false);
@@ -124,7 +124,7 @@ export function Menu({ label, items, text, testId, onOpenChange }: { label: stri
               className={`menu__item${item.danger ? " menu__item--danger" : ""}`}
               disabled={item.disabled}
               title={item.title}
-              data-testid={`menu-${item.id}`}
+              data-testid={item.testId ?? `menu-${item.id}`}
               onClick={(e) => {
                 e.stopPropagation();
                 // Focus goes back to the button first, so a dialog the item opens returns it there.

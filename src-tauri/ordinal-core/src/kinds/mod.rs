@@ -11,6 +11,8 @@ pub mod env;
 pub mod fields;
 pub mod pod;
 pub mod statefulset;
+pub mod statefulset_grow;
+pub mod statefulset_storage;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -45,8 +45,8 @@ describe("CodeMirror YAML editor", () => {
     const { view } = editor({ value: YAML.replace("replicas", "replica") });
     act(() => forceLinting(view));
     await waitFor(() => expect(diagnosticCount(view.state)).toBe(1));
-    await waitFor(() => expect(view.dom.querySelector(".cm-gutter-lint .cm-lint-marker-warning")).not.toBeNull());
-    expect(view.dom.querySelector(".cm-lintRange-warning")?.textContent).toBe("replica");
+    await waitFor(() => expect(view.dom.querySelector(".cm-gutter-lint .cm-lint-marker-error")).not.toBeNull());
+    expect(view.dom.querySelector(".cm-lintRange-error")?.textContent).toBe("replica");
   });
 
   it("completes the fields of spec from the schema", async () => {

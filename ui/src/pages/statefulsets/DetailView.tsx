@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
-import { watchDetail, type ClusterStatus, type IpcError, type OrdinalView, type StatefulSetDetail, type Unsubscribe } from "../../api";
+import { watchDetail, type ClusterStatus, type IpcError, type StatefulSetDetail, type Unsubscribe } from "../../api";
 import { ErrorBoundary } from "../../components/ErrorBoundary";
 import { Icon } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
@@ -16,11 +16,14 @@ import { StsActions } from "./StsActions";
 import { EnvTab } from "./EnvTab";
 import { MetricsTab } from "./MetricsTab";
 import { PdbEditor } from "./PdbEditor";
+import { PodsTab } from "./PodsTab";
 import { RolloutTab } from "./RolloutTab";
+import { GrowDialog } from "./GrowDialog";
+import { StorageTab } from "./StorageTab";
 import { YamlTab } from "./YamlTab";
 
-export type Tab = "details" | "pods" | "environment" | "rollout" | "metrics" | "events" | "yaml";
-const TABS: Tab[] = ["details", "pods", "environment", "rollout", "metrics", "events", "yaml"];
+export type Tab = "details" | "pods" | "storage" | "environment" | "rollout" | "metrics" | "events" | "yaml";
+const TABS: Tab[] = ["details", "pods", "storage", "environment", "rollout", "metrics", "events", "yaml"];
 
 export function useDetail(context: string, namespace: string, name: string) {
   const [detail, setDetail] = useState<StatefulSetDetail | null>(null);
@@ -75,6 +78,8 @@ export function DetailView({
   const t = useT();
   const [tab, setTab] = useState<Tab>(initialTab);
   const [deleting, setDeleting] = useState(false);
+  /** The Grow storage dialog, with the template it opened on. */
+  const [growing, setGrowing] = useState<{ template?: string } | null>(null);
   const { detail, error, retry } = detailState;
   const scaler = useBatch(status.context, "statefulsets");
   const sb = scaler.batch;
@@ -105,6 +110,8 @@ export function DetailView({
       onRestart={() => scaler.run({ type: "restart" }, [{ namespace, name }])}
       onEditYaml={() => setTab("yaml")}
       onDelete={() => setDeleting(true)}
+      onGrow={() => setGrowing({})}
+      growBlocked={detail.claimTemplates.length === 0 ? t("grow.disabled.noTemplates") : null}
     />
   );
 
@@ -115,9 +122,18 @@ export function DetailView({
         status={status}
         scaleForbidden={scaleForbidden}
         onScale={(replicas) => scaler.run({ type: "scale", replicas }, [{ namespace, name }])}
+        onOpenStorage={() => setTab("storage")}
       />
     ),
     pods: <PodsTab ordinals={detail.ordinals} />,
+    storage: (
+      <StorageTab
+        status={status}
+        detail={detail}
+        growBlocked={status.protection === "readOnly" ? t("batch.disabled.readOnly") : null}
+        onGrow={(template) => setGrowing({ template })}
+      />
+    ),
     environment: <EnvTab status={status} target={{ context: status.context, kind: "statefulsets", namespace, name }} containers={detail.containers} onOpenYaml={() => setTab("yaml")} />,
     rollout: <RolloutTab detail={detail} status={status} />,
     metrics: <MetricsTab context={status.context} namespace={namespace} name={name} />,
@@ -172,6 +188,9 @@ export function DetailView({
             scaler.run({ type: "delete", propagation, confirm: "confirmed" }, [{ namespace, name }]);
           }}
         />
+      ) : null}
+      {growing ? (
+        <GrowDialog status={status} namespace={namespace} name={name} templates={detail.claimTemplates} template={growing.template} onClose={() => setGrowing(null)} />
       ) : null}
       {scaler.batch ? <BatchProgress batch={scaler.batch} onRetryFailed={scaler.retryFailed} onUndo={() => void scaler.undo()} onDismiss={scaler.dismiss} readOnly={status.protection === "readOnly"} /> : null}
       <div className="tabs__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
@@ -247,11 +266,14 @@ function DetailsTab({
   status,
   scaleForbidden,
   onScale,
+  onOpenStorage,
 }: {
   detail: StatefulSetDetail;
   status: ClusterStatus;
   scaleForbidden: boolean;
   onScale: (replicas: number) => void;
+  /** The Doctor's orphaned-claims finding links to the Storage tab, where they can be deleted. */
+  onOpenStorage: () => void;
 }) {
   const t = useT();
   const tx = useTx();
@@ -297,6 +319,11 @@ function DetailsTab({
               <li key={i} className={`finding finding--${f.severity}`} data-severity={f.severity}>
                 <Icon name={f.severity === "error" ? "error" : f.severity === "warning" ? "warning" : "info"} className="status__icon" />
                 <span>{tx(f.key, f.params)}</span>
+                {f.key === "doctor.orphanedClaims" ? (
+                  <button type="button" className="btn btn--small" onClick={onOpenStorage} data-testid="finding-open-storage">
+                    {t("storage.openFromFinding")}
+                  </button>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -431,111 +458,6 @@ function DetailsTab({
           </table>
         </section>
       ) : null}
-    </div>
-  );
-}
-
-// ---- pods ------------------------------------------------------------------------------------
-
-function CopyButton({ text }: { text: string }) {
-  const t = useT();
-  const [copied, setCopied] = useState(false);
-  return (
-    <button
-      type="button"
-      className="btn btn--icon btn--tiny"
-      aria-label={copied ? t("common.copied") : t("common.copy")}
-      title={copied ? t("common.copied") : t("common.copy")}
-      onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => {});
-      }}
-    >
-      <Icon name={copied ? "ok" : "copy"} size={14} />
-    </button>
-  );
-}
-
-function PodsTab({ ordinals }: { ordinals: OrdinalView[] }) {
-  const t = useT();
-  if (ordinals.length === 0) {
-    return (
-      <EmptyState icon="statefulset" title={t("pods.none.title")}>
-        <p>{t("pods.none.body")}</p>
-      </EmptyState>
-    );
-  }
-  const sorted = [...ordinals].sort((a, b) => a.ordinal - b.ordinal);
-  return (
-    <div className="table-wrap">
-      <table className="table table--pods">
-        <thead>
-          <tr>
-            <th className="num">#</th>
-            <th>{t("pods.col.name")}</th>
-            <th>{t("pods.col.status")}</th>
-            <th className="num">{t("pods.col.restarts")}</th>
-            <th>{t("pods.col.node")}</th>
-            <th>{t("pods.col.ip")}</th>
-            <th>{t("pods.col.revision")}</th>
-            <th>{t("pods.col.dns")}</th>
-            <th>{t("pods.col.claims")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((o) => {
-            const p = o.pod;
-            return (
-              <tr key={o.ordinal} data-testid="ordinal-row" data-ordinal={o.ordinal} data-missing={p ? undefined : "true"} className={p ? undefined : "is-missing"}>
-                <td className="num">{o.ordinal}</td>
-                <td className="mono">{p ? p.name : <span className="faint">{t("pods.missing.name")}</span>}</td>
-                <td>
-                  {p ? (
-                    <Status status={p.status} />
-                  ) : (
-                    <span className={`status status--${o.desired ? "warning" : "neutral"}`}>
-                      <ToneIcon tone={o.desired ? "warning" : "neutral"} />
-                      {o.desired ? t("pods.missing") : t("pods.notDesired")}
-                    </span>
-                  )}
-                </td>
-                <td className="num">{p ? p.restarts : ""}</td>
-                <td className="mono">{p?.node ?? ""}</td>
-                <td className="mono">{p?.ip ?? ""}</td>
-                <td>
-                  {p ? (
-                    <span className="cell-flex">
-                      <span className="mono">{p.revision}</span>
-                      <span className={`badge${p.updated ? " badge--ok" : ""}`}>{p.updated ? t("pods.updated") : t("pods.current")}</span>
-                    </span>
-                  ) : null}
-                </td>
-                <td>
-                  <span className="cell-flex">
-                    <span className="mono dns" data-testid="dns-name" title={o.dnsName}>{o.dnsName}</span>
-                    <CopyButton text={o.dnsName} />
-                  </span>
-                </td>
-                <td>
-                  {o.claims.length === 0
-                    ? ""
-                    : o.claims.map((c) => (
-                        <div key={c.name} className="claim" data-testid="claim">
-                          <span className="mono">{c.name}</span>{" "}
-                          <span className={`status status--${c.phase === "Bound" ? "ok" : c.phase === "Pending" ? "progressing" : "warning"}`}>
-                            <ToneIcon tone={c.phase === "Bound" ? "ok" : c.phase === "Pending" ? "progressing" : "warning"} />
-                            {c.phase}
-                          </span>{" "}
-                          <span className="faint mono">
-                            {[c.capacity, c.storageClass, c.volume].filter(Boolean).join(" · ")}
-                          </span>
-                        </div>
-                      ))}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { useClusters } from "../../state/clusters";
 import type { RowsState } from "../../state/rows";
 import { BatchProgress } from "./BatchProgress";
 import { DeleteDialog } from "./DeleteDialog";
+import { InterruptedGrows } from "./InterruptedGrows";
 import type { Tab } from "./DetailView";
 import { StsActions } from "./StsActions";
 
@@ -419,6 +420,7 @@ export function ListView({
           </span>
         </div>
       ))}
+      <InterruptedGrows status={status} />
       {batch ? <BatchProgress batch={batch} onRetryFailed={retryFailed} onUndo={() => void undo()} onDismiss={dismiss} readOnly={readOnly} /> : null}
       <div className="sts-list__body">{body}</div>
       {deleting ? (

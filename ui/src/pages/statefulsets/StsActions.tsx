@@ -19,6 +19,8 @@ export function StsActions({
   onRestart,
   onEditYaml,
   onDelete,
+  onGrow,
+  growBlocked = null,
 }: {
   status: ClusterStatus;
   namespace: string;
@@ -29,6 +31,10 @@ export function StsActions({
   onRestart: () => void;
   onEditYaml: () => void;
   onDelete: () => void;
+  /** Opens the Grow storage dialog (the detail offers it; list rows do not). */
+  onGrow?: () => void;
+  /** Why Grow storage is not possible (no claim templates), or null. */
+  growBlocked?: string | null;
 }) {
   const t = useT();
   const [form, setForm] = useState<FormId | null>(null);
@@ -51,6 +57,18 @@ export function StsActions({
     { id: "resources", label: t("menu.editResources"), onSelect: () => setForm("resources"), ...ro },
     { id: "health", label: t("menu.editHealth"), icon: "ok", onSelect: () => setForm("health"), ...ro },
     { id: "storage", label: t("menu.addStorage"), icon: "plus", onSelect: () => setForm("storage"), ...ro },
+    ...(onGrow
+      ? [
+          {
+            id: "grow",
+            label: t("menu.growStorage"),
+            icon: "plus" as const,
+            testId: "action-grow",
+            onSelect: onGrow,
+            ...(readOnly ? ro : growBlocked ? { disabled: true, title: growBlocked } : {}),
+          },
+        ]
+      : []),
     { id: "restart", label: t("action.restart"), icon: "restart", onSelect: onRestart, ...ro },
     { id: "yaml", label: t("menu.editYaml"), icon: "file", onSelect: onEditYaml },
     { id: "delete", label: t("action.delete"), icon: "trash", danger: true, onSelect: onDelete, ...ro },
