@@ -1,5 +1,5 @@
 //! `cargo bench -p ordinal-core --bench grow`: growing the claims of a 50-ordinal StatefulSet on
-//! the simulator (issue #17), the whole procedure through `statefulset_grow` (patch every claim,
+//! the simulator (issue #17), the whole procedure through `kinds::statefulset::grow` (patch every claim,
 //! follow the resize, orphaning delete, re-create, verify that every pod was adopted and none
 //! restarted). Budget: ≤ 5 s, with a `done` event for every ordinal (the progress the dialog
 //! shows). Writes `target/bench/grow.json` under the workspace root.
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use kube::api::{Api, ListParams, PostParams};
-use ordinal_core::kinds::statefulset_grow::{
+use ordinal_core::kinds::statefulset::grow::{
     self as grow, ClaimState, GrowEvent, GrowJournal, GrowRequest,
 };
 use ordinal_sim::{SimConfig, Simulator};

@@ -51,7 +51,7 @@ pub struct Session {
     /// The binary secured contexts run as their credential plugin.
     ordinal_binary: PathBuf,
     schemas: edit::schema::SchemaCache,
-    grows: Arc<crate::kinds::statefulset_grow::GrowJournal>,
+    grows: Arc<crate::kinds::statefulset::grow::GrowJournal>,
 }
 
 mod storage;
@@ -88,7 +88,7 @@ impl Session {
             clusters: Clusters::new(),
             demo: Demo::new(dirs.data_dir.join("demo")),
             journal: Arc::new(Journal::new(dirs.data_dir.join("journal"))),
-            grows: Arc::new(crate::kinds::statefulset_grow::GrowJournal::new(
+            grows: Arc::new(crate::kinds::statefulset::grow::GrowJournal::new(
                 dirs.data_dir.join("grow"),
             )),
             kubeconfig_env: std::env::var_os("KUBECONFIG"),

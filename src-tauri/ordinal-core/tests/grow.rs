@@ -15,7 +15,7 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use k8s_openapi::api::storage::v1::StorageClass;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
-use ordinal_core::kinds::statefulset_grow::{
+use ordinal_core::kinds::statefulset::grow::{
     self as grow, GrowEvent, GrowJournal, GrowRequest, Step,
 };
 use ordinal_core::IpcError;

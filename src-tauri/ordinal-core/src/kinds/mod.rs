@@ -11,8 +11,6 @@ pub mod env;
 pub mod fields;
 pub mod pod;
 pub mod statefulset;
-pub mod statefulset_grow;
-pub mod statefulset_storage;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -1,6 +1,6 @@
 //! The session's storage operations for one StatefulSet: the live Storage view, the grow
 //! procedure (preflight, run, resume of interrupted ones) and deleting orphaned claims. The
-//! logic is in [`crate::kinds::statefulset_storage`] and [`crate::kinds::statefulset_grow`];
+//! logic is in [`crate::kinds::statefulset::storage`] and [`crate::kinds::statefulset::grow`];
 //! this adds the connection, protection and RBAC of the context.
 
 use futures::stream::BoxStream;
@@ -14,8 +14,8 @@ use super::{not_connected, Session};
 use crate::actions::DELETE_CONFIRMATION;
 use crate::cluster::{ClusterError, Protection};
 use crate::error::{Classify, ErrorCode, IpcError};
-use crate::kinds::statefulset_grow::{self as grow, GrowEvent, GrowPlan, GrowRecord, GrowRequest};
-use crate::kinds::statefulset_storage::{self as storage, StorageView};
+use crate::kinds::statefulset::grow::{self as grow, GrowEvent, GrowPlan, GrowRecord, GrowRequest};
+use crate::kinds::statefulset::storage::{self as storage, StorageView};
 
 /// What deleting one claim did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

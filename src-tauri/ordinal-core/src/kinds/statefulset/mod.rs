@@ -3,8 +3,10 @@
 pub mod create;
 pub mod detail;
 pub mod doctor;
+pub mod grow;
 pub mod metrics;
 pub mod pdb;
+pub mod storage;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 
