@@ -123,6 +123,15 @@ async fn storage_tab_grow_refusal_and_orphans() {
         before,
         "the same pods, never restarted"
     );
+    // The detail followed the set through its re-creation: the Pods tab's claims are 20Gi.
+    click(&app, "detail-tab-pods").await;
+    app.wait_js(
+        "the Pods tab's storage column at 20Gi",
+        "(() => { const c = [...document.querySelectorAll('[data-testid=pods-storage]')]; \
+           return c.length === 3 && c.every(x => x.textContent.includes('20Gi')); })()",
+    )
+    .await;
+    click(&app, "detail-tab-storage").await;
     let template = kubectl(
         &kubeconfig,
         &[

@@ -24,7 +24,7 @@ use ts_rs::TS;
 use crate::error::{ErrorCode, IpcError};
 
 /// How long a deleted set may take to come back (re-created) before the view ends.
-const REAPPEAR: Duration = Duration::from_secs(5);
+pub(crate) const REAPPEAR: Duration = Duration::from_secs(5);
 
 /// How often used space is read while the tab is open.
 const USAGE_EVERY: Duration = Duration::from_secs(30);

@@ -144,7 +144,20 @@ async fn run(
         if futures::FutureExt::now_or_never(sts_r.wait_until_ready()).is_none() {
             continue;
         }
-        let sts = sts_r.state().into_iter().next().map(|s| (*s).clone());
+        let mut sts = sts_r.state().into_iter().next().map(|s| (*s).clone());
+        if sts.is_none() && seen {
+            // Grow storage deletes the set (pods and claims orphaned) and creates it again at
+            // once: follow the new one when it comes back within a few seconds.
+            let deadline = tokio::time::Instant::now() + super::storage::REAPPEAR;
+            while sts.is_none() && tokio::time::Instant::now() < deadline {
+                tokio::select! {
+                    _ = tx.closed() => return,
+                    next = changes.next() => if next.is_none() { return },
+                    _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                }
+                sts = sts_r.state().into_iter().next().map(|s| (*s).clone());
+            }
+        }
         if sts.is_none() {
             let what = if seen {
                 "no longer exists"
