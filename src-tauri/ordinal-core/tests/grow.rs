@@ -476,6 +476,14 @@ async fn the_session_streams_storage_sets_retention_deletes_orphans_and_resumes(
         ["data-pg-5"]
     );
 
+    // The preflight through the session says which path it takes: no server release has
+    // volumeClaimUpdatePolicy, so the orphan-and-re-create one.
+    let plan = session
+        .plan_grow(request(&c, &ns.name, "2Gi"))
+        .await
+        .unwrap();
+    assert_eq!(plan.update_policy_offered, Some(false));
+
     // Retention: set where the server has the field.
     let r = session
         .set_retention(&c.context, &ns.name, "pg", "Delete", "Retain")

@@ -60,6 +60,7 @@ export function plan(extra: Partial<GrowPlan> = {}): GrowPlan {
     ready: checks.every((c) => c.ok),
     storageClass: "fast",
     from: "10Gi",
+    updatePolicyOffered: false,
     ...extra,
   };
 }

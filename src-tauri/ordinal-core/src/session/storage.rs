@@ -63,7 +63,21 @@ impl Session {
         let client = self.storage_client(&req.context)?;
         let clusters = self.clusters.clone();
         let (context, ns) = (req.context.clone(), req.namespace.clone());
-        grow::plan(&client, &req, move |verb, group, resource| {
+        // Which path: in-place claim updates where the server's StatefulSet has them.
+        let offered = match self.object_schema(&req.context, "statefulsets").await {
+            Ok(schema) => Some(schema.definitions.iter().any(|(name, def)| {
+                name.ends_with("apps.v1.StatefulSetSpec")
+                    && def
+                        .properties
+                        .as_ref()
+                        .is_some_and(|p| p.contains_key("volumeClaimUpdatePolicy"))
+            })),
+            Err(e) => {
+                tracing::debug!(error = %e.message, "no schema for the grow path");
+                None
+            }
+        };
+        let mut plan = grow::plan(&client, &req, move |verb, group, resource| {
             let (clusters, context, ns) = (clusters.clone(), context.clone(), ns.clone());
             async move {
                 clusters
@@ -72,7 +86,9 @@ impl Session {
                     .map_err(|e: ClusterError| e.to_ipc())
             }
         })
-        .await
+        .await?;
+        plan.update_policy_offered = offered;
+        Ok(plan)
     }
 
     /// Grows a claim template (the whole journaled procedure). On production contexts `confirm`

@@ -10,4 +10,10 @@ ready: boolean, storageClass: string | null,
 /**
  * The template's size now.
  */
-from: string | null, };
+from: string | null, 
+/**
+ * Whether the server's schema has `spec.volumeClaimUpdatePolicy` (KEP-4650, in no release
+ * yet); `None` when the schema could not be read. Ordinal takes the orphan-and-re-create path
+ * either way and says which.
+ */
+updatePolicyOffered: boolean | null, };

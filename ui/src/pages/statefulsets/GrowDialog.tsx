@@ -201,6 +201,9 @@ export function GrowDialog({
               </ul>
               <p className={livePlan.ready ? "faint" : "field__error"}>{livePlan.ready ? t("grow.ready") : t("grow.notReady")}</p>
               {livePlan.ready ? <p className="faint">{t("grow.procedure")}</p> : null}
+              <p className="faint" data-testid="grow-path" data-offered={String(livePlan.updatePolicyOffered)}>
+                {livePlan.updatePolicyOffered === true ? t("grow.path.policyOffered") : livePlan.updatePolicyOffered === false ? t("grow.path.policyAbsent") : t("grow.path.unknown")}
+              </p>
             </section>
           ) : null}
           {production && livePlan?.ready ? (

@@ -117,6 +117,16 @@ describe("grow dialog: the form", () => {
     expect(screen.getByTestId("grow-start")).toBeDisabled();
   });
 
+  it("says which path it takes, and whether the server offers in-place claim updates", async () => {
+    const { user } = open();
+    await checked(user);
+    expect(screen.getByTestId("grow-path").dataset.offered).toBe("false");
+    expect(screen.getByTestId("grow-path")).toHaveTextContent("this server has no in-place volumeClaimUpdatePolicy");
+    nextPlan = plan({ updatePolicyOffered: null });
+    await checked(user, "30Gi");
+    expect(screen.getByTestId("grow-path")).toHaveTextContent("could not be read");
+  });
+
   it("shows a refused preflight", async () => {
     backend.on("plan_grow", () => {
       throw { code: "Forbidden", message: "prod-eu is read-only" };

@@ -87,6 +87,10 @@ pub struct GrowPlan {
     pub storage_class: Option<String>,
     /// The template's size now.
     pub from: Option<String>,
+    /// Whether the server's schema has `spec.volumeClaimUpdatePolicy` (KEP-4650, in no release
+    /// yet); `None` when the schema could not be read. Ordinal takes the orphan-and-re-create path
+    /// either way and says which.
+    pub update_policy_offered: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]

@@ -167,5 +167,6 @@ where
         ready,
         storage_class: class,
         from,
+        update_policy_offered: None,
     })
 }
