@@ -396,7 +396,10 @@ async fn run(
                             problems: invalid_problems(&s),
                         })
                     }
-                    Err(_) => Vec::new(),
+                    // The object changed between the two dry runs (a controller's status write
+                    // moved its resourceVersion): read it again rather than show an empty diff.
+                    Err(kube::Error::Api(s)) if s.code == 409 && attempts < 4 => continue,
+                    Err(e) => return Err(ipc(&e)),
                 };
                 return Ok(ApplyOutcome::Conflicts {
                     conflicts,
