@@ -64,6 +64,29 @@ fn not_connected(context: &str) -> IpcError {
     )
 }
 
+/// A view's first value (or its error; `Unreachable` after 30 s), then its updates until the
+/// first error ends them (the detail's and the Storage tab's streams).
+pub(crate) async fn first_then_rest<T: Send + 'static>(
+    context: &str,
+    what: &str,
+    mut stream: std::pin::Pin<Box<dyn Stream<Item = Result<T, IpcError>> + Send>>,
+) -> Result<(T, BoxStream<'static, T>), IpcError> {
+    let first = tokio::time::timeout(std::time::Duration::from_secs(30), stream.next())
+        .await
+        .map_err(|_| {
+            IpcError::new(
+                ErrorCode::Unreachable,
+                format!("{context} did not answer within 30 s"),
+            )
+        })?
+        .ok_or_else(|| IpcError::internal(format!("{what} stream ended")))??;
+    let rest = stream
+        .take_while(|r| futures::future::ready(r.is_ok()))
+        .filter_map(|r| futures::future::ready(r.ok()))
+        .boxed();
+    Ok((first, rest))
+}
+
 fn joined<T>(r: Result<Result<T, IpcError>, tokio::task::JoinError>) -> Result<T, IpcError> {
     r.map_err(|e| IpcError::internal(e.to_string()))?
 }
@@ -467,27 +490,14 @@ impl Session {
             .clusters
             .client(context)
             .ok_or_else(|| not_connected(context))?;
-        let mut stream = Box::pin(kinds::statefulset::detail::watch(
+        let stream = Box::pin(kinds::statefulset::detail::watch(
             client,
             self.clusters.features(context),
             context.into(),
             namespace.into(),
             name.into(),
         ));
-        let first = tokio::time::timeout(std::time::Duration::from_secs(30), stream.next())
-            .await
-            .map_err(|_| {
-                IpcError::new(
-                    ErrorCode::Unreachable,
-                    format!("{context} did not answer within 30 s"),
-                )
-            })?
-            .ok_or_else(|| IpcError::internal("detail stream ended"))??;
-        let rest = stream
-            .take_while(|r| futures::future::ready(r.is_ok()))
-            .filter_map(|r| futures::future::ready(r.ok()))
-            .boxed();
-        Ok((first, rest))
+        first_then_rest(context, "detail", stream).await
     }
 
     fn edit_api(&self, target: &EditTarget) -> Result<(kube::Client, ApiResource), IpcError> {

@@ -40,21 +40,8 @@ impl Session {
         name: &str,
     ) -> Result<(StorageView, BoxStream<'static, StorageView>), IpcError> {
         let client = self.storage_client(context)?;
-        let mut stream = Box::pin(storage::watch(client, namespace.into(), name.into()));
-        let first = tokio::time::timeout(std::time::Duration::from_secs(30), stream.next())
-            .await
-            .map_err(|_| {
-                IpcError::new(
-                    ErrorCode::Unreachable,
-                    format!("{context} did not answer within 30 s"),
-                )
-            })?
-            .ok_or_else(|| IpcError::internal("storage stream ended"))??;
-        let rest = stream
-            .take_while(|r| futures::future::ready(r.is_ok()))
-            .filter_map(|r| futures::future::ready(r.ok()))
-            .boxed();
-        Ok((first, rest))
+        let stream = Box::pin(storage::watch(client, namespace.into(), name.into()));
+        super::first_then_rest(context, "storage", stream).await
     }
 
     /// The preflight of growing a claim template: nothing changes.

@@ -23,9 +23,6 @@ use ts_rs::TS;
 
 use crate::error::{ErrorCode, IpcError};
 
-/// How long a deleted set may take to come back (re-created) before the view ends.
-pub(crate) const REAPPEAR: Duration = Duration::from_secs(5);
-
 /// How often used space is read while the tab is open.
 const USAGE_EVERY: Duration = Duration::from_secs(30);
 
@@ -420,20 +417,10 @@ async fn run(
         if futures::FutureExt::now_or_never(sts_r.wait_until_ready()).is_none() {
             continue;
         }
-        let mut sts = sts_r.state().into_iter().next().map(|s| (*s).clone());
-        if sts.is_none() && seen {
-            // Grow storage deletes the set (its pods and claims orphaned) and creates it again at
-            // once: follow the new one when it comes back within a few seconds.
-            let deadline = tokio::time::Instant::now() + REAPPEAR;
-            while sts.is_none() && tokio::time::Instant::now() < deadline {
-                tokio::select! {
-                    _ = tx.closed() => return,
-                    next = changes.next() => if next.is_none() { return },
-                    _ = tokio::time::sleep(Duration::from_millis(100)) => {}
-                }
-                sts = sts_r.state().into_iter().next().map(|s| (*s).clone());
-            }
-        }
+        let Ok(sts) = super::detail::current_or_returning(&sts_r, seen, &mut changes, &tx).await
+        else {
+            return;
+        };
         let Some(sts) = sts else {
             let what = if seen {
                 "no longer exists"

@@ -23,6 +23,38 @@ use crate::error::{ErrorCode, IpcError};
 
 const MAX_EVENTS: usize = 100;
 
+/// How long a deleted set may take to come back (re-created) before its views end.
+const REAPPEAR: Duration = Duration::from_secs(5);
+
+/// The set in `store`. One that was `seen` and is gone now is waited for up to [`REAPPEAR`]
+/// (Grow storage deletes the set, its pods and claims orphaned, and creates it again at once), with
+/// `changes` drained meanwhile. `Err` when the view should stop: its receiver went away or the
+/// watches ended. Shared by the detail and the Storage view.
+pub(super) async fn current_or_returning<T, S>(
+    store: &reflector::Store<StatefulSet>,
+    seen: bool,
+    changes: &mut S,
+    tx: &mpsc::Sender<T>,
+) -> Result<Option<StatefulSet>, ()>
+where
+    S: Stream + Unpin,
+{
+    let current = || store.state().into_iter().next().map(|s| (*s).clone());
+    let mut sts = current();
+    if sts.is_none() && seen {
+        let deadline = tokio::time::Instant::now() + REAPPEAR;
+        while sts.is_none() && tokio::time::Instant::now() < deadline {
+            tokio::select! {
+                _ = tx.closed() => return Err(()),
+                next = changes.next() => if next.is_none() { return Err(()) },
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+            }
+            sts = current();
+        }
+    }
+    Ok(sts)
+}
+
 /// Everything the detail is built from.
 #[derive(Default)]
 pub struct Inputs {
@@ -144,20 +176,9 @@ async fn run(
         if futures::FutureExt::now_or_never(sts_r.wait_until_ready()).is_none() {
             continue;
         }
-        let mut sts = sts_r.state().into_iter().next().map(|s| (*s).clone());
-        if sts.is_none() && seen {
-            // Grow storage deletes the set (pods and claims orphaned) and creates it again at
-            // once: follow the new one when it comes back within a few seconds.
-            let deadline = tokio::time::Instant::now() + super::storage::REAPPEAR;
-            while sts.is_none() && tokio::time::Instant::now() < deadline {
-                tokio::select! {
-                    _ = tx.closed() => return,
-                    next = changes.next() => if next.is_none() { return },
-                    _ = tokio::time::sleep(Duration::from_millis(100)) => {}
-                }
-                sts = sts_r.state().into_iter().next().map(|s| (*s).clone());
-            }
-        }
+        let Ok(sts) = current_or_returning(&sts_r, seen, &mut changes, &tx).await else {
+            return;
+        };
         if sts.is_none() {
             let what = if seen {
                 "no longer exists"
