@@ -1,12 +1,13 @@
-import { useEffect, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
-import { watchDetail, type ClusterStatus, type IpcError, type StatefulSetDetail, type Unsubscribe } from "../../api";
+import { watchDetail, type ClusterStatus, type StatefulSetDetail } from "../../api";
 import { ErrorBoundary } from "../../components/ErrorBoundary";
 import { Icon } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { Age, Chips, Status, ToneIcon } from "../../components/Status";
 import { useT, useTx } from "../../i18n";
 import { useBatch } from "../../state/batch";
+import { useObjectWatch } from "../../state/objectWatch";
 import { BatchProgress } from "./BatchProgress";
 import { replicaCounts } from "./counts";
 import { DeleteDialog } from "./DeleteDialog";
@@ -26,31 +27,8 @@ export type Tab = "details" | "pods" | "storage" | "environment" | "rollout" | "
 const TABS: Tab[] = ["details", "pods", "storage", "environment", "rollout", "metrics", "events", "yaml"];
 
 export function useDetail(context: string, namespace: string, name: string) {
-  const [detail, setDetail] = useState<StatefulSetDetail | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    setDetail(null);
-    setError(null);
-    let cancelled = false;
-    let unsubscribe: Unsubscribe | null = null;
-    watchDetail(context, namespace, name, (d) => {
-      if (!cancelled) setDetail(d);
-    }).then(
-      (unsub) => {
-        if (cancelled) void unsub();
-        else unsubscribe = unsub;
-      },
-      (e: IpcError) => {
-        if (!cancelled) setError(e);
-      },
-    );
-    return () => {
-      cancelled = true;
-      if (unsubscribe) void unsubscribe();
-    };
-  }, [context, namespace, name, attempt]);
-  return { detail, error, retry: () => setAttempt((n) => n + 1) };
+  const { value: detail, error, retry } = useObjectWatch(watchDetail, context, namespace, name);
+  return { detail, error, retry };
 }
 
 /** The detail of one StatefulSet, watched while shown (the page loads this module lazily). */

@@ -1,42 +1,19 @@
 // The Storage tab: per claim template its size, class and whether it can grow, then one row per
 // ordinal's claim (phase, requested / actual capacity, used space, volume, resize conditions);
 // orphaned claims below. Watched while the tab is open (`watchStorage`, closed on unmount).
-import { useEffect, useState } from "react";
-import { watchStorage, type ClaimStorage, type ClusterStatus, type IpcError, type StatefulSetDetail, type StorageView, type TemplateStorage, type Unsubscribe, type Usage } from "../../api";
+import { watchStorage, type ClaimStorage, type ClusterStatus, type StatefulSetDetail, type TemplateStorage, type Usage } from "../../api";
 import { Icon } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { ToneIcon } from "../../components/Status";
 import { useT } from "../../i18n";
+import { useObjectWatch } from "../../state/objectWatch";
 import { ClaimCells, ClaimHead } from "./ClaimCells";
 import { OrphanClaims } from "./OrphanClaims";
 import { RetentionEditor } from "./RetentionEditor";
 
 export function useStorage(context: string, namespace: string, name: string) {
-  const [view, setView] = useState<StorageView | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    setView(null);
-    setError(null);
-    let cancelled = false;
-    let unsubscribe: Unsubscribe | null = null;
-    watchStorage(context, namespace, name, (v) => {
-      if (!cancelled) setView(v);
-    }).then(
-      (unsub) => {
-        if (cancelled) void unsub();
-        else unsubscribe = unsub;
-      },
-      (e: IpcError) => {
-        if (!cancelled) setError(e);
-      },
-    );
-    return () => {
-      cancelled = true;
-      if (unsubscribe) void unsubscribe();
-    };
-  }, [context, namespace, name, attempt]);
-  return { view, error, retry: () => setAttempt((n) => n + 1) };
+  const { value: view, error, retry } = useObjectWatch(watchStorage, context, namespace, name);
+  return { view, error, retry };
 }
 
 export function StorageTab({
