@@ -159,14 +159,11 @@ pub async fn watch_detail(
     name: String,
     on_event: Channel<StatefulSetDetail>,
 ) -> Result<ResourceId, IpcError> {
-    let (first, rest) = state
+    let view = state
         .session
         .watch_detail(&context, &namespace, &name)
         .await?;
-    on_event
-        .send(first)
-        .map_err(|e| IpcError::internal(e.to_string()))?;
-    Ok(streams::forward(&webview, on_event, rest))
+    streams::forward_view(&webview, on_event, view)
 }
 
 /// Undoes a Stop/Start/Scale batch; returns its summary.
@@ -436,14 +433,11 @@ pub async fn watch_storage(
     name: String,
     on_event: Channel<StorageView>,
 ) -> Result<ResourceId, IpcError> {
-    let (first, rest) = state
+    let view = state
         .session
         .watch_storage(&context, &namespace, &name)
         .await?;
-    on_event
-        .send(first)
-        .map_err(|e| IpcError::internal(e.to_string()))?;
-    Ok(streams::forward(&webview, on_event, rest))
+    streams::forward_view(&webview, on_event, view)
 }
 
 /// The preflight of growing a claim template: nothing changes.

@@ -19,6 +19,23 @@ impl Resource for Subscription {
 }
 
 /// Forwards `stream` to `channel` until it ends, the channel fails, or the UI unwatches.
+/// A view's first value, sent at once (so the command answers with it delivered), then its
+/// updates through [`forward`].
+pub fn forward_view<T, S>(
+    webview: &Webview,
+    channel: Channel<T>,
+    (first, rest): (T, S),
+) -> Result<ResourceId, ordinal_core::IpcError>
+where
+    T: Serialize + Clone + Send + 'static,
+    S: Stream<Item = T> + Send + 'static,
+{
+    channel
+        .send(first)
+        .map_err(|e| ordinal_core::IpcError::internal(e.to_string()))?;
+    Ok(forward(webview, channel, rest))
+}
+
 pub fn forward<T, S>(webview: &Webview, channel: Channel<T>, stream: S) -> ResourceId
 where
     T: Serialize + Clone + Send + 'static,
