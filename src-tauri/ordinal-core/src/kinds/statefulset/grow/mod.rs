@@ -43,6 +43,9 @@ pub use steps::steps;
 
 /// How long a claim may take to report its new size.
 const RESIZE_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long `FileSystemResizePending` may last before it is taken as "finishes at the pod's next
+/// restart" rather than an online resize still under way.
+const ONLINE_GRACE: Duration = Duration::from_secs(10);
 /// How long the deleted set may take to go, and the new one to adopt its pods.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(100);

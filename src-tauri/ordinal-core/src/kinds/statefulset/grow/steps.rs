@@ -121,7 +121,10 @@ pub async fn steps(
                         .await;
                 }
             }
-            if waiting.is_empty() {
+            // A mounted claim's file system usually grows online within seconds
+            // (FileSystemResizePending is transient then): only after ONLINE_GRACE is it left to
+            // the pod's next restart.
+            if waiting.is_empty() && (pending == 0 || started.elapsed() > ONLINE_GRACE) {
                 break;
             }
             if started.elapsed() > RESIZE_TIMEOUT {
