@@ -13,6 +13,7 @@ pub mod fieldcheck;
 pub mod openapi;
 pub mod ops;
 pub mod patch;
+pub mod pods;
 pub mod proto;
 pub mod resources;
 pub mod seed;
@@ -233,6 +234,29 @@ impl Simulator {
                 h.abort();
             }
         }
+    }
+
+    /// Append `lines` (raw bytes each, no newline) to a running container's log now: a burst
+    /// for tests, invalid UTF-8, a very long line. `container` may be omitted for a pod with one.
+    pub fn write_log(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+        lines: Vec<bytes::Bytes>,
+    ) -> Result<(), pods::logs::LogError> {
+        let st = &self.ctl.state;
+        st.logs.write(st, namespace, pod, container, lines)
+    }
+
+    /// Lines per second every container writes, for container runs first read after this call.
+    pub fn set_log_rate(&self, lines_per_second: f64) {
+        self.ctl.state.logs.set_rate(lines_per_second);
+    }
+
+    /// Cut every open `pods/log` follow stream in the middle of a line (a dropped connection).
+    pub fn cut_log_streams(&self) {
+        self.ctl.state.logs.cut();
     }
 
     /// Start a pod churn (see [`churn`]) on the current tokio runtime; the handle yields every

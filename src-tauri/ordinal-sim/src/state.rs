@@ -63,6 +63,8 @@ pub struct State {
     pub bookmark_interval: Duration,
     /// The cluster CA (PEM) the root-CA publisher puts in every namespace's `kube-root-ca.crt`.
     pub root_ca: std::sync::OnceLock<String>,
+    /// Every container's log (`pods/log`).
+    pub logs: crate::pods::logs::LogBook,
 }
 
 impl State {
@@ -85,6 +87,7 @@ impl State {
             port: AtomicU16::new(0),
             bookmark_interval,
             root_ca: std::sync::OnceLock::new(),
+            logs: Default::default(),
         }
     }
 

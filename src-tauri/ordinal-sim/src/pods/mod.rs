@@ -1,0 +1,3 @@
+//! Pod subresources a kubelet serves: logs (`logs`).
+
+pub mod logs;
