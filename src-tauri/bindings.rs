@@ -61,6 +61,15 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         create::CreatePlan,
         create::CreateResult,
         pdb::PdbRequest,
+        ordinal_core::pods::PodTargets,
+        ordinal_core::pods::logs::LogRequest,
+        ordinal_core::pods::logs::LogEvent,
+        ordinal_core::pods::exec::ShellRequest,
+        ordinal_core::pods::exec::ShellEvent,
+        ordinal_core::pods::exec::RunRequest,
+        ordinal_core::pods::exec::RunEvent,
+        ordinal_core::pods::forward::ForwardRequest,
+        ordinal_core::pods::forward::ForwardView,
     );
     Ok(())
 }

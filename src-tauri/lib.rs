@@ -12,6 +12,7 @@ pub mod bindings;
 mod cli;
 mod commands;
 mod logging;
+mod pod_commands;
 mod state;
 mod streams;
 
@@ -102,6 +103,15 @@ fn run_gui() {
             commands::dismiss_grow,
             commands::delete_claims,
             commands::set_retention,
+            pod_commands::pod_targets,
+            pod_commands::watch_logs,
+            pod_commands::open_shell,
+            pod_commands::shell_input,
+            pod_commands::shell_resize,
+            pod_commands::run_on_ordinals,
+            pod_commands::start_forward,
+            pod_commands::stop_forward,
+            pod_commands::watch_forwards,
             commands::interrupted_batches,
             commands::resume_batch,
             commands::dismiss_batch,

@@ -18,6 +18,18 @@ impl Resource for Subscription {
     }
 }
 
+/// A subscription with a value commands reach by its id (a shell's input handle).
+struct Attached<H: Send + Sync + 'static> {
+    task: tauri::async_runtime::JoinHandle<()>,
+    value: H,
+}
+
+impl<H: Send + Sync + 'static> Resource for Attached<H> {
+    fn close(self: std::sync::Arc<Self>) {
+        self.task.abort();
+    }
+}
+
 /// Forwards `stream` to `channel` until it ends, the channel fails, or the UI unwatches.
 /// A view's first value, sent at once (so the command answers with it delivered), then its
 /// updates through [`forward`].
@@ -41,7 +53,35 @@ where
     T: Serialize + Clone + Send + 'static,
     S: Stream<Item = T> + Send + 'static,
 {
-    let task = tauri::async_runtime::spawn(async move {
+    webview.resources_table().add(Subscription(pump(channel, stream)))
+}
+
+/// [`forward`], keeping `value` with the subscription for [`attached`].
+pub fn forward_with<T, S, H>(webview: &Webview, channel: Channel<T>, stream: S, value: H) -> ResourceId
+where
+    T: Serialize + Clone + Send + 'static,
+    S: Stream<Item = T> + Send + 'static,
+    H: Send + Sync + 'static,
+{
+    let task = pump(channel, stream);
+    webview.resources_table().add(Attached { task, value })
+}
+
+/// The value kept with subscription `id`, if it is still open.
+pub fn attached<H: Clone + Send + Sync + 'static>(webview: &Webview, id: ResourceId) -> Option<H> {
+    webview
+        .resources_table()
+        .get::<Attached<H>>(id)
+        .ok()
+        .map(|a| a.value.clone())
+}
+
+fn pump<T, S>(channel: Channel<T>, stream: S) -> tauri::async_runtime::JoinHandle<()>
+where
+    T: Serialize + Clone + Send + 'static,
+    S: Stream<Item = T> + Send + 'static,
+{
+    tauri::async_runtime::spawn(async move {
         let mut stream = std::pin::pin!(stream);
         while let Some(item) = stream.next().await {
             if let Err(err) = channel.send(item) {
@@ -49,8 +89,7 @@ where
                 break;
             }
         }
-    });
-    webview.resources_table().add(Subscription(task))
+    })
 }
 
 /// Stops a subscription. Unknown ids are an error the UI can ignore (already stopped).

@@ -33,6 +33,7 @@ pub mod kinds;
 pub mod kubeconfig;
 pub mod secrets;
 pub mod sensitive;
+pub mod pods;
 pub mod session;
 pub mod settings;
 pub mod startup;

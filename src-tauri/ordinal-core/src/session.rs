@@ -52,8 +52,11 @@ pub struct Session {
     ordinal_binary: PathBuf,
     schemas: edit::schema::SchemaCache,
     grows: Arc<crate::kinds::statefulset::grow::GrowJournal>,
+    /// Port-forwards: they outlive pages and views, and end with the app.
+    forwards: crate::pods::forward::Forwards,
 }
 
+mod pods;
 mod storage;
 pub use storage::ClaimDeletion;
 
@@ -118,6 +121,7 @@ impl Session {
             home: kubeconfig::paths::home_dir(),
             dirs,
             schemas: Default::default(),
+            forwards: Default::default(),
         }
     }
 

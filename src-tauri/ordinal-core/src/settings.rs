@@ -49,6 +49,10 @@ pub struct Settings {
     /// Stop records the replica count as an annotation on the object (besides the local journal).
     /// GitOps users turn this off so their controllers see no foreign change.
     pub stop_annotation: bool,
+    /// The shell a "Shell" opens; none: `bash` where the image has it, else `sh`.
+    pub shell_command: Option<Vec<String>>,
+    /// Lines a log view keeps (the oldest are dropped).
+    pub log_buffer_lines: u32,
 }
 
 impl Default for Settings {
@@ -60,6 +64,8 @@ impl Default for Settings {
             exec_overrides: BTreeMap::new(),
             secure_on_import: true,
             stop_annotation: true,
+            shell_command: None,
+            log_buffer_lines: 100_000,
         }
     }
 }

@@ -310,7 +310,8 @@ impl Clusters {
     }
 }
 
-/// Ask the API server whether the client's user may `verb` `group/resource` in `namespace`.
+/// Ask the API server whether the client's user may `verb` `group/resource` in `namespace`
+/// (`resource` may name a subresource: `pods/exec`).
 async fn access_review(
     client: &kube::Client,
     namespace: &str,
@@ -327,7 +328,9 @@ async fn access_review(
                 namespace: (!namespace.is_empty()).then(|| namespace.to_string()),
                 verb: Some(verb.to_string()),
                 group: Some(group.to_string()),
-                resource: Some(resource.to_string()),
+                // `pods/exec`: a subresource.
+                resource: Some(resource.split('/').next().unwrap_or(resource).to_string()),
+                subresource: resource.split_once('/').map(|(_, sub)| sub.to_string()),
                 ..Default::default()
             }),
             ..Default::default()

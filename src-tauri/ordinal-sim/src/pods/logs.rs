@@ -494,9 +494,13 @@ pub fn open(st: &Arc<State>, ns: &str, name: &str, q: LogQuery) -> Result<mpsc::
                 _ = cut.changed() => {
                     // Half of the next line, no newline, and the connection ends.
                     let half = {
+                        // The line being written when the connection drops: it is in the log
+                        // (a resumed read gets it whole), this stream gets half of it.
                         let mut b = log.buf.lock().unwrap_or_else(|e| e.into_inner());
-                        let ahead = Utc::now() + chrono::Duration::from_std(b.period).unwrap_or_default();
-                        b.materialise(ahead);
+                        let now = Utc::now();
+                        b.materialise(now);
+                        let text = line_for(&b.image, &b.pod, b.next.wrapping_add(1 << 32));
+                        b.push(now, Bytes::from(text));
                         let idx = cursor.saturating_sub(b.first_seq) as usize;
                         b.lines.get(idx).map(|l| {
                             let mut out = Vec::new();

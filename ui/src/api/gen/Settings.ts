@@ -21,4 +21,12 @@ secureOnImport: boolean,
  * Stop records the replica count as an annotation on the object (besides the local journal).
  * GitOps users turn this off so their controllers see no foreign change.
  */
-stopAnnotation: boolean, };
+stopAnnotation: boolean, 
+/**
+ * The shell a "Shell" opens; none: `bash` where the image has it, else `sh`.
+ */
+shellCommand: Array<string> | null, 
+/**
+ * Lines a log view keeps (the oldest are dropped).
+ */
+logBufferLines: number, };
