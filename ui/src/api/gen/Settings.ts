@@ -21,4 +21,12 @@ secureOnImport: boolean,
  * Stop records the replica count as an annotation on the object (besides the local journal).
  * GitOps users turn this off so their controllers see no foreign change.
  */
-stopAnnotation: boolean, };
+stopAnnotation: boolean, 
+/**
+ * The shell a pod's Shell tab runs (exact argv); null = try bash, then sh.
+ */
+shellCommand: Array<string> | null, 
+/**
+ * How many log lines a Logs tab keeps (the oldest are dropped).
+ */
+logBufferLines: number, };
