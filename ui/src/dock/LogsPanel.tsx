@@ -103,8 +103,7 @@ export function LogsPanel({ tab }: { tab: LogsTab }) {
       setViewHealth({ state: "paused" });
       return;
     }
-    if (buffer.current.capacity !== capacity) buffer.current = new LogBuffer(capacity);
-    else buffer.current.clear();
+    buffer.current.clear();
     setVersion((v) => v + 1);
     setViewHealth({ state: "connecting" });
     setPerOrdinal(new Map());
@@ -138,7 +137,13 @@ export function LogsPanel({ tab }: { tab: LogsTab }) {
       cancelled = true;
       if (unsubscribe) void unsubscribe();
     };
-  }, [context, namespace, statefulset, ordinal, container, tail, since, previous, follow, attempt, capacity]);
+  }, [context, namespace, statefulset, ordinal, container, tail, since, previous, follow, attempt]);
+
+  // The setting changed: bound the buffer anew, without restarting the stream.
+  useEffect(() => {
+    buffer.current.setCapacity(capacity);
+    setVersion((v) => v + 1);
+  }, [capacity]);
 
   const health = summarise(viewHealth, perOrdinal);
   useEffect(() => setTabHealth(tab.id, health.state as TabHealth), [tab.id, health.state]);

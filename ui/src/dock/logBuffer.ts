@@ -57,9 +57,27 @@ export class LogBuffer {
   /** Bumped on every change, so a view can memoise on it. */
   version = 0;
 
-  constructor(readonly capacity: number) {
-    if (!(capacity >= 1)) throw new Error("LogBuffer capacity must be at least 1");
-    this.ring = new Array<LogEntry | undefined>(Math.min(capacity, 4096));
+  constructor(private cap: number) {
+    if (!(cap >= 1)) throw new Error("LogBuffer capacity must be at least 1");
+    this.ring = new Array<LogEntry | undefined>(Math.min(cap, 4096));
+  }
+
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /** A new bound (the setting changed): keeps the newest entries, counting the rest as dropped. */
+  setCapacity(capacity: number) {
+    if (!(capacity >= 1) || capacity === this.cap) return;
+    const all = this.toArray();
+    const keep = all.slice(Math.max(0, all.length - capacity));
+    this.dropped += all.length - keep.length;
+    this.cap = capacity;
+    this.ring = new Array<LogEntry | undefined>(Math.max(Math.min(capacity, 4096), keep.length));
+    keep.forEach((e, i) => (this.ring[i] = e));
+    this.head = 0;
+    this.count = keep.length;
+    this.version++;
   }
 
   get size(): number {

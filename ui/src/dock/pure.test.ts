@@ -82,6 +82,19 @@ describe("LogBuffer", () => {
     expect(tsKey(null)).toBe("");
   });
 
+  it("takes a new capacity, keeping the newest entries", () => {
+    const b = new LogBuffer(10);
+    b.addLines(Array.from({ length: 8 }, (_, i) => line(0, null, String(i))));
+    b.setCapacity(5);
+    expect(b.size).toBe(5);
+    expect(b.dropped).toBe(3);
+    b.addLines([line(0, null, "8")]);
+    expect(b.toArray().map((e) => (e.kind === "line" ? e.text : ""))).toEqual(["4", "5", "6", "7", "8"]);
+    b.setCapacity(100);
+    b.addLines([line(0, null, "9")]);
+    expect(b.size).toBe(6);
+  });
+
   it("clears", () => {
     const b = new LogBuffer(2);
     b.addLines([line(0, null), line(0, null), line(0, null)]);
