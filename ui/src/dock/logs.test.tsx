@@ -4,23 +4,16 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { LogEvent, LogLine, PodTargets } from "../api";
+import type { LogEvent, LogLine } from "../api";
 import { I18nProvider } from "../i18n";
 import { SettingsProvider } from "../state/settings";
 import { backend } from "../test/fakeTauri";
 import { installBackend, settingsWith } from "../test/fixtures";
+import { targets } from "../test/podops";
 import type { LogsTab } from "./dockState";
 import { LogsPanel } from "./LogsPanel";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/fakeTauri"));
-
-export const targets: PodTargets = {
-  containers: [
-    { name: "postgres", init: false, image: "postgres:16", ports: [{ name: "pg", port: 5432, protocol: "TCP", hint: "psql -h 127.0.0.1 -p {local} -U postgres" }] },
-    { name: "init-perms", init: true, image: "busybox", ports: [] },
-  ],
-  access: { logs: { allowed: true, reason: null }, exec: { allowed: true, reason: null }, forward: { allowed: true, reason: null } },
-};
 
 const tab = (ordinal: number | null): LogsTab => ({ id: "t1", kind: "logs", target: { context: "prod-eu", namespace: "db", statefulset: "pg" }, ordinal, ordinals: [0, 1, 2] });
 
