@@ -244,7 +244,6 @@ export function LogView({
       setAtBottom(false);
       setAddedWhenLeft(added);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jumpTo]);
 
   const onScroll = () => {

@@ -195,7 +195,6 @@ export function ShellTerminal({ tabId, context, namespace, pod, container, comma
       if (close) void close();
     };
     // The command and container are read when a session opens (Reconnect bumps `session`).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session, context, namespace, pod]);
 
   return <div ref={host} className="shell__term" data-testid="shell-term" data-tab={tabId} />;
