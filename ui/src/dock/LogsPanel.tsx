@@ -174,6 +174,7 @@ export function LogsPanel({ tab }: { tab: LogsTab }) {
   };
 
   const multi = ordinal === null;
+  const viewOptions = useMemo(() => ({ timestamps, wrap, badges: multi }), [timestamps, wrap, multi]);
   const lineText = useCallback(
     (e: LogEntry) =>
       e.kind === "boundary"
@@ -321,7 +322,7 @@ export function LogsPanel({ tab }: { tab: LogsTab }) {
         rows={rows}
         dropped={buf.dropped}
         added={buf.added}
-        options={{ timestamps, wrap, badges: multi }}
+        options={viewOptions}
         query={query.trim()}
         currentSeq={cur >= 0 ? (matches[cur] ?? null) : null}
         jumpTo={jump}

@@ -131,6 +131,11 @@ export function ShellTerminal({ tabId, context, namespace, pod, container, comma
     });
     const ro = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(doFit);
     ro?.observe(el);
+    // Light/dark switches restyle the terminal too.
+    const themeWatch = new MutationObserver(() => {
+      term.options.theme = themeFromTokens(el);
+    });
+    themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     const map = readers();
     map[tabId] = () => {
       const b = term.buffer.active;
@@ -142,6 +147,7 @@ export function ShellTerminal({ tabId, context, namespace, pod, container, comma
     return () => {
       delete map[tabId];
       ro?.disconnect();
+      themeWatch.disconnect();
       el.removeEventListener("contextmenu", onContext);
       input.dispose();
       resize.dispose();
