@@ -41,4 +41,26 @@ describe("architecture", () => {
       .map(([path]) => path);
     expect(staticImports).toEqual([]);
   });
+
+  it("xterm stays out of the start-up chunk: only dock/term/ imports it, and only through import()", () => {
+    const termCode = Object.entries(sources)
+      .filter(([path]) => !path.startsWith("./dock/term/"))
+      .filter(([, text]) => /from "@xterm\//.test(text) || /import\s+"@xterm\//.test(text))
+      .map(([path]) => path);
+    expect(termCode).toEqual([]);
+    const staticImports = Object.entries(sources)
+      .filter(([path]) => !path.startsWith("./dock/term/"))
+      .filter(([, text]) => /^import(?!\s+type)[^;]*from "(?:\.\.?\/)+(?:dock\/)?term\//m.test(text))
+      .map(([path]) => path);
+    expect(staticImports).toEqual([]);
+  });
+
+  it("the dock's panels load with the dock: start-up code imports only its store", () => {
+    const startup = ["./shell/Shell.tsx", "./pages/statefulsets/StsActions.tsx", "./pages/statefulsets/ListView.tsx", "./pages/StatefulSetsPage.tsx"];
+    for (const path of startup) {
+      const text = sources[path] ?? "";
+      expect(text, path).not.toMatch(/from "\.\.?\/(?:\.\.\/)*dock\/(?!dockState")/);
+    }
+    expect(sources["./shell/Shell.tsx"]).toMatch(/lazy\(\(\) => import\("\.\.\/dock\/Dock"\)\)/);
+  });
 });

@@ -43,7 +43,7 @@ describe("IpcError normalisation", () => {
   it("sends set_settings its argument as { settings }", async () => {
     backend.reset();
     backend.on("set_settings", (a) => a.settings);
-    const s = { language: "zh-CN", theme: "dark", protection: { prod: "production" }, execOverrides: {}, secureOnImport: true, stopAnnotation: false } as const;
+    const s = { language: "zh-CN", theme: "dark", protection: { prod: "production" }, execOverrides: {}, secureOnImport: true, stopAnnotation: false, shellCommand: null, logBufferLines: 100000 } as const;
     await setSettings(s);
     expect(backend.callsOf("set_settings")[0]?.args).toEqual({ settings: s });
   });

@@ -45,6 +45,15 @@ import type { GrowPlan } from "./gen/GrowPlan";
 import type { GrowRecord } from "./gen/GrowRecord";
 import type { GrowRequest } from "./gen/GrowRequest";
 import type { StorageView } from "./gen/StorageView";
+import type { PodTargets } from "./gen/PodTargets";
+import type { LogRequest } from "./gen/LogRequest";
+import type { LogEvent } from "./gen/LogEvent";
+import type { ShellRequest } from "./gen/ShellRequest";
+import type { ShellEvent } from "./gen/ShellEvent";
+import type { RunRequest } from "./gen/RunRequest";
+import type { RunEvent } from "./gen/RunEvent";
+import type { ForwardRequest } from "./gen/ForwardRequest";
+import type { ForwardView } from "./gen/ForwardView";
 
 export type { AppInfo } from "./gen/AppInfo";
 export type { AuthKind } from "./gen/AuthKind";
@@ -109,6 +118,22 @@ export type { GrowClaimState } from "./gen/GrowClaimState";
 export type { GrowRecord } from "./gen/GrowRecord";
 export type { ClaimDeletion } from "./gen/ClaimDeletion";
 export type { ClaimTemplateView } from "./gen/ClaimTemplateView";
+export type { PodTargets } from "./gen/PodTargets";
+export type { ContainerTarget } from "./gen/ContainerTarget";
+export type { ContainerPortView } from "./gen/ContainerPortView";
+export type { PodAccess } from "./gen/PodAccess";
+export type { Access } from "./gen/Access";
+export type { LogRequest } from "./gen/LogRequest";
+export type { LogLine } from "./gen/LogLine";
+export type { LogEvent } from "./gen/LogEvent";
+export type { StreamHealth } from "./gen/StreamHealth";
+export type { ShellRequest } from "./gen/ShellRequest";
+export type { ShellEvent } from "./gen/ShellEvent";
+export type { RunRequest } from "./gen/RunRequest";
+export type { RunEvent } from "./gen/RunEvent";
+export type { ForwardRequest } from "./gen/ForwardRequest";
+export type { ForwardView } from "./gen/ForwardView";
+export type { ForwardState } from "./gen/ForwardState";
 
 /** Every `ErrorCode`, checked against the generated union in both directions. */
 const ERROR_CODES = {
@@ -252,6 +277,18 @@ export async function subscribe<T>(
   args: Record<string, unknown>,
   onEvent: (event: T) => void,
 ): Promise<Unsubscribe> {
+  return (await subscribeWithId(command, args, onEvent)).unsubscribe;
+}
+
+/** A stream whose resource id the caller needs too (a shell session takes input by it). */
+export type Subscription = { id: number; unsubscribe: Unsubscribe };
+
+/** `subscribe`, also resolving with the stream's resource id. */
+export async function subscribeWithId<T>(
+  command: string,
+  args: Record<string, unknown>,
+  onEvent: (event: T) => void,
+): Promise<Subscription> {
   let active = true;
   const channel = new Channel<T>();
   // Set the handler before the channel crosses IPC: the backend may send the first event
@@ -269,7 +306,7 @@ export async function subscribe<T>(
     throw e;
   }
   let stopped: Promise<void> | null = null;
-  return () => {
+  const unsubscribe: Unsubscribe = () => {
     if (stopped) return stopped;
     active = false;
     channel.onmessage = () => {};
@@ -280,6 +317,7 @@ export async function subscribe<T>(
     });
     return stopped;
   };
+  return { id, unsubscribe };
 }
 
 // ---- clusters, kinds, rows, actions, detail ------------------------------------------------
@@ -584,4 +622,49 @@ export function deleteClaims(context: string, namespace: string, names: string[]
 /** Sets the set's persistentVolumeClaimRetentionPolicy (`Retain` | `Delete` each). */
 export function setRetention(context: string, namespace: string, name: string, whenDeleted: string, whenScaled: string): Promise<void> {
   return call<void>("set_retention", { context, namespace, name, whenDeleted, whenScaled });
+}
+
+// ---- pod operations (issue #16): logs, shell, run on every ordinal, port-forward -----------
+
+/** A set's containers (ports, init flag) and what the user may do with its pods (logs, exec, port-forward). */
+export function podTargets(context: string, namespace: string, name: string): Promise<PodTargets> {
+  return call<PodTargets>("pod_targets", { context, namespace, name });
+}
+
+/** Streams one ordinal's log, or every ordinal's merged in time order; follows the ordinal across new pods. */
+export function watchLogs(request: LogRequest, onEvent: (event: LogEvent) => void): Promise<Unsubscribe> {
+  return subscribe<LogEvent>("watch_logs", { request }, onEvent);
+}
+
+/** Opens a terminal session in a pod; `id` takes input and resizes, `unsubscribe` closes the session. */
+export function openShell(request: ShellRequest, onEvent: (event: ShellEvent) => void): Promise<Subscription> {
+  return subscribeWithId<ShellEvent>("open_shell", { request }, onEvent);
+}
+
+/** Text typed into a session (xterm's onData, UTF-8). */
+export function shellInput(id: number, data: string): Promise<void> {
+  return call<void>("shell_input", { id, data });
+}
+
+export function shellResize(id: number, cols: number, rows: number): Promise<void> {
+  return call<void>("shell_resize", { id, cols, rows });
+}
+
+/** Runs one command in each chosen ordinal's pod; a result per ordinal, then `done`. */
+export function runOnOrdinals(request: RunRequest, onEvent: (event: RunEvent) => void): Promise<Unsubscribe> {
+  return subscribe<RunEvent>("run_on_ordinals", { request }, onEvent);
+}
+
+/** Starts forwarding a local port to an ordinal's port; resolves when it listens. */
+export function startForward(request: ForwardRequest): Promise<ForwardView> {
+  return call<ForwardView>("start_forward", { request });
+}
+
+export function stopForward(id: string): Promise<void> {
+  return call<void>("stop_forward", { id });
+}
+
+/** Streams every active forward (the whole list on each change). */
+export function watchForwards(onEvent: (forwards: ForwardView[]) => void): Promise<Unsubscribe> {
+  return subscribe<ForwardView[]>("watch_forwards", {}, onEvent);
 }

@@ -36,7 +36,10 @@ export type IconName =
   | "sortDesc"
   | "undo"
   | "more"
-  | "edit";
+  | "edit"
+  | "logs"
+  | "terminal"
+  | "forward";
 
 const paths: Record<IconName, ReactNode> = {
   ok: (
@@ -184,6 +187,14 @@ const paths: Record<IconName, ReactNode> = {
     </>
   ),
   edit: <path d="M10.5 2.5 13.5 5.5 6 13H3v-3Z M9 4l3 3" />,
+  logs: <path d="M3 3.5h10M3 6.5h7M3 9.5h10M3 12.5h5" />,
+  terminal: (
+    <>
+      <rect x="2" y="3" width="12" height="10" rx="1.2" />
+      <path d="m4.8 6.5 2 1.7-2 1.7M8.5 10.2h2.7" />
+    </>
+  ),
+  forward: <path d="M2.5 8h9M8.5 4.5 12 8l-3.5 3.5M13.5 3v10" />,
   cluster: (
     <>
       <circle cx="8" cy="8" r="2" />

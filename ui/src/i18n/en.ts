@@ -1,7 +1,10 @@
 // The English catalogue: the source of truth for keys. Every other catalogue must have exactly
 // these keys (enforced by the `Catalogue` type in ./types.ts). Placeholders are `{name}`.
 
+import { enDock } from "./en.dock";
+
 export const en = {
+  ...enDock,
   "app.name": "Ordinal",
   "app.logo": "Ordinal logo",
 

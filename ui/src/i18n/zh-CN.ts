@@ -2,8 +2,10 @@
 // 术语与常见 Kubernetes 控制台保持一致：集群、上下文、命名空间；资源类型名 StatefulSet 保留英文。
 
 import type { Catalogue } from "./types";
+import { zhCNDock } from "./zh-CN.dock";
 
 export const zhCN: Catalogue = {
+  ...zhCNDock,
   "app.name": "Ordinal",
   "app.logo": "Ordinal 标志",
 

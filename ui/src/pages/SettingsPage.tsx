@@ -1,4 +1,6 @@
+import { useEffect, useState } from "react";
 import type { Language, Theme } from "../api";
+import { joinCommand, splitCommand } from "../dock/command";
 import { Icon } from "../components/Icon";
 import { ErrorState, LoadingState } from "../components/States";
 import { useT } from "../i18n";
@@ -87,6 +89,7 @@ export function SettingsPage() {
                 </option>
               ))}
             </select>
+            <PodOpsSettings />
           </div>
           {saveError ? <ErrorState error={saveError} title={t("settings.saveFailed")} inline /> : null}
         </section>
@@ -94,6 +97,71 @@ export function SettingsPage() {
         <About />
       </div>
     </section>
+  );
+}
+
+/** The shell a Shell tab runs (empty: bash, then sh) and how many lines a Logs tab keeps. */
+function PodOpsSettings() {
+  const t = useT();
+  const { settings, update } = useSettings();
+  const saved = settings.shellCommand ? joinCommand(settings.shellCommand) : "";
+  const [shell, setShell] = useState(saved);
+  const [shellError, setShellError] = useState<string | null>(null);
+  const [lines, setLines] = useState(String(settings.logBufferLines));
+  const linesOk = /^\d+$/.test(lines.trim()) && Number(lines) >= 1000 && Number(lines) <= 1000000;
+  useEffect(() => setShell(saved), [saved]);
+  useEffect(() => setLines(String(settings.logBufferLines)), [settings.logBufferLines]);
+
+  const saveShell = () => {
+    const r = splitCommand(shell);
+    if (!r.ok) {
+      setShellError(r.error === "unterminatedQuote" ? t("shell.command.unterminated") : t("shell.command.backslash"));
+      return;
+    }
+    setShellError(null);
+    const next = r.argv.length ? r.argv : null;
+    if (JSON.stringify(next) !== JSON.stringify(settings.shellCommand)) void update({ shellCommand: next });
+  };
+  const saveLines = () => {
+    if (linesOk && Number(lines) !== settings.logBufferLines) void update({ logBufferLines: Number(lines) });
+  };
+  return (
+    <>
+      <label className="form-grid__label" htmlFor="settings-shell">
+        {t("settings.shellCommand")}
+      </label>
+      <span>
+        <input
+          id="settings-shell"
+          className="control mono"
+          data-testid="settings-shell-command"
+          value={shell}
+          placeholder={t("settings.shellCommand.placeholder")}
+          aria-invalid={shellError ? true : undefined}
+          onChange={(e) => setShell(e.target.value)}
+          onBlur={saveShell}
+          onKeyDown={(e) => e.key === "Enter" && saveShell()}
+        />
+        {shellError ? <span className="field-error" role="alert">{shellError}</span> : null}
+      </span>
+      <label className="form-grid__label" htmlFor="settings-log-lines">
+        {t("settings.logBufferLines")}
+      </label>
+      <span>
+        <input
+          id="settings-log-lines"
+          className="control num"
+          inputMode="numeric"
+          data-testid="settings-log-buffer"
+          value={lines}
+          aria-invalid={linesOk ? undefined : true}
+          onChange={(e) => setLines(e.target.value)}
+          onBlur={saveLines}
+          onKeyDown={(e) => e.key === "Enter" && saveLines()}
+        />
+        {linesOk ? null : <span className="field-error" role="alert">{t("settings.logBufferLines.invalid")}</span>}
+      </span>
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useRef, useState } from "react";
 import { LoadingState } from "../components/States";
+import { useDock } from "../dock/dockState";
 import { StatefulSetsPage } from "../pages/StatefulSetsPage";
 import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
@@ -13,6 +14,8 @@ import type { Route } from "./types";
 // Loaded when first visited, not with the start-up script.
 const ContextsPage = lazy(() => import("../pages/ContextsPage").then((m) => ({ default: m.ContextsPage })));
 const SettingsPage = lazy(() => import("../pages/SettingsPage").then((m) => ({ default: m.SettingsPage })));
+// The dock (logs, shells, forwards) loads with its first tab; its tabs outlive pages and clusters.
+const Dock = lazy(() => import("../dock/Dock"));
 
 export function Shell() {
   const { list } = useContexts();
@@ -31,6 +34,7 @@ export function Shell() {
     });
   }, []);
   const [helpOpen, setHelpOpen] = useState(false);
+  const dock = useDock();
   const searchRef = useRef<HTMLInputElement>(null);
 
   const contexts = list?.contexts ?? [];
@@ -90,6 +94,11 @@ export function Shell() {
             </Suspense>
           )}
         </main>
+        {dock.tabs.length > 0 ? (
+          <Suspense fallback={null}>
+            <Dock />
+          </Suspense>
+        ) : null}
       </div>
       {helpOpen ? <ShortcutsOverlay onClose={() => setHelpOpen(false)} /> : null}
     </div>

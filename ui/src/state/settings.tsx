@@ -8,6 +8,8 @@ export const defaultSettings: Settings = {
   execOverrides: {},
   secureOnImport: true,
   stopAnnotation: true,
+  shellCommand: null,
+  logBufferLines: 100000,
 };
 
 // The last settings the backend returned, kept only so the first frame of the next start is

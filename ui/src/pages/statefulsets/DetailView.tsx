@@ -103,7 +103,7 @@ export function DetailView({
         onOpenStorage={() => setTab("storage")}
       />
     ),
-    pods: <PodsTab ordinals={detail.ordinals} />,
+    pods: <PodsTab ordinals={detail.ordinals} status={status} namespace={namespace} name={name} />,
     storage: (
       <StorageTab
         status={status}

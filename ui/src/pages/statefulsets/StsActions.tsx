@@ -4,6 +4,7 @@
 import { lazy, Suspense, useState } from "react";
 import { actionChecks, type ClusterStatus } from "../../api";
 import { Menu, type MenuItem } from "../../components/Menu";
+import { openLogs } from "../../dock/dockState";
 import { useT } from "../../i18n";
 import type { FormId } from "./forms/specs";
 
@@ -71,6 +72,7 @@ export function StsActions({
       : []),
     { id: "restart", label: t("action.restart"), icon: "restart", onSelect: onRestart, ...ro },
     { id: "yaml", label: t("menu.editYaml"), icon: "file", onSelect: onEditYaml },
+    { id: "logs", label: t("menu.logsAll"), icon: "logs", testId: "logs-all", onSelect: () => openLogs({ context: status.context, namespace, statefulset: name }, null) },
     { id: "delete", label: t("action.delete"), icon: "trash", danger: true, onSelect: onDelete, ...ro },
   ];
 
