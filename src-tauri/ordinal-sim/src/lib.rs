@@ -13,6 +13,7 @@ pub mod fieldcheck;
 pub mod openapi;
 pub mod ops;
 pub mod patch;
+pub mod pods;
 pub mod proto;
 pub mod resources;
 pub mod seed;

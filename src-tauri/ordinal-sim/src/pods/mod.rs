@@ -1,0 +1,10 @@
+//! Pod subresources served over upgraded connections: `exec` and `attach` (WebSocket channel
+//! protocols v5/v4, a built-in shell per pod), `portforward` (WebSocket, and SPDY/3.1 for kubectl).
+
+pub mod connect;
+pub mod context;
+pub mod exec;
+pub mod portforward;
+pub mod shell;
+pub mod spdy;
+pub mod tty;
