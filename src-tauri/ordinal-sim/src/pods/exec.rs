@@ -136,7 +136,7 @@ where
     let mut status = vec![STATUS];
     status.extend(serde_json::to_vec(&status_of(&outcome, &opts.command, &ctx)).unwrap_or_default());
     sink.send(Message::binary(status)).await?;
-    let _ = sink.send(Message::Close(None)).await;
+    let _ = sink.send(Message::Close(Some(super::normal_close()))).await;
     // Let the client answer the close; don't wait for ever.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), reader).await;
     Ok(())

@@ -8,3 +8,11 @@ pub mod portforward;
 pub mod shell;
 pub mod spdy;
 pub mod tty;
+
+/// A close frame with status 1000: client-go treats a close without a status (1005) as an error.
+pub(crate) fn normal_close() -> tokio_tungstenite::tungstenite::protocol::CloseFrame {
+    tokio_tungstenite::tungstenite::protocol::CloseFrame {
+        code: tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Normal,
+        reason: "".into(),
+    }
+}

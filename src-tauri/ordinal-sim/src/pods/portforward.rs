@@ -142,7 +142,7 @@ where
                     // Every port task has ended (they hold the only senders): close.
                     all_done = true;
                     while tasks.join_next().await.is_some() {}
-                    let _ = sink.send(Message::Close(None)).await;
+                    let _ = sink.send(Message::Close(Some(super::normal_close()))).await;
                     if !client_gone {
                         // Wait (briefly) for the client's close.
                         let _ = tokio::time::timeout(std::time::Duration::from_secs(2), async {

@@ -158,7 +158,10 @@ fn tokenize(s: &str, vars: &[(String, String)], last: i32) -> Vec<Tok> {
             ';' | '&' | '|' | '>' => {
                 flush(&mut cur, &mut has, &mut out);
                 let two: String = c[i..(i + 2).min(c.len())].iter().collect();
+                let three: String = c[i..(i + 3).min(c.len())].iter().collect();
                 let op = match two.as_str() {
+                    _ if three == ">&2" => ">&2",
+                    _ if three == ">&1" => ">&1",
                     "&&" => "&&",
                     "||" => "||",
                     ">>" => ">>",
@@ -180,6 +183,63 @@ fn tokenize(s: &str, vars: &[(String, String)], last: i32) -> Vec<Tok> {
         }
     }
     flush(&mut cur, &mut has, &mut out);
+    out
+}
+
+/// Split a line at `;`, `&&`, `||`, `|`, `&` and newlines outside quotes (not `>&2`).
+fn split_ops(s: &str) -> Vec<(String, &'static str)> {
+    let c: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut i = 0;
+    while i < c.len() {
+        let ch = c[i];
+        match quote {
+            Some(q) => {
+                if ch == '\\' && q == '"' && i + 1 < c.len() {
+                    cur.push(ch);
+                    cur.push(c[i + 1]);
+                    i += 2;
+                    continue;
+                }
+                if ch == q {
+                    quote = None;
+                }
+                cur.push(ch);
+            }
+            None => {
+                let next = c.get(i + 1).copied();
+                let op = match (ch, next) {
+                    ('\\', Some(n)) => {
+                        cur.push(ch);
+                        cur.push(n);
+                        i += 2;
+                        continue;
+                    }
+                    ('\'' | '"', _) => {
+                        quote = Some(ch);
+                        None
+                    }
+                    ('&', Some('&')) => Some("&&"),
+                    ('|', Some('|')) => Some("||"),
+                    ('&', _) if cur.ends_with('>') => None,
+                    (';' | '\n', _) => Some(";"),
+                    ('|', _) => Some("|"),
+                    ('&', _) => Some("&"),
+                    _ => None,
+                };
+                if let Some(op) = op {
+                    out.push((std::mem::take(&mut cur), op));
+                    i += if op.len() == 2 { 2 } else { 1 };
+                    continue;
+                }
+                cur.push(ch);
+            }
+        }
+        i += 1;
+    }
+    out.push((cur, ";"));
     out
 }
 
@@ -262,40 +322,45 @@ impl Shell {
         }
     }
 
-    /// Run one line: commands joined by `;`, `&&`, `||`.
+    /// Run one line: commands joined by `;`, `&&`, `||` (each expanded just before it runs).
     async fn script(&mut self, text: &str) -> Result<Flow, TtyError> {
         let mut skip = false;
-        let mut argv: Vec<String> = Vec::new();
-        let mut redirect: Option<(String, bool)> = None;
-        let mut toks = tokenize(text, &self.vars, self.last).into_iter().peekable();
-        loop {
-            let t = toks.next();
-            match t {
-                Some(Tok::Word(w)) => argv.push(w),
-                Some(Tok::Op(op @ (">" | ">>"))) => {
-                    if let Some(Tok::Word(f)) = toks.next() {
-                        redirect = Some((f, op == ">>"));
+        for (seg, op) in split_ops(text) {
+            if !skip {
+                let mut argv: Vec<String> = Vec::new();
+                let mut redirect: Option<(String, bool)> = None;
+                let mut to_stderr = false;
+                let mut toks = tokenize(&seg, &self.vars, self.last).into_iter();
+                while let Some(t) = toks.next() {
+                    match t {
+                        Tok::Word(w) => argv.push(w),
+                        Tok::Op(">&2") => to_stderr = true,
+                        Tok::Op(">&1") => to_stderr = false,
+                        Tok::Op(op @ (">" | ">>")) => {
+                            if let Some(Tok::Word(f)) = toks.next() {
+                                redirect = Some((f, op == ">>"));
+                            }
+                        }
+                        Tok::Op(_) => {}
                     }
                 }
-                other => {
-                    if !argv.is_empty() && !skip {
-                        let cmd = std::mem::take(&mut argv);
-                        match self.with_redirect(cmd, redirect.take()).await? {
-                            Flow::Exit(c) => return Ok(Flow::Exit(c)),
-                            Flow::Next(c) => self.last = c,
-                        }
-                    }
-                    argv.clear();
-                    redirect = None;
-                    match other {
-                        None => return Ok(Flow::Next(self.last)),
-                        Some(Tok::Op("&&")) => skip = self.last != 0,
-                        Some(Tok::Op("||")) => skip = self.last == 0,
-                        _ => skip = false,
+                if !argv.is_empty() {
+                    self.io.to_stderr = to_stderr;
+                    let r = self.with_redirect(argv, redirect).await;
+                    self.io.to_stderr = false;
+                    match r? {
+                        Flow::Exit(c) => return Ok(Flow::Exit(c)),
+                        Flow::Next(c) => self.last = c,
                     }
                 }
             }
+            skip = match op {
+                "&&" => self.last != 0,
+                "||" => self.last == 0,
+                _ => false,
+            };
         }
+        Ok(Flow::Next(self.last))
     }
 
     async fn with_redirect(&mut self, argv: Vec<String>, redirect: Option<(String, bool)>) -> Result<Flow, TtyError> {
@@ -562,5 +627,8 @@ mod tests {
             vec![w("echo"), w("x y"), w("$A"), w("b c"), w("x yz"), w("3"), Tok::Op("&&"), w("false"), Tok::Op("||"), w("true"), Tok::Op(";"), w("x")]
         );
         assert_eq!(normalize("/a/./b/../c/"), "/a/c");
+        let segs: Vec<(String, &str)> = split_ops("a 'x;y' && b >&2 || c; d");
+        let segs: Vec<(&str, &str)> = segs.iter().map(|(s, o)| (s.trim(), *o)).collect();
+        assert_eq!(segs, vec![("a 'x;y'", "&&"), ("b >&2", "||"), ("c", ";"), ("d", ";")]);
     }
 }

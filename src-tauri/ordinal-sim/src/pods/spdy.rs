@@ -289,7 +289,7 @@ where
                 }
             }
         }
-        let _ = sink.send(Message::Close(None)).await;
+        let _ = sink.send(Message::Close(Some(super::normal_close()))).await;
     };
     futures::future::join(up, down).await;
     let _ = session.await;

@@ -42,11 +42,13 @@ pub struct Io {
     eof: bool,
     /// While set, stdout is collected here (`> file` redirection).
     pub capture: Option<String>,
+    /// `>&2`: stdout goes to stderr.
+    pub to_stderr: bool,
 }
 
 impl Io {
     pub fn new(rx: mpsc::Receiver<Input>, tx: mpsc::Sender<(u8, Bytes)>, tty: bool) -> Io {
-        Io { rx, tx, tty, size: (24, 80), buf: VecDeque::new(), eof: false, capture: None }
+        Io { rx, tx, tty, size: (24, 80), buf: VecDeque::new(), eof: false, capture: None, to_stderr: false }
     }
 
     async fn raw(&mut self, ch: u8, s: &[u8]) -> Result<(), TtyError> {
@@ -74,7 +76,8 @@ impl Io {
             c.push_str(s);
             return Ok(());
         }
-        self.raw(STDOUT, s.as_bytes()).await
+        let ch = if self.to_stderr { STDERR } else { STDOUT };
+        self.raw(ch, s.as_bytes()).await
     }
 
     pub async fn err(&mut self, s: &str) -> Result<(), TtyError> {
@@ -205,7 +208,7 @@ impl Io {
             if self.tty {
                 if let Some(pos) = self.buf.iter().position(|&b| b == 0x03) {
                     self.buf.drain(..=pos);
-                    self.echo(b"^C").await?;
+                    self.echo(b"^C\r\n").await?;
                     return Ok(true);
                 }
             }
