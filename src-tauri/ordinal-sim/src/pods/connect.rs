@@ -58,14 +58,20 @@ pub struct Target {
 pub fn target(path: &str) -> Option<Target> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segs.as_slice() {
-        ["api", "v1", "namespaces", ns, "pods", name, sub] if !ns.is_empty() && !name.is_empty() => {
+        ["api", "v1", "namespaces", ns, "pods", name, sub]
+            if !ns.is_empty() && !name.is_empty() =>
+        {
             let sub = match *sub {
                 "exec" => Sub::Exec,
                 "attach" => Sub::Attach,
                 "portforward" => Sub::PortForward,
                 _ => return None,
             };
-            Some(Target { ns: ns.to_string(), name: name.to_string(), sub })
+            Some(Target {
+                ns: ns.to_string(),
+                name: name.to_string(),
+                sub,
+            })
         }
         _ => None,
     }
@@ -77,7 +83,11 @@ enum Upgrade {
 }
 
 fn upgrade_of(h: &http::HeaderMap) -> Option<Upgrade> {
-    let up = h.get(http::header::UPGRADE)?.to_str().ok()?.to_ascii_lowercase();
+    let up = h
+        .get(http::header::UPGRADE)?
+        .to_str()
+        .ok()?
+        .to_ascii_lowercase();
     if up.contains("websocket") {
         let key = h.get("sec-websocket-key")?.to_str().ok()?.to_string();
         let protocols = h
@@ -106,13 +116,20 @@ fn query_all(query: Option<&str>, key: &str) -> Vec<String> {
 }
 
 fn flag(query: Option<&str>, key: &str) -> bool {
-    query_all(query, key).last().is_some_and(|v| v == "true" || v == "1")
+    query_all(query, key)
+        .last()
+        .is_some_and(|v| v == "true" || v == "1")
 }
 
 /// The apiserver's `validateContainer`: the named container, or the only one.
 fn container_of(pod: &Value, name: &str, asked: Option<&str>) -> Result<String, String> {
     let names = |p: &str| -> Vec<String> {
-        pod.pointer(p).and_then(Value::as_array).into_iter().flatten().filter_map(|c| c["name"].as_str().map(String::from)).collect()
+        pod.pointer(p)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["name"].as_str().map(String::from))
+            .collect()
     };
     let (containers, inits) = (names("/spec/containers"), names("/spec/initContainers"));
     match asked {
@@ -121,16 +138,27 @@ fn container_of(pod: &Value, name: &str, asked: Option<&str>) -> Result<String, 
         None if containers.len() == 1 => Ok(containers[0].clone()),
         None if containers.is_empty() => Err(format!("pod {name} does not have a container")),
         None => {
-            let mut m = format!("a container name must be specified for pod {name}, choose one of: [{}]", containers.join(" "));
+            let mut m = format!(
+                "a container name must be specified for pod {name}, choose one of: [{}]",
+                containers.join(" ")
+            );
             if !inits.is_empty() {
-                m.push_str(&format!(" or one of the init containers: [{}]", inits.join(" ")));
+                m.push_str(&format!(
+                    " or one of the init containers: [{}]",
+                    inits.join(" ")
+                ));
             }
             Err(m)
         }
     }
 }
 
-pub async fn handle(st: Arc<State>, user: User, t: Target, mut parts: http::request::Parts) -> Response<Body> {
+pub async fn handle(
+    st: Arc<State>,
+    user: User,
+    t: Target,
+    mut parts: http::request::Parts,
+) -> Response<Body> {
     if parts.method != Method::GET && parts.method != Method::POST {
         return api::error_response(&ApiError::method_not_allowed());
     }
@@ -147,12 +175,28 @@ pub async fn handle(st: Arc<State>, user: User, t: Target, mut parts: http::requ
     };
     let query = parts.uri.query().map(String::from);
     let q = query.as_deref();
-    let phase = pod.pointer("/status/phase").and_then(Value::as_str).unwrap_or("");
-    let node = pod.pointer("/spec/nodeName").and_then(Value::as_str).unwrap_or("");
+    let phase = pod
+        .pointer("/status/phase")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let node = pod
+        .pointer("/spec/nodeName")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let container = if t.sub == Sub::PortForward {
-        pod.pointer("/spec/containers/0/name").and_then(Value::as_str).unwrap_or("").to_string()
+        pod.pointer("/spec/containers/0/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
     } else {
-        match container_of(&pod, &t.name, query_all(q, "container").last().map(String::as_str).filter(|s| !s.is_empty())) {
+        match container_of(
+            &pod,
+            &t.name,
+            query_all(q, "container")
+                .last()
+                .map(String::as_str)
+                .filter(|s| !s.is_empty()),
+        ) {
             Ok(c) => c,
             Err(m) => return bad(m),
         }
@@ -162,9 +206,14 @@ pub async fn handle(st: Arc<State>, user: User, t: Target, mut parts: http::requ
     }
     let running = phase == "Running"
         && (t.sub == Sub::PortForward
-            || pod.pointer("/status/containerStatuses").and_then(Value::as_array).into_iter().flatten().any(|s| {
-                s["name"].as_str() == Some(&container) && s.pointer("/state/running").is_some()
-            }));
+            || pod
+                .pointer("/status/containerStatuses")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|s| {
+                    s["name"].as_str() == Some(&container) && s.pointer("/state/running").is_some()
+                }));
     if !running {
         return bad(match t.sub {
             Sub::PortForward => format!("pod {} is not running (phase {phase})", t.name),
@@ -184,7 +233,10 @@ pub async fn handle(st: Arc<State>, user: User, t: Target, mut parts: http::requ
     let mut resp = Response::new(api::full(Bytes::new()));
     *resp.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let h = resp.headers_mut();
-    h.insert(http::header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    h.insert(
+        http::header::CONNECTION,
+        HeaderValue::from_static("Upgrade"),
+    );
     let session: Session = match (t.sub, up) {
         (Sub::PortForward, Upgrade::Spdy) => {
             h.insert(http::header::UPGRADE, HeaderValue::from_static("SPDY/3.1"));
@@ -284,11 +336,18 @@ mod tests {
 
     #[test]
     fn targets_and_containers() {
-        assert!(target("/api/v1/namespaces/db/pods/postgres-0/exec").is_some_and(|t| t.sub == Sub::Exec && t.name == "postgres-0"));
+        assert!(target("/api/v1/namespaces/db/pods/postgres-0/exec")
+            .is_some_and(|t| t.sub == Sub::Exec && t.name == "postgres-0"));
         assert!(target("/api/v1/namespaces/db/pods/postgres-0/log").is_none());
         let pod = serde_json::json!({"spec": {"containers": [{"name": "a"}, {"name": "b"}]}});
         assert_eq!(container_of(&pod, "p", Some("b")), Ok("b".into()));
-        assert_eq!(container_of(&pod, "p", Some("x")), Err("container x is not valid for pod p".into()));
-        assert_eq!(container_of(&pod, "p", None), Err("a container name must be specified for pod p, choose one of: [a b]".into()));
+        assert_eq!(
+            container_of(&pod, "p", Some("x")),
+            Err("container x is not valid for pod p".into())
+        );
+        assert_eq!(
+            container_of(&pod, "p", None),
+            Err("a container name must be specified for pod p, choose one of: [a b]".into())
+        );
     }
 }

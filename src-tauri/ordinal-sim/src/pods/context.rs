@@ -42,15 +42,28 @@ pub struct PodCtx {
 
 /// Commands the simulated images have (in `/bin`); `bash` only in non-Alpine images.
 pub const COMMANDS: &[&str] = &[
-    "cat", "echo", "env", "false", "hostname", "id", "lines", "ls", "printenv", "pwd", "seq",
-    "sh", "sleep", "stty", "true", "uname", "whoami",
+    "cat", "echo", "env", "false", "hostname", "id", "lines", "ls", "printenv", "pwd", "seq", "sh",
+    "sleep", "stty", "true", "uname", "whoami",
 ];
 
 impl PodCtx {
     pub fn new(st: &State, pod: &Value, container: &str) -> Result<PodCtx, ContextError> {
-        let s = |p: &str| pod.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
-        let (ns, name, uid) = (s("/metadata/namespace"), s("/metadata/name"), s("/metadata/uid"));
-        let containers = pod.pointer("/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default();
+        let s = |p: &str| {
+            pod.pointer(p)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let (ns, name, uid) = (
+            s("/metadata/namespace"),
+            s("/metadata/name"),
+            s("/metadata/uid"),
+        );
+        let containers = pod
+            .pointer("/spec/containers")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let c = containers
             .iter()
             .find(|c| c["name"].as_str() == Some(container))
@@ -101,7 +114,12 @@ impl PodCtx {
     pub fn container_id(&self, salt: &str) -> String {
         let h = |s: &str| crate::ops::fxhash(s);
         let a = h(&format!("{}/{}/{salt}", self.uid, self.container));
-        format!("{a:016x}{:016x}{:016x}{:016x}", h(&format!("{a}b")), h(&format!("{a}c")), h(&format!("{a}d")))
+        format!(
+            "{a:016x}{:016x}{:016x}{:016x}",
+            h(&format!("{a}b")),
+            h(&format!("{a}c")),
+            h(&format!("{a}d"))
+        )
     }
 
     pub fn is_dir(&self, p: &str) -> bool {
@@ -110,7 +128,11 @@ impl PodCtx {
 
     /// Entries of a directory (names, directories first marked by the caller if wanted).
     pub fn list(&self, dir: &str) -> Vec<String> {
-        let prefix = if dir == "/" { "/".to_string() } else { format!("{dir}/") };
+        let prefix = if dir == "/" {
+            "/".to_string()
+        } else {
+            format!("{dir}/")
+        };
         let mut out: BTreeSet<String> = BTreeSet::new();
         for p in self.dirs.iter().chain(self.files.keys()) {
             if let Some(rest) = p.strip_prefix(&prefix) {
@@ -125,7 +147,11 @@ impl PodCtx {
     pub fn add_file(&mut self, path: &str, content: String) {
         let mut d = path;
         while let Some((parent, _)) = d.rsplit_once('/') {
-            self.dirs.insert(if parent.is_empty() { "/".into() } else { parent.to_string() });
+            self.dirs.insert(if parent.is_empty() {
+                "/".into()
+            } else {
+                parent.to_string()
+            });
             d = parent;
         }
         self.files.insert(path.to_string(), content);
@@ -138,7 +164,10 @@ impl PodCtx {
 
     fn build_files(&mut self, pod: &Value, c: &Value) {
         let (name, ns) = (self.name.clone(), self.ns.clone());
-        let ip = pod.pointer("/status/podIP").and_then(Value::as_str).unwrap_or("10.244.0.2");
+        let ip = pod
+            .pointer("/status/podIP")
+            .and_then(Value::as_str)
+            .unwrap_or("10.244.0.2");
         let sub = pod.pointer("/spec/subdomain").and_then(Value::as_str);
         self.add_file("/etc/hostname", format!("{name}\n"));
         let fqdn = match sub {
@@ -157,16 +186,36 @@ impl PodCtx {
         match app.as_str() {
             "postgres" => {
                 self.add_file("/var/lib/postgresql/data/PG_VERSION", "16\n".into());
-                self.add_file("/var/lib/postgresql/data/postgresql.conf", "listen_addresses = '*'\nmax_connections = 100\n".into());
+                self.add_file(
+                    "/var/lib/postgresql/data/postgresql.conf",
+                    "listen_addresses = '*'\nmax_connections = 100\n".into(),
+                );
             }
-            "redis" => self.add_file("/usr/local/etc/redis/redis.conf", "port 6379\nappendonly yes\n".into()),
+            "redis" => self.add_file(
+                "/usr/local/etc/redis/redis.conf",
+                "port 6379\nappendonly yes\n".into(),
+            ),
             "nginx" => {
-                self.add_file("/usr/share/nginx/html/index.html", format!("<h1>hello from {name}</h1>\n"));
-                self.add_file("/etc/nginx/nginx.conf", "events {}\nhttp { server { listen 80; root /usr/share/nginx/html; } }\n".into());
+                self.add_file(
+                    "/usr/share/nginx/html/index.html",
+                    format!("<h1>hello from {name}</h1>\n"),
+                );
+                self.add_file(
+                    "/etc/nginx/nginx.conf",
+                    "events {}\nhttp { server { listen 80; root /usr/share/nginx/html; } }\n"
+                        .into(),
+                );
             }
-            _ => self.add_file(&format!("/var/lib/{app}/README"), format!("{app} data of {name}\n")),
+            _ => self.add_file(
+                &format!("/var/lib/{app}/README"),
+                format!("{app} data of {name}\n"),
+            ),
         }
-        for cmd in COMMANDS.iter().copied().chain(if self.alpine { None } else { Some("bash") }) {
+        for cmd in COMMANDS
+            .iter()
+            .copied()
+            .chain(if self.alpine { None } else { Some("bash") })
+        {
             self.add_file(&format!("/bin/{cmd}"), String::new());
         }
         for d in ["/root", "/tmp", "/usr/bin", "/var/log"] {
@@ -182,7 +231,10 @@ impl PodCtx {
 
 fn env_of(st: &State, pod: &Value, c: &Value, ctx: &PodCtx) -> Vec<(String, String)> {
     let mut env = vec![
-        ("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()),
+        (
+            "PATH".to_string(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+        ),
         ("HOSTNAME".to_string(), ctx.name.clone()),
     ];
     let secret = |name: &str, key: &str| -> Option<String> {
@@ -202,7 +254,11 @@ fn env_of(st: &State, pod: &Value, c: &Value, ctx: &PodCtx) -> Vec<(String, Stri
             }
         }
         if let Some(n) = ef.pointer("/secretRef/name").and_then(Value::as_str) {
-            if let Some(Value::Object(data)) = st.store.get_value(idx::SECRETS, &ctx.ns, n).and_then(|v| v.get("data").cloned()) {
+            if let Some(Value::Object(data)) = st
+                .store
+                .get_value(idx::SECRETS, &ctx.ns, n)
+                .and_then(|v| v.get("data").cloned())
+            {
                 for k in data.keys() {
                     env.push((format!("{prefix}{k}"), secret(n, k).unwrap_or_default()));
                 }
@@ -210,10 +266,15 @@ fn env_of(st: &State, pod: &Value, c: &Value, ctx: &PodCtx) -> Vec<(String, Stri
         }
     }
     for e in c["env"].as_array().into_iter().flatten() {
-        let Some(name) = e["name"].as_str() else { continue };
+        let Some(name) = e["name"].as_str() else {
+            continue;
+        };
         let value = if let Some(v) = e["value"].as_str() {
             Some(v.to_string())
-        } else if let Some(f) = e.pointer("/valueFrom/fieldRef/fieldPath").and_then(Value::as_str) {
+        } else if let Some(f) = e
+            .pointer("/valueFrom/fieldRef/fieldPath")
+            .and_then(Value::as_str)
+        {
             let path = match f {
                 "metadata.name" => "/metadata/name",
                 "metadata.namespace" => "/metadata/namespace",
@@ -224,12 +285,23 @@ fn env_of(st: &State, pod: &Value, c: &Value, ctx: &PodCtx) -> Vec<(String, Stri
                 "status.hostIP" => "/status/hostIP",
                 _ => "",
             };
-            Some(pod.pointer(path).and_then(Value::as_str).unwrap_or("").to_string())
+            Some(
+                pod.pointer(path)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            )
         } else if let Some(r) = e.pointer("/valueFrom/secretKeyRef") {
-            secret(r["name"].as_str().unwrap_or(""), r["key"].as_str().unwrap_or(""))
+            secret(
+                r["name"].as_str().unwrap_or(""),
+                r["key"].as_str().unwrap_or(""),
+            )
         } else if let Some(r) = e.pointer("/valueFrom/configMapKeyRef") {
-            cm(r["name"].as_str().unwrap_or(""))
-                .and_then(|v| v.pointer(&format!("/data/{}", r["key"].as_str().unwrap_or(""))).and_then(Value::as_str).map(String::from))
+            cm(r["name"].as_str().unwrap_or("")).and_then(|v| {
+                v.pointer(&format!("/data/{}", r["key"].as_str().unwrap_or("")))
+                    .and_then(Value::as_str)
+                    .map(String::from)
+            })
         } else {
             None
         };

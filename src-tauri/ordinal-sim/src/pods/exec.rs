@@ -76,7 +76,12 @@ fn resize_of(b: &[u8]) -> Option<Input> {
     Some(Input::Resize { rows: h, cols: w })
 }
 
-pub async fn serve<S>(ws: WebSocketStream<S>, v5: bool, ctx: PodCtx, opts: ExecOpts) -> Result<(), ExecError>
+pub async fn serve<S>(
+    ws: WebSocketStream<S>,
+    v5: bool,
+    ctx: PodCtx,
+    opts: ExecOpts,
+) -> Result<(), ExecError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -134,7 +139,8 @@ where
     }
     let outcome = proc.await.unwrap_or(Outcome::Exit(1));
     let mut status = vec![STATUS];
-    status.extend(serde_json::to_vec(&status_of(&outcome, &opts.command, &ctx)).unwrap_or_default());
+    status
+        .extend(serde_json::to_vec(&status_of(&outcome, &opts.command, &ctx)).unwrap_or_default());
     sink.send(Message::binary(status)).await?;
     let _ = sink.send(Message::Close(Some(super::normal_close()))).await;
     // Let the client answer the close; don't wait for ever.

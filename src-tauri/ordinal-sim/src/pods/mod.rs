@@ -4,6 +4,7 @@
 pub mod connect;
 pub mod context;
 pub mod exec;
+pub mod parse;
 pub mod portforward;
 pub mod shell;
 pub mod spdy;

@@ -32,8 +32,15 @@ pub enum PortKind {
 
 pub fn port_kind(ctx: &PodCtx, port: u16) -> Option<PortKind> {
     let p = ctx.ports.iter().find(|p| p.port == port)?;
-    let http_name = matches!(p.name.as_deref(), Some("http") | Some("web") | Some("metrics") | Some("https-web"));
-    Some(if http_name || matches!(port, 80 | 8080 | 9090 | 8000) { PortKind::Http } else { PortKind::Echo })
+    let http_name = matches!(
+        p.name.as_deref(),
+        Some("http") | Some("web") | Some("metrics") | Some("https-web")
+    );
+    Some(if http_name || matches!(port, 80 | 8080 | 9090 | 8000) {
+        PortKind::Http
+    } else {
+        PortKind::Echo
+    })
 }
 
 /// The kubelet's message when the runtime cannot connect to the port (containerd's wording).
@@ -46,13 +53,26 @@ pub fn connect_error(ctx: &PodCtx, port: u16) -> String {
 }
 
 fn uuid_of(hex: &str) -> String {
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// Serve one connection to `port`: bytes from the client arrive on `input` (closed = the client
 /// finished sending), bytes for the client leave through `output`. Returns when the pod side
 /// closes the connection.
-pub async fn serve_port(ctx: Arc<PodCtx>, port: u16, kind: PortKind, mut input: mpsc::Receiver<Bytes>, output: mpsc::Sender<Bytes>) {
+pub async fn serve_port(
+    ctx: Arc<PodCtx>,
+    port: u16,
+    kind: PortKind,
+    mut input: mpsc::Receiver<Bytes>,
+    output: mpsc::Sender<Bytes>,
+) {
     match kind {
         PortKind::Echo => {
             while let Some(b) = input.recv().await {
@@ -81,14 +101,22 @@ pub async fn serve_port(ctx: Arc<PodCtx>, port: u16, kind: PortKind, mut input: 
                 body.len(),
                 ctx.name
             );
-            let msg = if method == "HEAD" { head } else { format!("{head}{body}") };
+            let msg = if method == "HEAD" {
+                head
+            } else {
+                format!("{head}{body}")
+            };
             let _ = output.send(Bytes::from(msg)).await;
         }
     }
 }
 
 /// The WebSocket port-forward session.
-pub async fn serve_ws<S>(ws: WebSocketStream<S>, ctx: Arc<PodCtx>, ports: Vec<u16>) -> Result<(), PortForwardError>
+pub async fn serve_ws<S>(
+    ws: WebSocketStream<S>,
+    ctx: Arc<PodCtx>,
+    ports: Vec<u16>,
+) -> Result<(), PortForwardError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -96,8 +124,10 @@ where
     let (out_tx, mut out_rx) = mpsc::channel::<Vec<u8>>(64);
     for (i, p) in ports.iter().enumerate() {
         let [lo, hi] = p.to_le_bytes();
-        sink.send(Message::binary(vec![2 * i as u8, lo, hi])).await?;
-        sink.send(Message::binary(vec![2 * i as u8 + 1, lo, hi])).await?;
+        sink.send(Message::binary(vec![2 * i as u8, lo, hi]))
+            .await?;
+        sink.send(Message::binary(vec![2 * i as u8 + 1, lo, hi]))
+            .await?;
     }
     let mut inputs: Vec<Option<mpsc::Sender<Bytes>>> = Vec::new();
     let mut tasks = tokio::task::JoinSet::new();
@@ -157,7 +187,7 @@ where
             m = stream.next(), if !client_gone => match m {
                 Some(Ok(Message::Binary(b))) if b.len() > 1 => {
                     let ch = b[0] as usize;
-                    if ch % 2 == 0 {
+                    if ch.is_multiple_of(2) {
                         if let Some(Some(tx)) = inputs.get(ch / 2) {
                             let _ = tx.send(b.slice(1..)).await;
                         }

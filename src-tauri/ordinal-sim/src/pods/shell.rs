@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::context::PodCtx;
+use super::parse::{normalize, split_ops, tokenize, Tok};
 use super::tty::{Io, Line, TtyError};
 
 /// How the process ended.
@@ -18,12 +19,6 @@ pub enum Outcome {
 enum Flow {
     Next(i32),
     Exit(i32),
-}
-
-#[derive(Debug, PartialEq)]
-enum Tok {
-    Word(String),
-    Op(&'static str),
 }
 
 struct Shell {
@@ -43,7 +38,10 @@ pub async fn run(ctx: PodCtx, argv: Vec<String>, mut io: Io) -> Outcome {
         return Outcome::Exit(0);
     }
     if !ctx.has_command(&argv[0]) {
-        return Outcome::StartFailed(format!("exec: \"{}\": executable file not found in $PATH", argv[0]));
+        return Outcome::StartFailed(format!(
+            "exec: \"{}\": executable file not found in $PATH",
+            argv[0]
+        ));
     }
     if io.tty {
         io.poll_pending();
@@ -52,7 +50,15 @@ pub async fn run(ctx: PodCtx, argv: Vec<String>, mut io: Io) -> Outcome {
     if io.tty {
         vars.insert(2, ("TERM".into(), "xterm".into()));
     }
-    let mut sh = Shell { ctx, io, cwd: "/".into(), vars, last: 0, name: "sh".into(), line: 1 };
+    let mut sh = Shell {
+        ctx,
+        io,
+        cwd: "/".into(),
+        vars,
+        last: 0,
+        name: "sh".into(),
+        line: 1,
+    };
     match sh.exec(&argv).await {
         Ok(Flow::Next(c)) | Ok(Flow::Exit(c)) => Outcome::Exit(c),
         Err(TtyError::Closed) => Outcome::Exit(130),
@@ -65,198 +71,6 @@ pub async fn attach(mut io: Io) -> Outcome {
     Outcome::Exit(0)
 }
 
-fn tokenize(s: &str, vars: &[(String, String)], last: i32) -> Vec<Tok> {
-    let lookup = |n: &str| -> String {
-        match n {
-            "?" => last.to_string(),
-            "$" => "1".into(),
-            _ => vars.iter().rev().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or_default(),
-        }
-    };
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut has = false;
-    let c: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    let var_at = |i: &mut usize, cur: &mut String| {
-        // c[*i] == '$'
-        let start = *i + 1;
-        if c.get(start) == Some(&'{') {
-            if let Some(end) = c[start..].iter().position(|&x| x == '}') {
-                let name: String = c[start + 1..start + end].iter().collect();
-                cur.push_str(&lookup(&name));
-                *i = start + end + 1;
-                return;
-            }
-        }
-        if matches!(c.get(start), Some('?') | Some('$')) {
-            cur.push_str(&lookup(&c[start].to_string()));
-            *i = start + 1;
-            return;
-        }
-        let mut j = start;
-        while j < c.len() && (c[j].is_ascii_alphanumeric() || c[j] == '_') {
-            j += 1;
-        }
-        if j == start {
-            cur.push('$');
-        } else {
-            cur.push_str(&lookup(&c[start..j].iter().collect::<String>()));
-        }
-        *i = j;
-    };
-    let flush = |cur: &mut String, has: &mut bool, out: &mut Vec<Tok>| {
-        if *has {
-            out.push(Tok::Word(std::mem::take(cur)));
-            *has = false;
-        }
-    };
-    while i < c.len() {
-        let ch = c[i];
-        match ch {
-            ' ' | '\t' => {
-                flush(&mut cur, &mut has, &mut out);
-                i += 1;
-            }
-            '#' if !has => break,
-            '\'' => {
-                has = true;
-                i += 1;
-                while i < c.len() && c[i] != '\'' {
-                    cur.push(c[i]);
-                    i += 1;
-                }
-                i += 1;
-            }
-            '"' => {
-                has = true;
-                i += 1;
-                while i < c.len() && c[i] != '"' {
-                    if c[i] == '\\' && matches!(c.get(i + 1), Some('"') | Some('\\') | Some('$')) {
-                        cur.push(c[i + 1]);
-                        i += 2;
-                    } else if c[i] == '$' {
-                        var_at(&mut i, &mut cur);
-                    } else {
-                        cur.push(c[i]);
-                        i += 1;
-                    }
-                }
-                i += 1;
-            }
-            '\\' => {
-                has = true;
-                if let Some(&n) = c.get(i + 1) {
-                    cur.push(n);
-                }
-                i += 2;
-            }
-            '$' => {
-                has = true;
-                var_at(&mut i, &mut cur);
-            }
-            ';' | '&' | '|' | '>' => {
-                flush(&mut cur, &mut has, &mut out);
-                let two: String = c[i..(i + 2).min(c.len())].iter().collect();
-                let three: String = c[i..(i + 3).min(c.len())].iter().collect();
-                let op = match two.as_str() {
-                    _ if three == ">&2" => ">&2",
-                    _ if three == ">&1" => ">&1",
-                    "&&" => "&&",
-                    "||" => "||",
-                    ">>" => ">>",
-                    _ => match ch {
-                        ';' => ";",
-                        '&' => "&",
-                        '|' => "|",
-                        _ => ">",
-                    },
-                };
-                i += op.len();
-                out.push(Tok::Op(op));
-            }
-            _ => {
-                has = true;
-                cur.push(ch);
-                i += 1;
-            }
-        }
-    }
-    flush(&mut cur, &mut has, &mut out);
-    out
-}
-
-/// Split a line at `;`, `&&`, `||`, `|`, `&` and newlines outside quotes (not `>&2`).
-fn split_ops(s: &str) -> Vec<(String, &'static str)> {
-    let c: Vec<char> = s.chars().collect();
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut i = 0;
-    while i < c.len() {
-        let ch = c[i];
-        match quote {
-            Some(q) => {
-                if ch == '\\' && q == '"' && i + 1 < c.len() {
-                    cur.push(ch);
-                    cur.push(c[i + 1]);
-                    i += 2;
-                    continue;
-                }
-                if ch == q {
-                    quote = None;
-                }
-                cur.push(ch);
-            }
-            None => {
-                let next = c.get(i + 1).copied();
-                let op = match (ch, next) {
-                    ('\\', Some(n)) => {
-                        cur.push(ch);
-                        cur.push(n);
-                        i += 2;
-                        continue;
-                    }
-                    ('\'' | '"', _) => {
-                        quote = Some(ch);
-                        None
-                    }
-                    ('&', Some('&')) => Some("&&"),
-                    ('|', Some('|')) => Some("||"),
-                    ('&', _) if cur.ends_with('>') => None,
-                    (';' | '\n', _) => Some(";"),
-                    ('|', _) => Some("|"),
-                    ('&', _) => Some("&"),
-                    _ => None,
-                };
-                if let Some(op) = op {
-                    out.push((std::mem::take(&mut cur), op));
-                    i += if op.len() == 2 { 2 } else { 1 };
-                    continue;
-                }
-                cur.push(ch);
-            }
-        }
-        i += 1;
-    }
-    out.push((cur, ";"));
-    out
-}
-
-fn normalize(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
 impl Shell {
     fn resolve(&self, p: &str) -> String {
         if p.starts_with('/') {
@@ -267,7 +81,11 @@ impl Shell {
     }
 
     fn var(&self, n: &str) -> Option<&str> {
-        self.vars.iter().rev().find(|(k, _)| k == n).map(|(_, v)| v.as_str())
+        self.vars
+            .iter()
+            .rev()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.as_str())
     }
 
     fn set_var(&mut self, k: &str, v: &str) {
@@ -287,10 +105,17 @@ impl Shell {
     fn prompt(&self) -> String {
         let host = &self.ctx.name;
         if self.name == "bash" {
-            let cwd = if self.cwd == "/root" { "~".to_string() } else { self.cwd.clone() };
+            let cwd = if self.cwd == "/root" {
+                "~".to_string()
+            } else {
+                self.cwd.clone()
+            };
             format!("root@{host}:{cwd}# ")
         } else if self.ctx.alpine {
-            format!("{host}:{}# ", if self.cwd == "/root" { "~" } else { &self.cwd })
+            format!(
+                "{host}:{}# ",
+                if self.cwd == "/root" { "~" } else { &self.cwd }
+            )
         } else {
             "# ".into()
         }
@@ -363,21 +188,41 @@ impl Shell {
         Ok(Flow::Next(self.last))
     }
 
-    async fn with_redirect(&mut self, argv: Vec<String>, redirect: Option<(String, bool)>) -> Result<Flow, TtyError> {
+    async fn with_redirect(
+        &mut self,
+        argv: Vec<String>,
+        redirect: Option<(String, bool)>,
+    ) -> Result<Flow, TtyError> {
         let Some((file, append)) = redirect else {
             return self.exec(&argv).await;
         };
         let path = self.resolve(&file);
-        let parent = path.rsplit_once('/').map(|(p, _)| if p.is_empty() { "/" } else { p }).unwrap_or("/").to_string();
+        let parent = path
+            .rsplit_once('/')
+            .map(|(p, _)| if p.is_empty() { "/" } else { p })
+            .unwrap_or("/")
+            .to_string();
         if !self.ctx.is_dir(&parent) || self.ctx.is_dir(&path) {
-            let why = if self.ctx.is_dir(&path) { "Is a directory" } else { "Directory nonexistent" };
-            self.err_line(&format!("cannot create {file}: {why}")).await?;
+            let why = if self.ctx.is_dir(&path) {
+                "Is a directory"
+            } else {
+                "Directory nonexistent"
+            };
+            self.err_line(&format!("cannot create {file}: {why}"))
+                .await?;
             return Ok(Flow::Next(2));
         }
         let prev = self.io.capture.replace(String::new());
         let r = self.exec(&argv).await;
         let got = std::mem::replace(&mut self.io.capture, prev).unwrap_or_default();
-        let content = if append { format!("{}{got}", self.ctx.files.get(&path).cloned().unwrap_or_default()) } else { got };
+        let content = if append {
+            format!(
+                "{}{got}",
+                self.ctx.files.get(&path).cloned().unwrap_or_default()
+            )
+        } else {
+            got
+        };
         self.ctx.add_file(&path, content);
         r
     }
@@ -385,17 +230,33 @@ impl Shell {
     async fn exec(&mut self, argv: &[String]) -> Result<Flow, TtyError> {
         let cmd = argv[0].as_str();
         let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
-        let base = if cmd.starts_with('/') && self.ctx.has_command(cmd) { cmd.rsplit('/').next().unwrap_or(cmd) } else { cmd };
-        if let Some((k, v)) = base.split_once('=').filter(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+        let base = if cmd.starts_with('/') && self.ctx.has_command(cmd) {
+            cmd.rsplit('/').next().unwrap_or(cmd)
+        } else {
+            cmd
+        };
+        if let Some((k, v)) = base.split_once('=').filter(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }) {
             if args.is_empty() {
                 self.set_var(k, v);
                 return Ok(Flow::Next(0));
             }
         }
         let code = match base {
-            "exit" => return Ok(Flow::Exit(args.first().and_then(|a| a.parse().ok()).unwrap_or(self.last))),
+            "exit" => {
+                return Ok(Flow::Exit(
+                    args.first()
+                        .and_then(|a| a.parse().ok())
+                        .unwrap_or(self.last),
+                ))
+            }
             "sh" | "bash" if self.ctx.has_command(base) => {
-                let saved = (std::mem::replace(&mut self.name, base.to_string()), self.line, self.cwd.clone());
+                let saved = (
+                    std::mem::replace(&mut self.name, base.to_string()),
+                    self.line,
+                    self.cwd.clone(),
+                );
                 let code = match args.as_slice() {
                     ["-c", script, ..] | ["-lc", script, ..] | ["-ec", script, ..] => {
                         self.line = 1;
@@ -416,7 +277,8 @@ impl Shell {
                 } else {
                     let a = args.first().copied().unwrap_or("");
                     if self.name == "bash" {
-                        self.err_line(&format!("cd: {a}: No such file or directory")).await?;
+                        self.err_line(&format!("cd: {a}: No such file or directory"))
+                            .await?;
                         1
                     } else {
                         self.err_line(&format!("cd: can't cd to {a}")).await?;
@@ -454,7 +316,11 @@ impl Shell {
         match cmd {
             "hostname" => io.out(&format!("{}\n", self.ctx.name)).await?,
             "env" => {
-                let text: String = self.vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+                let text: String = self
+                    .vars
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}\n"))
+                    .collect();
                 io.out(&text).await?;
             }
             "printenv" => {
@@ -484,7 +350,10 @@ impl Shell {
             "id" => io.out("uid=0(root) gid=0(root) groups=0(root)\n").await?,
             "uname" => {
                 let s = if args.contains(&"-a") {
-                    format!("Linux {} 6.8.0-sim #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux\n", self.ctx.name)
+                    format!(
+                        "Linux {} 6.8.0-sim #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux\n",
+                        self.ctx.name
+                    )
                 } else {
                     "Linux\n".into()
                 };
@@ -493,21 +362,35 @@ impl Shell {
             "redis-cli" => match args.last().map(|a| a.to_ascii_lowercase()) {
                 None => io.out("PONG\n").await?,
                 Some(a) if a == "ping" => io.out("PONG\n").await?,
-                Some(a) => io.out(&format!("(error) ERR unknown command '{a}'\n")).await?,
+                Some(a) => {
+                    io.out(&format!("(error) ERR unknown command '{a}'\n"))
+                        .await?
+                }
             },
             "sleep" => {
-                let secs = args.first().and_then(|a| a.trim_end_matches('s').parse::<f64>().ok()).filter(|s| *s >= 0.0);
+                let secs = args
+                    .first()
+                    .and_then(|a| a.trim_end_matches('s').parse::<f64>().ok())
+                    .filter(|s| *s >= 0.0);
                 let Some(secs) = secs else {
-                    io.err(&format!("sleep: invalid time interval '{}'\n", args.first().unwrap_or(&""))).await?;
+                    io.err(&format!(
+                        "sleep: invalid time interval '{}'\n",
+                        args.first().unwrap_or(&"")
+                    ))
+                    .await?;
                     return Ok(1);
                 };
-                if io.sleep(Duration::from_secs_f64(secs.min(86_400.0))).await? {
+                if io
+                    .sleep(Duration::from_secs_f64(secs.min(86_400.0)))
+                    .await?
+                {
                     return Ok(130);
                 }
             }
             "stty" => {
                 if !io.tty {
-                    io.err("stty: 'standard input': Inappropriate ioctl for device\n").await?;
+                    io.err("stty: 'standard input': Inappropriate ioctl for device\n")
+                        .await?;
                     return Ok(1);
                 }
                 io.poll_pending();
@@ -548,7 +431,11 @@ impl Shell {
     }
 
     async fn ls(&mut self, args: &[&str]) -> Result<i32, TtyError> {
-        let paths: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+        let paths: Vec<&str> = args
+            .iter()
+            .copied()
+            .filter(|a| !a.starts_with('-'))
+            .collect();
         let all = args.iter().any(|a| a.starts_with('-') && a.contains('a'));
         let targets = if paths.is_empty() { vec!["."] } else { paths };
         let mut code = 0;
@@ -573,7 +460,11 @@ impl Shell {
             } else if self.ctx.files.contains_key(&p) {
                 self.io.out(&format!("{t}\n")).await?;
             } else {
-                self.io.err(&format!("ls: cannot access '{t}': No such file or directory\n")).await?;
+                self.io
+                    .err(&format!(
+                        "ls: cannot access '{t}': No such file or directory\n"
+                    ))
+                    .await?;
                 code = 2;
             }
         }
@@ -605,30 +496,12 @@ impl Shell {
                 self.io.err(&format!("cat: {a}: Is a directory\n")).await?;
                 code = 1;
             } else {
-                self.io.err(&format!("cat: {a}: No such file or directory\n")).await?;
+                self.io
+                    .err(&format!("cat: {a}: No such file or directory\n"))
+                    .await?;
                 code = 1;
             }
         }
         Ok(code)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokenizes_quotes_vars_and_operators() {
-        let vars = vec![("A".to_string(), "x y".to_string())];
-        let t = tokenize(r#"echo "$A" '$A' b\ c ${A}z $? && false||true; x # c"#, &vars, 3);
-        let w = |s: &str| Tok::Word(s.into());
-        assert_eq!(
-            t,
-            vec![w("echo"), w("x y"), w("$A"), w("b c"), w("x yz"), w("3"), Tok::Op("&&"), w("false"), Tok::Op("||"), w("true"), Tok::Op(";"), w("x")]
-        );
-        assert_eq!(normalize("/a/./b/../c/"), "/a/c");
-        let segs: Vec<(String, &str)> = split_ops("a 'x;y' && b >&2 || c; d");
-        let segs: Vec<(&str, &str)> = segs.iter().map(|(s, o)| (s.trim(), *o)).collect();
-        assert_eq!(segs, vec![("a 'x;y'", "&&"), ("b >&2", "||"), ("c", ";"), ("d", ";")]);
     }
 }

@@ -49,7 +49,10 @@ impl Zlib {
     fn new() -> Zlib {
         let mut out = Compress::new(Compression::default(), true);
         let _ = out.set_dictionary(DICTIONARY);
-        Zlib { out, inp: Decompress::new(true) }
+        Zlib {
+            out,
+            inp: Decompress::new(true),
+        }
     }
 
     fn compress(&mut self, data: &[u8]) -> Vec<u8> {
@@ -60,7 +63,9 @@ impl Zlib {
                 v.reserve(256);
             }
             let before = self.out.total_in();
-            let _ = self.out.compress_vec(&data[pos..], &mut v, FlushCompress::Sync);
+            let _ = self
+                .out
+                .compress_vec(&data[pos..], &mut v, FlushCompress::Sync);
             pos += (self.out.total_in() - before) as usize;
             if pos >= data.len() && v.capacity() > v.len() {
                 return v;
@@ -76,7 +81,9 @@ impl Zlib {
                 v.reserve(v.capacity().max(1024));
             }
             let (before, out_before) = (self.inp.total_in(), self.inp.total_out());
-            let r = self.inp.decompress_vec(&data[pos..], &mut v, FlushDecompress::Sync);
+            let r = self
+                .inp
+                .decompress_vec(&data[pos..], &mut v, FlushDecompress::Sync);
             pos += (self.inp.total_in() - before) as usize;
             let stuck = self.inp.total_in() == before && self.inp.total_out() == out_before;
             match r {
@@ -89,7 +96,9 @@ impl Zlib {
                     }
                 }
                 Err(e) if e.needs_dictionary().is_some() => {
-                    self.inp.set_dictionary(DICTIONARY).map_err(|e| SpdyError::Header(e.to_string()))?;
+                    self.inp
+                        .set_dictionary(DICTIONARY)
+                        .map_err(|e| SpdyError::Header(e.to_string()))?;
                 }
                 Err(e) => return Err(SpdyError::Header(e.to_string())),
             }
@@ -113,7 +122,10 @@ fn parse_headers(b: &[u8]) -> Result<HashMap<String, String>, SpdyError> {
         let vl = u32_at(i)?;
         let value = b.get(i + 4..i + 4 + vl).ok_or_else(bad)?;
         i += 4 + vl;
-        out.insert(String::from_utf8_lossy(name).to_lowercase(), String::from_utf8_lossy(value).into_owned());
+        out.insert(
+            String::from_utf8_lossy(name).to_lowercase(),
+            String::from_utf8_lossy(value).into_owned(),
+        );
     }
     Ok(out)
 }
@@ -185,14 +197,22 @@ where
         let kind = u16::from_be_bytes([head[2], head[3]]);
         match kind {
             SYN_STREAM if payload.len() >= 10 => {
-                let id = u32::from_be_bytes([payload[0], payload[1], payload[2], payload[3]]) & 0x7fff_ffff;
+                let id = u32::from_be_bytes([payload[0], payload[1], payload[2], payload[3]])
+                    & 0x7fff_ffff;
                 let headers = parse_headers(&z.decompress(&payload[10..])?)?;
                 let mut reply = id.to_be_bytes().to_vec();
                 reply.extend(z.compress(&0u32.to_be_bytes()));
                 let _ = tx.send(control(SYN_REPLY, 0, &reply)).await;
-                let port: u16 = headers.get("port").and_then(|p| p.parse().ok()).unwrap_or(0);
+                let port: u16 = headers
+                    .get("port")
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0);
                 let req = headers.get("requestid").cloned().unwrap_or_default();
-                let pair = pairs.entry(req.clone()).or_insert(Pair { error: None, data: None, port });
+                let pair = pairs.entry(req.clone()).or_insert(Pair {
+                    error: None,
+                    data: None,
+                    port,
+                });
                 match headers.get("streamtype").map(String::as_str) {
                     Some("error") => pair.error = Some(id),
                     Some("data") => {
@@ -200,14 +220,24 @@ where
                         if flags & FLAG_FIN == 0 {
                             let (itx, irx) = mpsc::channel::<Bytes>(64);
                             inputs.insert(id, itx);
-                            start(ctx.clone(), pairs.remove(&req).unwrap_or(Pair { error: None, data: Some(id), port }), irx, tx.clone());
+                            start(
+                                ctx.clone(),
+                                pairs.remove(&req).unwrap_or(Pair {
+                                    error: None,
+                                    data: Some(id),
+                                    port,
+                                }),
+                                irx,
+                                tx.clone(),
+                            );
                         }
                     }
                     _ => {}
                 }
             }
             RST_STREAM if payload.len() >= 4 => {
-                let id = u32::from_be_bytes([payload[0], payload[1], payload[2], payload[3]]) & 0x7fff_ffff;
+                let id = u32::from_be_bytes([payload[0], payload[1], payload[2], payload[3]])
+                    & 0x7fff_ffff;
                 inputs.remove(&id);
             }
             PING => {
@@ -230,7 +260,9 @@ fn start(ctx: Arc<PodCtx>, pair: Pair, input: mpsc::Receiver<Bytes>, tx: mpsc::S
         match port_kind(&ctx, pair.port) {
             None => {
                 if let Some(e) = pair.error {
-                    let _ = tx.send(data(e, 0, connect_error(&ctx, pair.port).as_bytes())).await;
+                    let _ = tx
+                        .send(data(e, 0, connect_error(&ctx, pair.port).as_bytes()))
+                        .await;
                 }
             }
             Some(kind) => {
@@ -266,11 +298,7 @@ where
     let up = async move {
         while let Some(Ok(m)) = stream.next().await {
             match m {
-                Message::Binary(b) => {
-                    if wr.write_all(&b).await.is_err() {
-                        break;
-                    }
-                }
+                Message::Binary(b) if wr.write_all(&b).await.is_err() => break,
                 Message::Close(_) => break,
                 _ => {}
             }

@@ -48,7 +48,16 @@ pub struct Io {
 
 impl Io {
     pub fn new(rx: mpsc::Receiver<Input>, tx: mpsc::Sender<(u8, Bytes)>, tty: bool) -> Io {
-        Io { rx, tx, tty, size: (24, 80), buf: VecDeque::new(), eof: false, capture: None, to_stderr: false }
+        Io {
+            rx,
+            tx,
+            tty,
+            size: (24, 80),
+            buf: VecDeque::new(),
+            eof: false,
+            capture: None,
+            to_stderr: false,
+        }
     }
 
     async fn raw(&mut self, ch: u8, s: &[u8]) -> Result<(), TtyError> {
@@ -68,7 +77,10 @@ impl Io {
         } else {
             s.to_vec()
         };
-        self.tx.send((ch, Bytes::from(data))).await.map_err(|_| TtyError::Closed)
+        self.tx
+            .send((ch, Bytes::from(data)))
+            .await
+            .map_err(|_| TtyError::Closed)
     }
 
     pub async fn out(&mut self, s: &str) -> Result<(), TtyError> {
@@ -86,7 +98,10 @@ impl Io {
 
     /// Echo typed input (tty only), never captured.
     async fn echo(&mut self, s: &[u8]) -> Result<(), TtyError> {
-        self.tx.send((STDOUT, Bytes::copy_from_slice(s))).await.map_err(|_| TtyError::Closed)
+        self.tx
+            .send((STDOUT, Bytes::copy_from_slice(s)))
+            .await
+            .map_err(|_| TtyError::Closed)
     }
 
     fn apply(&mut self, i: Input) {
@@ -163,17 +178,16 @@ impl Io {
                     return Ok(Line::Interrupt);
                 }
                 0x04 if line.is_empty() => return Ok(Line::Eof),
-                0x7f | 0x08 => {
-                    if !line.is_empty() {
-                        // Drop one UTF-8 character.
-                        while let Some(c) = line.pop() {
-                            if c & 0xC0 != 0x80 {
-                                break;
-                            }
+                0x7f | 0x08 if !line.is_empty() => {
+                    // Drop one UTF-8 character.
+                    while let Some(c) = line.pop() {
+                        if c & 0xC0 != 0x80 {
+                            break;
                         }
-                        self.echo(b"\x08 \x08").await?;
                     }
+                    self.echo(b"\x08 \x08").await?;
                 }
+                0x7f | 0x08 => {}
                 0x15 => {
                     for _ in 0..String::from_utf8_lossy(&line).chars().count() {
                         self.echo(b"\x08 \x08").await?;
