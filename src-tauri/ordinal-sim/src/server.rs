@@ -74,7 +74,7 @@ pub async fn serve(listener: TcpListener, acceptor: TlsAcceptor, st: Arc<State>)
                         let cert_user = cert_user.clone();
                         async move { Ok::<_, std::convert::Infallible>(handle(st, cert_user, req).await) }
                     });
-                    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(tls), svc);
+                    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(tls), svc).with_upgrades();
                     tokio::select! {
                         _ = conn => {}
                         _ = conn_epoch.changed() => {}
@@ -150,6 +150,10 @@ async fn handle(st: Arc<State>, cert_user: Option<User>, req: Request<Incoming>)
         None if open_path(&path) => User::Viewer,
         None => return api::error_response(&ApiError::unauthorized()),
     };
+    // exec/attach/portforward: upgraded connections, handled before any body is read.
+    if let Some(t) = crate::pods::connect::target(&path) {
+        return crate::pods::connect::handle(st, user, t, parts).await;
+    }
     let body = match body.collect().await {
         Ok(b) => b.to_bytes(),
         Err(e) => return api::error_response(&ApiError::bad_request(format!("reading body: {e}"))),
