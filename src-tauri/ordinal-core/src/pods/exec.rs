@@ -98,6 +98,7 @@ type Status = std::pin::Pin<Box<dyn std::future::Future<Output = Option<MetaStat
 
 struct Started {
     proc: AttachedProcess,
+    size: Option<futures::channel::mpsc::Sender<TerminalSize>>,
     stdout: Box<dyn AsyncRead + Send + Unpin>,
     status: Status,
     command: Vec<String>,
@@ -110,7 +111,9 @@ async fn start_one(api: &Api<Pod>, pod: &str, container: Option<&str>, command: 
         ap = ap.container(c);
     }
     let mut proc = api.exec(pod, command.to_vec(), &ap).await.map_err(|e| PodError::kube(&e))?;
-    if let Some(mut size) = proc.terminal_size() {
+    // The sender can be taken once: the session keeps it for resizes.
+    let mut size = proc.terminal_size();
+    if let Some(size) = size.as_mut() {
         use futures::SinkExt;
         let _ = size.send(TerminalSize { width: cols, height: rows }).await;
     }
@@ -123,6 +126,7 @@ async fn start_one(api: &Api<Pod>, pod: &str, container: Option<&str>, command: 
     };
     Ok(Started {
         proc,
+        size,
         stdout: Box::new(stdout),
         status,
         command: command.to_vec(),
@@ -170,6 +174,16 @@ pub async fn open(
                 chosen = Some(s);
                 break;
             }
+            // The output ended at once: the status says whether the command was missing.
+            Ok(Ok(0)) => {
+                let st = tokio::time::timeout(Duration::from_secs(2), &mut s.status).await.ok().flatten();
+                if st.as_ref().is_some_and(not_found) {
+                    continue;
+                }
+                s.status = Box::pin(async move { st });
+                chosen = Some(s);
+                break;
+            }
             Ok(Ok(k)) => {
                 s.initial = buf[..k].to_vec();
                 chosen = Some(s);
@@ -193,7 +207,7 @@ async fn session(mut s: Started, mut input: mpsc::UnboundedReceiver<ShellInput>,
         return;
     }
     let mut stdin = s.proc.stdin();
-    let mut size = s.proc.terminal_size();
+    let mut size = s.size.take();
     let mut dec = Utf8Stream::default();
     if !s.initial.is_empty() {
         let data = dec.push(&s.initial);

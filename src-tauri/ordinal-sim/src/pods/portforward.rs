@@ -4,7 +4,8 @@
 //! every port's connection has ended the server closes the WebSocket, as the kubelet does.
 //!
 //! Declared HTTP ports (named http/web/metrics, or 80/8080/9090/8000) answer one HTTP/1.1 request
-//! with `hello from POD port PORT`; other declared ports echo. An undeclared port gets the
+//! with `hello from POD port PORT`; other declared ports echo (an HTTP request gets the page there
+//! too, so any port tells which pod it reached). An undeclared port gets the
 //! runtime's connection error on the error channel.
 
 use std::sync::Arc;
@@ -73,8 +74,31 @@ pub async fn serve_port(
     mut input: mpsc::Receiver<Bytes>,
     output: mpsc::Sender<Bytes>,
 ) {
+    let mut first = None;
+    let kind = match kind {
+        // A test (or a user's `curl`) can tell which pod any port reached: an HTTP request to a
+        // port that otherwise echoes gets the page too.
+        PortKind::Echo => match input.recv().await {
+            Some(b) => {
+                let http = [&b"GET "[..], b"HEAD ", b"POST ", b"PUT "].iter().any(|m| b.starts_with(m));
+                first = Some(b);
+                if http {
+                    PortKind::Http
+                } else {
+                    PortKind::Echo
+                }
+            }
+            None => return,
+        },
+        k => k,
+    };
     match kind {
         PortKind::Echo => {
+            if let Some(b) = first.take() {
+                if output.send(b).await.is_err() {
+                    return;
+                }
+            }
             while let Some(b) = input.recv().await {
                 if output.send(b).await.is_err() {
                     return;
@@ -82,7 +106,7 @@ pub async fn serve_port(
             }
         }
         PortKind::Http => {
-            let mut req = Vec::new();
+            let mut req = first.map(|b| b.to_vec()).unwrap_or_default();
             while !req.windows(4).any(|w| w == b"\r\n\r\n") {
                 match input.recv().await {
                     Some(b) => req.extend_from_slice(&b),
