@@ -157,7 +157,8 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
             })
             .map(String::from)
     };
-    let first = size_of(&shell_text(&app).await).unwrap_or_else(|| panic!("a size: {before}"));
+    let text = shell_text(&app).await;
+    let first = size_of(&text).unwrap_or_else(|| panic!("a size: {before}"));
     // Taller dock: more rows.
     app.js("const d = document.querySelector('[data-testid=dock]'); d.style.height = (d.getBoundingClientRect().height + 120) + 'px'; window.dispatchEvent(new Event('resize')); return true").await;
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -171,7 +172,8 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let second = second.unwrap_or_else(|| panic!("stty size changed from {first}:\n{}", shell_text(&app).await));
+    let text = shell_text(&app).await;
+    let second = second.unwrap_or_else(|| panic!("stty size changed from {first}:\n{text}"));
     assert_ne!(first, second);
     app.screenshot("shell-en").await;
 
