@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { I18nProvider } from "./i18n";
+import { I18nProvider, useLocaleLoaded } from "./i18n";
 import { milestone } from "./lib/marks";
 import { Shell } from "./shell/Shell";
 import { AppInfoProvider } from "./state/appInfo";
@@ -22,7 +22,9 @@ function Localised() {
   const { settings } = useSettings();
   const locale = useResolvedLocale(settings.language);
   const theme = useResolvedTheme(settings.theme);
-  useDocumentAttributes(theme, locale);
+  // I18nProvider loads a language's catalogue the first time it is chosen; <html lang> changes
+  // when it has arrived (and the text with it).
+  useDocumentAttributes(theme, locale, useLocaleLoaded(locale));
   return (
     <I18nProvider locale={locale}>
       <AppInfoProvider>

@@ -55,6 +55,34 @@ describe("architecture", () => {
     expect(staticImports).toEqual([]);
   });
 
+  it("the Chinese catalogue stays out of the start-up chunk: only i18n/index.tsx loads it, through import()", () => {
+    // Every static import or re-export (type-only ones are erased and allowed), resolved against
+    // the importing file, so "./zh-CN", "../i18n/zh-CN" and "./i18n/zh-CN.dock" are all caught.
+    const resolve = (from: string, spec: string) => {
+      const parts = from.split("/").slice(0, -1);
+      for (const seg of spec.split("/")) {
+        if (seg === "..") parts.pop();
+        else if (seg !== ".") parts.push(seg);
+      }
+      return parts.join("/").replace(/\.tsx?$/, "");
+    };
+    const staticImports = (text: string) =>
+      [
+        ...text.matchAll(/^\s*(?:import|export)(?!\s+type\b)(?:[^;"']*?\bfrom)?\s*["']([^"']+)["']/gm),
+      ].map((m) => m[1]!);
+    const offenders = Object.entries(sources).flatMap(([path, text]) =>
+      staticImports(text)
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => resolve(path, spec))
+        .filter((target) => /^\.\/i18n\/zh-CN(?:\.|$)/.test(target))
+        // The catalogue merges its own dock strings; that file is in the same chunk.
+        .filter((target) => !(path === "./i18n/zh-CN.ts" && target === "./i18n/zh-CN.dock"))
+        .map((target) => `${path} -> ${target}`),
+    );
+    expect(offenders).toEqual([]);
+    expect(sources["./i18n/index.tsx"]).toMatch(/import\("\.\/zh-CN"\)/);
+  });
+
   it("the dock's panels load with the dock: start-up code imports only its store", () => {
     const startup = ["./shell/Shell.tsx", "./pages/statefulsets/StsActions.tsx", "./pages/statefulsets/ListView.tsx", "./pages/StatefulSetsPage.tsx"];
     for (const path of startup) {

@@ -5,7 +5,7 @@ import { App } from "./App";
 import { milestone } from "./lib/marks";
 import { sanePosixLocale } from "./lib/posixLocale";
 import { boot } from "./state/boot";
-import { resolveLocale } from "./i18n";
+import { isLocaleLoaded, loadLocale, resolveLocale } from "./i18n";
 import { systemTheme } from "./state/environment";
 import { cachedSettings } from "./state/settings";
 import "./styles/tokens.css";
@@ -22,8 +22,8 @@ sanePosixLocale();
 // Paint the first frame in the last known theme and language (or the OS's); the settings the
 // backend returns confirm or correct both a moment later.
 const initial = cachedSettings();
+const locale = resolveLocale(initial.language);
 document.documentElement.dataset.theme = initial.theme === "system" ? systemTheme() : initial.theme;
-document.documentElement.lang = resolveLocale(initial.language);
 // Linux's webview pays for every font family it does not find: it gets shorter stacks (tokens.css).
 if (/Linux/.test(navigator.userAgent) && !/Android/.test(navigator.userAgent)) document.documentElement.dataset.platform = "linux";
 
@@ -33,11 +33,15 @@ void listKinds().catch(() => {});
 const root = document.getElementById("root");
 if (!root) throw new Error("#root missing from index.html");
 // The first render waits (at most 200 ms) for the contexts and the connections' statuses, so it
-// can show the current cluster's list at once (see state/boot.ts).
-void boot(200).then(() =>
+// can show the current cluster's list at once (see state/boot.ts), and, meanwhile, for the
+// catalogue of the language it is painted in: only English is in this chunk, so a Chinese
+// window fetches its own here (at once for English; a failed fetch leaves the text English).
+const catalogue = loadLocale(locale).catch((e: unknown) => console.error(`catalogue ${locale} failed to load`, e));
+void Promise.all([boot(200), catalogue]).then(() => {
+  document.documentElement.lang = isLocaleLoaded(locale) ? locale : "en";
   createRoot(root).render(
     <StrictMode>
       <App />
     </StrictMode>,
-  ),
-);
+  );
+});

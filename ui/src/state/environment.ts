@@ -46,14 +46,18 @@ export function useResolvedLocale(setting: Language): Locale {
   return resolveLocale(setting);
 }
 
-/** Mirrors the resolved theme and language onto <html> (data-theme, lang, color-scheme). */
-export function useDocumentAttributes(theme: ResolvedTheme, locale: Locale) {
+/**
+ * Mirrors the resolved theme and language onto <html> (data-theme, lang, color-scheme). `lang`
+ * follows only once the language's catalogue is loaded (`localeLoaded`): until then the text is
+ * still the previous language, and whoever waits for `lang` (the E2E tests) reads the new one.
+ */
+export function useDocumentAttributes(theme: ResolvedTheme, locale: Locale, localeLoaded = true) {
   useEffect(() => {
     const root = document.documentElement;
     root.dataset.theme = theme;
     root.style.colorScheme = theme;
   }, [theme]);
   useEffect(() => {
-    document.documentElement.lang = locale;
-  }, [locale]);
+    if (localeLoaded) document.documentElement.lang = locale;
+  }, [locale, localeLoaded]);
 }

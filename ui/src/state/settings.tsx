@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { getSettings, setSettings, type IpcError, type Settings } from "../api";
+import { loadLocale, resolveLocale } from "../i18n";
 
 export const defaultSettings: Settings = {
   language: "system",
@@ -63,6 +64,9 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
 
   const apply = (s: Settings) => {
     current.current = s;
+    // A language chosen for the first time has its catalogue fetched now, not a render later
+    // (I18nProvider loads it too, and shows it when it arrives; failures are its to report).
+    loadLocale(resolveLocale(s.language)).catch(() => {});
     setLocal(s);
   };
 
