@@ -40,9 +40,10 @@ async fn http_get(addr: &str) -> std::io::Result<String> {
 
 async fn open_pods_tab(app: &App, key: &str) {
     app.wait_js("demo rows", "document.querySelectorAll('[data-testid=sts-row]').length >= 8").await;
+    // Ready in either language ("3 of 3", "3/3").
     app.wait_js(
         "ready",
-        &format!("{}?.textContent.includes('3 of 3')", row(key, "[data-testid=row-status]")),
+        &format!("/3\\D+3|3\\/3/.test({}?.textContent ?? '')", row(key, "[data-testid=row-status]")),
     )
     .await;
     app.js(&format!("{}.click(); return true", row(key, "[data-testid=row-name]"))).await;
@@ -53,6 +54,20 @@ async fn open_pods_tab(app: &App, key: &str) {
 /// The number of rendered log lines of `ordinal` in the visible log panel.
 fn lines_of(ordinal: u32) -> String {
     format!("document.querySelectorAll('[data-testid=dock-panel]:not([hidden]) [data-testid=log-line][data-ordinal=\"{ordinal}\"]').length")
+}
+
+/// Bring the first dock tab of `kind` to the front (a click on the active tab would minimise).
+async fn show_tab(app: &App, kind: &str) {
+    app.js(&format!(
+        "const t = [...document.querySelectorAll('[data-testid^=dock-tab-]')].find(t => t.dataset.kind === '{kind}'); \
+         if (!t.classList.contains('is-active')) t.querySelector('.dock__tab-main').click(); return true"
+    ))
+    .await;
+    app.wait_js(
+        &format!("the {kind} tab in front"),
+        &format!("[...document.querySelectorAll('[data-testid^=dock-tab-]')].find(t => t.dataset.kind === '{kind}').classList.contains('is-active')"),
+    )
+    .await;
 }
 
 /// Type a command line into the visible terminal.
@@ -144,7 +159,7 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
     )
     .await;
     type_in_shell(&app, "hostname").await;
-    wait_shell(&app, "hostname", "postgres-1\r\n").await;
+    wait_shell(&app, "hostname", "\npostgres-1\n").await;
     type_in_shell(&app, "stty size").await;
     let before = wait_shell(&app, "stty size", "stty size").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -192,7 +207,7 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
     app.screenshot("run-en").await;
 
     // postgres-1 deleted: the logs mark the new pod and go on; the forward reaches the new pod.
-    app.js("[...document.querySelectorAll('[data-testid^=dock-tab-]')].find(t => t.dataset.kind === 'logs').click(); return true").await;
+    show_tab(&app, "logs").await;
     let old_uid = kubectl(&kubeconfig, &["get", "pod", "postgres-1", "-n", "db", "-o", "jsonpath={.metadata.uid}"]);
     kubectl(&kubeconfig, &["delete", "pod", "postgres-1", "-n", "db", "--wait=false"]);
     app.wait_js(
@@ -218,7 +233,7 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(answer.contains("postgres-1"), "the forward answers from the new pod");
-    app.js("[...document.querySelectorAll('[data-testid^=dock-tab-]')].find(t => t.dataset.kind === 'forwards')?.click(); return true").await;
+    show_tab(&app, "forwards").await;
     app.wait_js(
         "the forward followed the ordinal",
         "(() => { const r = document.querySelector('[data-testid=forward-row]'); return r?.dataset.state === 'active' && Number(r.dataset.reattached) >= 1; })()",
@@ -232,10 +247,10 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
     app.wait_js("chinese", "document.documentElement.lang === 'zh-CN'").await;
     click(&app, "nav-statefulsets").await;
     open_pods_tab(&app, "db/postgres").await;
-    app.js("[...document.querySelectorAll('[data-testid^=dock-tab-]')].find(t => t.dataset.kind === 'logs').click(); return true").await;
+    show_tab(&app, "logs").await;
     app.wait_js("lines", &format!("{} > 0", lines_of(1))).await;
     app.screenshot("logs-zh").await;
-    app.js("[...document.querySelectorAll('[data-testid^=dock-tab-]')].find(t => t.dataset.kind === 'forwards')?.click(); return true").await;
+    show_tab(&app, "forwards").await;
     app.screenshot("forwards-zh").await;
     app.close().await;
 }

@@ -45,9 +45,9 @@ fn capabilities_grant_exactly_the_commands_the_ui_invokes() {
     );
 
     let api = read("ui/src/api/index.ts");
-    // `call<T>("name", …)` and `subscribe<T>("name", …)` (the function definitions themselves
-    // take a parameter, not a literal, and are skipped).
-    let invoked: BTreeSet<String> = ["call<", "subscribe<"]
+    // `call<T>("name", …)`, `subscribe<T>("name", …)` and `subscribeWithId<T>("name", …)` (the
+    // function definitions themselves take a parameter, not a literal, and are skipped).
+    let invoked: BTreeSet<String> = ["call<", "subscribe<", "subscribeWithId<"]
         .iter()
         .flat_map(|m| api.match_indices(m).map(|(i, _)| i + m.len()))
         .filter_map(|i| {

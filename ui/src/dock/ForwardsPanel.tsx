@@ -131,7 +131,7 @@ export function ForwardsPanel({ tab }: { tab: ForwardsTab }) {
               const hint = hintFor(f);
               const stopError = stopErrors[f.id];
               return (
-                <tr key={f.id} data-testid="forward-row" data-id={f.id} data-state={f.state} data-local-address={f.localAddress}>
+                <tr key={f.id} data-testid="forward-row" data-id={f.id} data-state={f.state} data-local-address={f.localAddress} data-reattached={f.reattached}>
                   <td className="mono">
                     {f.context}
                     <span className="faint"> · {f.namespace}</span>

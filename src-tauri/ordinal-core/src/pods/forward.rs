@@ -234,7 +234,22 @@ impl Forwards {
 
     /// The list now, then on every change (counters at most four times a second).
     pub fn watch(&self) -> impl Stream<Item = Vec<ForwardView>> + Send + 'static {
-        let rx = {
+        // Subscribed on the first poll: the refresher needs a runtime, which the caller (a
+        // synchronous IPC handler) may not have.
+        let me = self.clone();
+        futures::stream::once(async move { me.subscribe() }).flat_map(|rx| {
+            futures::stream::unfold((rx, true), |(mut rx, first)| async move {
+                if !first && rx.changed().await.is_err() {
+                    return None;
+                }
+                let v = rx.borrow_and_update().clone();
+                Some((v, (rx, false)))
+            })
+        })
+    }
+
+    fn subscribe(&self) -> watch::Receiver<Vec<ForwardView>> {
+        {
             let mut tx = self.inner.tx.lock().unwrap();
             match tx.as_ref() {
                 Some(t) => t.subscribe(),
@@ -257,14 +272,7 @@ impl Forwards {
                     r
                 }
             }
-        };
-        futures::stream::unfold((rx, true), |(mut rx, first)| async move {
-            if !first && rx.changed().await.is_err() {
-                return None;
-            }
-            let v = rx.borrow_and_update().clone();
-            Some((v, (rx, false)))
-        })
+        }
     }
 }
 
@@ -300,8 +308,8 @@ async fn run(
                             reattached += 1;
                         }
                         uid = new_uid;
-                        let why = (reattached > 0).then(|| format!("following {pod}: re-attached to its new pod {reattached}×"));
-                        (ForwardState::Active, why, true)
+                        // The re-attachments are counted in the view; an active forward needs no reason.
+                        (ForwardState::Active, None, true)
                     } else {
                         let why = if terminating { "terminating".to_string() } else { phase };
                         (ForwardState::WaitingForPod, Some(format!("pod {pod} is {why}; waiting for it to run")), false)
@@ -402,4 +410,19 @@ async fn tunnel(client: kube::Client, ns: String, pod: String, port: u16, mut tc
     }
     let _ = sink.close().await;
     let _ = wr.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The IPC handler that subscribes runs without a runtime (it crashed the app once).
+    #[test]
+    fn the_list_stream_is_made_without_a_runtime() {
+        let f = Forwards::default();
+        let mut s = Box::pin(f.watch());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let first = rt.block_on(async { s.next().await });
+        assert_eq!(first, Some(Vec::new()));
+    }
 }

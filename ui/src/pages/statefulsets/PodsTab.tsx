@@ -71,9 +71,9 @@ function PodOps({ o, target, gate, status, onForward, allOrdinals }: { o: Ordina
   const logs = () => openLogs(target, o.ordinal, allOrdinals);
   const shell = () => openShell(target, o.ordinal, status.protection);
   const button = (id: string, icon: "logs" | "terminal" | "forward", label: string, why: string | null, onClick: () => void) => (
-    <button type="button" className="btn btn--small" disabled={why !== null} title={why ?? label} data-testid={`pod-${id}-${o.ordinal}`} data-disabled-reason={why ?? undefined} onClick={onClick}>
+    <button type="button" className="btn btn--small btn--icon" disabled={why !== null} title={why ?? label} aria-label={label} data-testid={`pod-${id}-${o.ordinal}`} data-disabled-reason={why ?? undefined} onClick={onClick}>
       <Icon name={icon} size={14} />
-      {label}
+      <span className="sr-only">{label}</span>
     </button>
   );
   return (
@@ -134,7 +134,7 @@ export function PodsTab({ ordinals, status, namespace, name }: { ordinals: Ordin
             <th>{t("pods.col.dns")}</th>
             <th>{t("pods.col.claims")}</th>
             <th>{t("pods.col.storage")}</th>
-            <th title={t("pods.op.keys")}>{t("pods.col.actions")}</th>
+            <th className="pod-ops-cell" title={t("pods.op.keys")}>{t("pods.col.actions")}</th>
           </tr>
         </thead>
         <tbody>
@@ -181,8 +181,8 @@ export function PodsTab({ ordinals, status, namespace, name }: { ordinals: Ordin
                             <ToneIcon tone={c.phase === "Bound" ? "ok" : c.phase === "Pending" ? "progressing" : "warning"} />
                             {c.phase}
                           </span>{" "}
-                          <span className="faint mono">
-                            {[c.capacity, c.storageClass, c.volume].filter(Boolean).join(" · ")}
+                          <span className="faint mono" title={c.volume ?? undefined}>
+                            {c.storageClass ?? ""}
                           </span>
                         </div>
                       ))}
@@ -201,7 +201,7 @@ export function PodsTab({ ordinals, status, namespace, name }: { ordinals: Ordin
                     </div>
                   ))}
                 </td>
-                <td>
+                <td className="pod-ops-cell">
                   <PodOps o={o} target={target} gate={gate} status={status} onForward={() => setForwarding(o.ordinal)} allOrdinals={present} />
                 </td>
               </tr>
