@@ -250,3 +250,51 @@ async fn a_forward_follows_its_ordinal_to_the_new_pod() {
     assert!(tokio::net::TcpStream::connect(&v.local_address).await.is_err(), "stopped forwards listen no more");
     ns.delete().await;
 }
+
+#[tokio::test]
+async fn a_forward_says_when_its_cluster_is_gone_and_resumes() {
+    if real_skip("pod_exec::a_forward_says_when_its_cluster_is_gone_and_resumes") {
+        return;
+    }
+    let tc = TestCluster::empty().await;
+    let sim = tc.sim.as_ref().unwrap();
+    let client = tc.client().await;
+    let ns = TestNamespace::new(&client, "pfwdc").await;
+    running_set(&client, &ns.name, "fc", "nginx:1.27", 1).await;
+    let fwds = Forwards::default();
+    let v = fwds
+        .start(
+            client.clone(),
+            ForwardRequest { context: "t".into(), namespace: ns.name.clone(), statefulset: "fc".into(), ordinal: 0, port: 80, local_port: None },
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let state = |fwds: &Forwards| fwds.list().into_iter().find(|f| f.id == v.id).unwrap();
+    let wait = |want: ForwardState| {
+        let fwds = fwds.clone();
+        async move {
+            for _ in 0..300 {
+                let f = state(&fwds);
+                if f.state == want {
+                    return f;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            panic!("state {want:?}: {:?}", state(&fwds));
+        }
+    };
+    wait(ForwardState::Active).await;
+    // The API server goes away for a while: the forward says so, with why.
+    let faults = sim.faults();
+    let restart = faults.restart(Duration::from_secs(6));
+    let (_, down) = tokio::join!(restart, wait(ForwardState::ClusterDisconnected));
+    assert!(down.reason.is_some(), "{down:?}");
+    // It comes back by itself.
+    wait(ForwardState::Active).await;
+    let body = http_get(&v.local_address).await.unwrap();
+    assert!(body.contains("fc-0"), "{body}");
+    fwds.stop(&v.id);
+    ns.delete().await;
+}

@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{SinkExt, Stream, StreamExt};
-use k8s_openapi::api::core::v1::Pod;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -146,8 +145,8 @@ impl Forwards {
         let id = format!("fwd-{}", self.inner.next.fetch_add(1, Ordering::SeqCst) + 1);
         let counters = Arc::new(Counters::default());
         let (state_tx, state_rx) = watch::channel((ForwardState::WaitingForPod, Some(format!("looking for pod {pod}")), 0u32));
-        let (pods, pod_task) = watch_pod(client.clone(), &req.namespace, &pod);
-        let task = tokio::spawn(run(client, req.namespace.clone(), pod.clone(), req.port, v4, v6, pods, pod_task, state_tx, counters.clone()));
+        let watch = watch_pod(client.clone(), &req.namespace, &pod);
+        let task = tokio::spawn(run(client, req.namespace.clone(), pod.clone(), req.port, v4, v6, watch, state_tx, counters.clone()));
         let view = ForwardView {
             id: id.clone(),
             context: req.context,
@@ -284,8 +283,7 @@ async fn run(
     port: u16,
     v4: TcpListener,
     v6: Option<TcpListener>,
-    mut pods: watch::Receiver<Option<Option<Pod>>>,
-    _pod_task: super::Abort,
+    (mut pods, mut errors, _pod_task): super::PodWatch,
     state: watch::Sender<(ForwardState, Option<String>, u32)>,
     counters: Arc<Counters>,
 ) {
@@ -317,9 +315,17 @@ async fn run(
                 }
             };
             running.send_replace(is_running);
-            state.send_replace((s, why, reattached));
+            // The cluster cannot be reached: say so (the watch retries, and says when it works).
+            let error = errors.borrow_and_update().clone();
+            match error {
+                Some(e) => state.send_replace((ForwardState::ClusterDisconnected, Some(e), reattached)),
+                None => state.send_replace((s, why, reattached)),
+            };
         }
         tokio::select! {
+            r = errors.changed() => if r.is_err() {
+                return;
+            },
             r = pods.changed() => if r.is_err() {
                 state.send_replace((ForwardState::ClusterDisconnected, Some("the pod watch ended".into()), reattached));
                 return;

@@ -355,7 +355,8 @@ async fn health(tx: &mpsc::Sender<Msg>, ordinal: u32, health: StreamHealth) -> b
 async fn follow_ordinal(client: kube::Client, req: LogRequest, ordinal: u32, tx: mpsc::Sender<Msg>) {
     let pod = pod_name(&req.statefulset, ordinal);
     let api: Api<Pod> = Api::namespaced(client.clone(), &req.namespace);
-    let (mut pods, _watch) = watch_pod(client, &req.namespace, &pod);
+    // The log stream reports the connection's errors itself.
+    let (mut pods, _errors, _watch) = watch_pod(client, &req.namespace, &pod);
     let follow = req.follow && !req.previous;
     let mut current: Option<Run> = None;
     let mut seen = Seen::default();

@@ -212,15 +212,22 @@ impl Drop for Abort {
     }
 }
 
-/// The pod of one name, live: None until known, then Some(None) when absent.
-pub(crate) fn watch_pod(client: kube::Client, ns: &str, pod: &str) -> (watch::Receiver<Option<Option<Pod>>>, Abort) {
+/// The pod of one name, live: None until known, then Some(None) when absent; and the watch's
+/// last error (None once it works again: the watcher retries with backoff).
+pub(crate) type PodWatch = (watch::Receiver<Option<Option<Pod>>>, watch::Receiver<Option<String>>, Abort);
+
+pub(crate) fn watch_pod(client: kube::Client, ns: &str, pod: &str) -> PodWatch {
     let (tx, rx) = watch::channel(None);
+    let (etx, erx) = watch::channel(None);
     let api: Api<Pod> = Api::namespaced(client, ns);
     let cfg = watcher::Config::default().fields(&format!("metadata.name={pod}"));
     let task = tokio::spawn(async move {
         let mut w = std::pin::pin!(watcher::watcher(api, cfg).default_backoff());
         let mut init: Option<Pod> = None;
         while let Some(ev) = w.next().await {
+            if ev.is_ok() {
+                etx.send_if_modified(|e| e.take().is_some());
+            }
             match ev {
                 Ok(watcher::Event::Init) => init = None,
                 Ok(watcher::Event::InitApply(p)) => init = Some(p),
@@ -233,11 +240,13 @@ pub(crate) fn watch_pod(client: kube::Client, ns: &str, pod: &str) -> (watch::Re
                 Ok(watcher::Event::Delete(_)) => {
                     let _ = tx.send(Some(None));
                 }
-                Err(_) => {}
+                Err(e) => {
+                    let _ = etx.send(Some(crate::hub::HubError::from_watcher(&e).to_string()));
+                }
             }
         }
     });
-    (rx, Abort(task))
+    (rx, erx, Abort(task))
 }
 
 /// Decodes a byte stream as UTF-8 with replacement, keeping a sequence split between chunks for
