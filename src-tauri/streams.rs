@@ -53,11 +53,18 @@ where
     T: Serialize + Clone + Send + 'static,
     S: Stream<Item = T> + Send + 'static,
 {
-    webview.resources_table().add(Subscription(pump(channel, stream)))
+    webview
+        .resources_table()
+        .add(Subscription(pump(channel, stream)))
 }
 
 /// [`forward`], keeping `value` with the subscription for [`attached`].
-pub fn forward_with<T, S, H>(webview: &Webview, channel: Channel<T>, stream: S, value: H) -> ResourceId
+pub fn forward_with<T, S, H>(
+    webview: &Webview,
+    channel: Channel<T>,
+    stream: S,
+    value: H,
+) -> ResourceId
 where
     T: Serialize + Clone + Send + 'static,
     S: Stream<Item = T> + Send + 'static,

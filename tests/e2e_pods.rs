@@ -23,14 +23,19 @@ fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("kubectl");
-    assert!(out.status.success(), "kubectl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "kubectl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// An HTTP request through a forward: the answer's text.
 async fn http_get(addr: &str) -> std::io::Result<String> {
     let mut c = tokio::net::TcpStream::connect(addr).await?;
-    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await?;
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await?;
     let mut out = Vec::new();
     tokio::time::timeout(Duration::from_secs(10), c.read_to_end(&mut out))
         .await
@@ -39,14 +44,25 @@ async fn http_get(addr: &str) -> std::io::Result<String> {
 }
 
 async fn open_pods_tab(app: &App, key: &str) {
-    app.wait_js("demo rows", "document.querySelectorAll('[data-testid=sts-row]').length >= 8").await;
+    app.wait_js(
+        "demo rows",
+        "document.querySelectorAll('[data-testid=sts-row]').length >= 8",
+    )
+    .await;
     // Ready in either language ("3 of 3", "3/3").
     app.wait_js(
         "ready",
-        &format!("/3\\D+3|3\\/3/.test({}?.textContent ?? '')", row(key, "[data-testid=row-status]")),
+        &format!(
+            "/3\\D+3|3\\/3/.test({}?.textContent ?? '')",
+            row(key, "[data-testid=row-status]")
+        ),
     )
     .await;
-    app.js(&format!("{}.click(); return true", row(key, "[data-testid=row-name]"))).await;
+    app.js(&format!(
+        "{}.click(); return true",
+        row(key, "[data-testid=row-name]")
+    ))
+    .await;
     click(app, "detail-tab-pods").await;
     app.find("[data-testid=pod-logs-1]").await;
 }
@@ -72,7 +88,9 @@ async fn show_tab(app: &App, kind: &str) {
 
 /// Type a command line into the visible terminal.
 async fn type_in_shell(app: &App, text: &str) {
-    let ta = app.find("[data-testid=dock-panel]:not([hidden]) .xterm-helper-textarea").await;
+    let ta = app
+        .find("[data-testid=dock-panel]:not([hidden]) .xterm-helper-textarea")
+        .await;
     ta.send_keys(&format!("{text}{ENTER}")).await.unwrap();
 }
 
@@ -92,7 +110,10 @@ async fn wait_shell(app: &App, what: &str, needle: &str) -> String {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{what}: the terminal never showed {needle:?}:\n{}", shell_text(app).await);
+    panic!(
+        "{what}: the terminal never showed {needle:?}:\n{}",
+        shell_text(app).await
+    );
 }
 
 #[tokio::test]
@@ -108,14 +129,20 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
     // Logs of postgres-1: lines, live, and new lines while following.
     click(&app, "pod-logs-1").await;
     app.find("[data-testid=dock]").await;
-    app.wait_js("postgres-1's lines", &format!("{} >= 3", lines_of(1))).await;
+    app.wait_js("postgres-1's lines", &format!("{} >= 3", lines_of(1)))
+        .await;
     app.wait_js(
         "live",
         "document.querySelector('[data-testid=dock-panel]:not([hidden]) [data-testid=log-health]')?.dataset.state === 'live'",
     )
     .await;
-    let n: u64 = app.js(&format!("return {}", lines_of(1))).await.as_u64().unwrap();
-    app.wait_js("a new line followed", &format!("{} > {n}", lines_of(1))).await;
+    let n: u64 = app
+        .js(&format!("return {}", lines_of(1)))
+        .await
+        .as_u64()
+        .unwrap();
+    app.wait_js("a new line followed", &format!("{} > {n}", lines_of(1)))
+        .await;
     assert_eq!(
         app.js("return document.querySelectorAll('[data-testid=dock-panel]:not([hidden]) [data-testid=log-line]:not([data-ordinal=\"1\"])').length").await,
         0,
@@ -128,7 +155,12 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
     click(&app, "pod-logs-all").await;
     app.wait_js(
         "lines of every ordinal",
-        &format!("{} > 0 && {} > 0 && {} > 0", lines_of(0), lines_of(1), lines_of(2)),
+        &format!(
+            "{} > 0 && {} > 0 && {} > 0",
+            lines_of(0),
+            lines_of(1),
+            lines_of(2)
+        ),
     )
     .await;
     app.screenshot("logs-all-en").await;
@@ -147,7 +179,10 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
         .to_string();
     assert!(addr.starts_with("127.0.0.1:"), "{addr}");
     let body = http_get(&addr).await.unwrap();
-    assert!(body.contains("postgres-1"), "the forward reaches postgres-1: {body}");
+    assert!(
+        body.contains("postgres-1"),
+        "the forward reaches postgres-1: {body}"
+    );
     app.screenshot("forward-started-en").await;
     click(&app, "forward-done").await;
 
@@ -208,8 +243,22 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
 
     // postgres-1 deleted: the logs mark the new pod and go on; the forward reaches the new pod.
     show_tab(&app, "logs").await;
-    let old_uid = kubectl(&kubeconfig, &["get", "pod", "postgres-1", "-n", "db", "-o", "jsonpath={.metadata.uid}"]);
-    kubectl(&kubeconfig, &["delete", "pod", "postgres-1", "-n", "db", "--wait=false"]);
+    let old_uid = kubectl(
+        &kubeconfig,
+        &[
+            "get",
+            "pod",
+            "postgres-1",
+            "-n",
+            "db",
+            "-o",
+            "jsonpath={.metadata.uid}",
+        ],
+    );
+    kubectl(
+        &kubeconfig,
+        &["delete", "pod", "postgres-1", "-n", "db", "--wait=false"],
+    );
     app.wait_js(
         "the boundary",
         "!!document.querySelector('[data-testid=dock-panel]:not([hidden]) [data-testid=log-boundary][data-reason=newPod]')",
@@ -218,8 +267,20 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
     let after_boundary = "(() => { const p = document.querySelector('[data-testid=dock-panel]:not([hidden])'); \
         const b = p.querySelector('[data-testid=log-boundary]'); \
         return [...p.querySelectorAll('[data-testid=log-line]')].some(l => b.compareDocumentPosition(l) & Node.DOCUMENT_POSITION_FOLLOWING); })()";
-    app.wait_js("lines of the new pod after the boundary", after_boundary).await;
-    let new_uid = kubectl(&kubeconfig, &["get", "pod", "postgres-1", "-n", "db", "-o", "jsonpath={.metadata.uid}"]);
+    app.wait_js("lines of the new pod after the boundary", after_boundary)
+        .await;
+    let new_uid = kubectl(
+        &kubeconfig,
+        &[
+            "get",
+            "pod",
+            "postgres-1",
+            "-n",
+            "db",
+            "-o",
+            "jsonpath={.metadata.uid}",
+        ],
+    );
     assert_ne!(old_uid, new_uid, "a new pod");
     app.screenshot("logs-boundary-en").await;
     let mut answer = String::new();
@@ -232,7 +293,10 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert!(answer.contains("postgres-1"), "the forward answers from the new pod");
+    assert!(
+        answer.contains("postgres-1"),
+        "the forward answers from the new pod"
+    );
     show_tab(&app, "forwards").await;
     app.wait_js(
         "the forward followed the ordinal",
@@ -243,8 +307,13 @@ async fn logs_shell_forward_and_run_follow_the_ordinal() {
 
     // Chinese.
     click(&app, "nav-settings").await;
-    app.find("[data-testid=settings-language]").await.select_by_value("zh-CN").await.unwrap();
-    app.wait_js("chinese", "document.documentElement.lang === 'zh-CN'").await;
+    app.find("[data-testid=settings-language]")
+        .await
+        .select_by_value("zh-CN")
+        .await
+        .unwrap();
+    app.wait_js("chinese", "document.documentElement.lang === 'zh-CN'")
+        .await;
     click(&app, "nav-statefulsets").await;
     open_pods_tab(&app, "db/postgres").await;
     show_tab(&app, "logs").await;
@@ -265,7 +334,8 @@ async fn read_only_context_disables_shell_and_forward() {
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(
         data.join("settings.json"),
-        serde_json::json!({"language": "zh-CN", "protection": {"ordinal:demo": "readOnly"}}).to_string(),
+        serde_json::json!({"language": "zh-CN", "protection": {"ordinal:demo": "readOnly"}})
+            .to_string(),
     )
     .unwrap();
     let app = launch.env("HOME", home.display().to_string()).start().await;
@@ -277,7 +347,9 @@ async fn read_only_context_disables_shell_and_forward() {
         )
         .await;
     }
-    let logs_enabled = app.js("return !document.querySelector('[data-testid=pod-logs-1]').disabled").await;
+    let logs_enabled = app
+        .js("return !document.querySelector('[data-testid=pod-logs-1]').disabled")
+        .await;
     assert_eq!(logs_enabled, true, "logs stay allowed");
     app.screenshot("readonly-zh").await;
     app.close().await;

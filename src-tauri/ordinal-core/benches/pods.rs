@@ -7,6 +7,7 @@
 //! - shell keystroke → echo at the core, p50/p99 over 300 keystrokes (budget p99 ≤ 30 ms);
 //! - port-forward throughput through Ordinal's forward vs `kubectl port-forward` to the same pod
 //!   and port in the same run, 64 MiB each way through the echo port (budget ≥ 80 %).
+//!
 //! Writes `target/bench/pods.json` under the workspace root.
 
 use std::time::{Duration, Instant};
@@ -32,11 +33,16 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn ts_nanos(ts: &str) -> i128 {
-    ts.parse::<k8s_openapi::jiff::Timestamp>().unwrap().as_nanosecond()
+    ts.parse::<k8s_openapi::jiff::Timestamp>()
+        .unwrap()
+        .as_nanosecond()
 }
 
 fn now_nanos() -> i128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as i128
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as i128
 }
 
 async fn running(client: &kube::Client, ns: &str, pod: &str) {
@@ -84,7 +90,9 @@ async fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let quick = std::env::var_os("ORDINAL_BENCH_QUICK").is_some();
     let follow_secs = if quick { 10 } else { 60 };
-    let sim = Simulator::start(SimConfig::default()).await.expect("simulator");
+    let sim = Simulator::start(SimConfig::default())
+        .await
+        .expect("simulator");
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("kubeconfig");
     sim.write_kubeconfig(&kubeconfig).unwrap();
@@ -98,7 +106,10 @@ async fn main() {
     let ns = "bench-pods";
     let nsapi: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(client.clone());
     nsapi
-        .create(&PostParams::default(), &serde_json::from_value(json!({"metadata": {"name": ns}})).unwrap())
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(json!({"metadata": {"name": ns}})).unwrap(),
+        )
         .await
         .unwrap();
     let sts: Api<StatefulSet> = Api::namespaced(client.clone(), ns);
@@ -153,7 +164,10 @@ async fn main() {
                     times.push(t);
                 }
             }
-            LogEvent::Health { health: ordinal_core::pods::StreamHealth::Reconnecting { .. }, .. } => reconnects += 1,
+            LogEvent::Health {
+                health: ordinal_core::pods::StreamHealth::Reconnecting { .. },
+                ..
+            } => reconnects += 1,
             _ => {}
         }
     }
@@ -188,12 +202,26 @@ async fn main() {
         "notes": format!("{lost} lost, {repeated} repeated, {reconnects} reconnection(s)")}));
 
     // 2. Shell keystroke → echo.
-    let (h, shell) = exec::open(client.clone(), ns, "pg-0", None, exec::default_shells(), 120, 40).await.unwrap();
+    let (h, shell) = exec::open(
+        client.clone(),
+        ns,
+        "pg-0",
+        None,
+        exec::default_shells(),
+        120,
+        40,
+    )
+    .await
+    .unwrap();
     let mut shell = Box::pin(shell);
     // Up to the prompt.
     let mut out = String::new();
     while !out.contains("# ") {
-        if let Some(ShellEvent::Output { data }) = tokio::time::timeout(Duration::from_secs(5), shell.next()).await.unwrap() {
+        if let Some(ShellEvent::Output { data }) =
+            tokio::time::timeout(Duration::from_secs(5), shell.next())
+                .await
+                .unwrap()
+        {
             out.push_str(&data);
         }
     }
@@ -203,7 +231,10 @@ async fn main() {
         let t = Instant::now();
         h.input(c.to_string().as_bytes());
         loop {
-            match tokio::time::timeout(Duration::from_secs(5), shell.next()).await.unwrap() {
+            match tokio::time::timeout(Duration::from_secs(5), shell.next())
+                .await
+                .unwrap()
+            {
                 Some(ShellEvent::Output { data }) if data.contains(c) => break,
                 Some(_) => {}
                 None => panic!("the shell ended"),
@@ -214,13 +245,18 @@ async fn main() {
             // Clear the line (Ctrl-U is not a built-in: backspaces).
             h.input("\u{7f}".repeat(60).as_bytes());
             tokio::time::sleep(Duration::from_millis(50)).await;
-            while let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(50), shell.next()).await {}
+            while let Ok(Some(_)) =
+                tokio::time::timeout(Duration::from_millis(50), shell.next()).await
+            {}
         }
     }
     drop(shell);
     echo.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let (e50, e99) = (pct(&echo, 0.5), pct(&echo, 0.99));
-    println!("shell keystroke → echo (core): p50 {e50:.2} ms p99 {e99:.2} ms over {} keys", echo.len());
+    println!(
+        "shell keystroke → echo (core): p50 {e50:.2} ms p99 {e99:.2} ms over {} keys",
+        echo.len()
+    );
     figures.push(json!({"figure": "Shell keystroke → echo (p99)", "value": (e99 * 100.0).round() / 100.0, "unit": "ms", "budget": 30, "pass": e99 <= 30.0,
         "notes": format!("p50 {e50:.2} ms over {} keystrokes; measured at the core", echo.len())}));
 
@@ -230,7 +266,14 @@ async fn main() {
     let v = fwds
         .start(
             client.clone(),
-            ForwardRequest { context: "bench".into(), namespace: ns.into(), statefulset: "pg".into(), ordinal: 0, port: 5432, local_port: None },
+            ForwardRequest {
+                context: "bench".into(),
+                namespace: ns.into(),
+                statefulset: "pg".into(),
+                ordinal: 0,
+                port: 5432,
+                local_port: None,
+            },
             None,
             None,
         )
@@ -249,7 +292,8 @@ async fn main() {
             let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
             let mut line = String::new();
             use tokio::io::AsyncBufReadExt;
-            let _ = tokio::time::timeout(Duration::from_secs(20), stdout.read_line(&mut line)).await;
+            let _ =
+                tokio::time::timeout(Duration::from_secs(20), stdout.read_line(&mut line)).await;
             // "Forwarding from 127.0.0.1:41234 -> 5432"
             let addr = line.split_whitespace().nth(2).unwrap_or("").to_string();
             if addr.starts_with("127.0.0.1:") {
@@ -278,5 +322,9 @@ async fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("pods.json"), serde_json::to_vec_pretty(&figures).unwrap()).unwrap();
+    std::fs::write(
+        out.join("pods.json"),
+        serde_json::to_vec_pretty(&figures).unwrap(),
+    )
+    .unwrap();
 }

@@ -31,10 +31,11 @@ fn real_skip(test: &str) -> bool {
 async fn running_set(client: &kube::Client, ns: &str, name: &str, image: &str, replicas: i32) {
     let mut s = sts_json(name, replicas);
     s["spec"]["template"]["spec"]["containers"][0]["image"] = serde_json::json!(image);
-    s["spec"]["template"]["spec"]["containers"][0]["ports"] =
-        serde_json::json!([{"name": "http", "containerPort": 80}, {"name": "echo", "containerPort": 7000}]);
+    s["spec"]["template"]["spec"]["containers"][0]["ports"] = serde_json::json!([{"name": "http", "containerPort": 80}, {"name": "echo", "containerPort": 7000}]);
     let sts: Api<StatefulSet> = Api::namespaced(client.clone(), ns);
-    sts.create(&PostParams::default(), &serde_json::from_value(s).unwrap()).await.unwrap();
+    sts.create(&PostParams::default(), &serde_json::from_value(s).unwrap())
+        .await
+        .unwrap();
     for i in 0..replicas {
         wait_running(client, ns, &format!("{name}-{i}"), None).await;
     }
@@ -48,7 +49,10 @@ async fn wait_running(client: &kube::Client, ns: &str, pod: &str, old_uid: Optio
             if let Ok(p) = pods.get(pod).await {
                 let uid = p.metadata.uid.clone().unwrap_or_default();
                 let running = p.status.and_then(|s| s.phase).as_deref() == Some("Running");
-                if running && p.metadata.deletion_timestamp.is_none() && Some(uid.as_str()) != old_uid {
+                if running
+                    && p.metadata.deletion_timestamp.is_none()
+                    && Some(uid.as_str()) != old_uid
+                {
                     return uid;
                 }
             }
@@ -60,7 +64,10 @@ async fn wait_running(client: &kube::Client, ns: &str, pod: &str, old_uid: Optio
 }
 
 /// Read shell events until the output contains `want` (or the shell exits).
-async fn until_output(s: &mut (impl futures::Stream<Item = ShellEvent> + Unpin), want: &str) -> (String, Option<ShellEvent>) {
+async fn until_output(
+    s: &mut (impl futures::Stream<Item = ShellEvent> + Unpin),
+    want: &str,
+) -> (String, Option<ShellEvent>) {
     let mut out = String::new();
     let r = tokio::time::timeout(Duration::from_secs(10), async {
         while let Some(e) = s.next().await {
@@ -90,19 +97,38 @@ async fn a_shell_runs_resizes_and_reports_its_exit_code() {
     let client = tc.client().await;
     let ns = TestNamespace::new(&client, "pexec").await;
     running_set(&client, &ns.name, "sh", "nginx:1.27", 2).await;
-    let (h, s) = exec::open(client.clone(), &ns.name, "sh-1", None, exec::default_shells(), 80, 24).await.unwrap();
+    let (h, s) = exec::open(
+        client.clone(),
+        &ns.name,
+        "sh-1",
+        None,
+        exec::default_shells(),
+        80,
+        24,
+    )
+    .await
+    .unwrap();
     let mut s = Box::pin(s);
     h.input(b"hostname\r");
     let (out, end) = until_output(&mut s, "sh-1\r\n").await;
-    assert!(end.is_none() && out.contains("sh-1"), "hostname names the ordinal's pod: {out:?} {end:?}");
+    assert!(
+        end.is_none() && out.contains("sh-1"),
+        "hostname names the ordinal's pod: {out:?} {end:?}"
+    );
     h.resize(100, 30);
     tokio::time::sleep(Duration::from_millis(100)).await;
     h.input(b"stty size\r");
     let (out, _) = until_output(&mut s, "30 100").await;
-    assert!(out.contains("30 100"), "the resize reached the pod: {out:?}");
+    assert!(
+        out.contains("30 100"),
+        "the resize reached the pod: {out:?}"
+    );
     h.input(b"exit 3\r");
     let (_, end) = until_output(&mut s, "\u{0}never").await;
-    assert!(matches!(end, Some(ShellEvent::Exit { code: Some(3), .. })), "{end:?}");
+    assert!(
+        matches!(end, Some(ShellEvent::Exit { code: Some(3), .. })),
+        "{end:?}"
+    );
     ns.delete().await;
 }
 
@@ -115,25 +141,77 @@ async fn without_bash_the_shell_is_sh_and_bad_input_is_refused() {
     let client = tc.client().await;
     let ns = TestNamespace::new(&client, "pexsh").await;
     running_set(&client, &ns.name, "al", "nginx:1.27-alpine", 1).await;
-    let (h, s) = exec::open(client.clone(), &ns.name, "al-0", None, exec::default_shells(), 80, 24).await.unwrap();
+    let (h, s) = exec::open(
+        client.clone(),
+        &ns.name,
+        "al-0",
+        None,
+        exec::default_shells(),
+        80,
+        24,
+    )
+    .await
+    .unwrap();
     let mut s = Box::pin(s);
-    let first = tokio::time::timeout(Duration::from_secs(5), s.next()).await.unwrap();
-    assert!(matches!(&first, Some(ShellEvent::Started { command }) if command == &["sh"]), "{first:?}");
+    let first = tokio::time::timeout(Duration::from_secs(5), s.next())
+        .await
+        .unwrap();
+    assert!(
+        matches!(&first, Some(ShellEvent::Started { command }) if command == &["sh"]),
+        "{first:?}"
+    );
     h.input(b"hostname\r");
     let (out, _) = until_output(&mut s, "al-0\r\n").await;
     assert!(out.contains("al-0\r\n"), "sh runs commands: {out:?}");
     drop(s);
     // An unknown container, a missing pod, an empty command.
-    let e = exec::open(client.clone(), &ns.name, "al-0", Some("nope"), exec::default_shells(), 80, 24).await.err().expect("unknown container refused");
-    assert_eq!(ordinal_core::error::Classify::code(&e), ErrorCode::Invalid, "{e}");
-    let e = exec::open(client.clone(), &ns.name, "al-9", None, exec::default_shells(), 80, 24).await.err().expect("missing pod refused");
-    assert_eq!(ordinal_core::error::Classify::code(&e), ErrorCode::NotFound, "{e}");
+    let e = exec::open(
+        client.clone(),
+        &ns.name,
+        "al-0",
+        Some("nope"),
+        exec::default_shells(),
+        80,
+        24,
+    )
+    .await
+    .err()
+    .expect("unknown container refused");
+    assert_eq!(
+        ordinal_core::error::Classify::code(&e),
+        ErrorCode::Invalid,
+        "{e}"
+    );
+    let e = exec::open(
+        client.clone(),
+        &ns.name,
+        "al-9",
+        None,
+        exec::default_shells(),
+        80,
+        24,
+    )
+    .await
+    .err()
+    .expect("missing pod refused");
+    assert_eq!(
+        ordinal_core::error::Classify::code(&e),
+        ErrorCode::NotFound,
+        "{e}"
+    );
     assert!(exec::split_command("   ").is_err());
     // A user without `create pods/exec`.
     if let Some(viewer) = &tc.viewer {
         let vc = kube::Client::try_from(tc.config(viewer).await).unwrap();
-        let e = exec::open(vc, &ns.name, "al-0", None, exec::default_shells(), 80, 24).await.err().expect("forbidden");
-        assert_eq!(ordinal_core::error::Classify::code(&e), ErrorCode::Forbidden, "{e}");
+        let e = exec::open(vc, &ns.name, "al-0", None, exec::default_shells(), 80, 24)
+            .await
+            .err()
+            .expect("forbidden");
+        assert_eq!(
+            ordinal_core::error::Classify::code(&e),
+            ErrorCode::Forbidden,
+            "{e}"
+        );
     }
     ns.delete().await;
 }
@@ -161,16 +239,25 @@ async fn one_command_on_every_ordinal() {
         )
         .collect::<Vec<_>>()
     };
-    let ev = tokio::time::timeout(Duration::from_secs(20), run(vec!["hostname"])).await.unwrap();
+    let ev = tokio::time::timeout(Duration::from_secs(20), run(vec!["hostname"]))
+        .await
+        .unwrap();
     assert!(matches!(ev.last(), Some(RunEvent::Done)));
     for o in 0..3u32 {
         let r = ev.iter().find_map(|e| match e {
-            RunEvent::Result { ordinal, stdout, exit_code, .. } if *ordinal == o => Some((stdout.clone(), *exit_code)),
+            RunEvent::Result {
+                ordinal,
+                stdout,
+                exit_code,
+                ..
+            } if *ordinal == o => Some((stdout.clone(), *exit_code)),
             _ => None,
         });
         assert_eq!(r, Some((format!("rn-{o}\n"), Some(0))), "{ev:?}");
     }
-    let ev = tokio::time::timeout(Duration::from_secs(20), run(vec!["sh", "-c", "exit 4"])).await.unwrap();
+    let ev = tokio::time::timeout(Duration::from_secs(20), run(vec!["sh", "-c", "exit 4"]))
+        .await
+        .unwrap();
     let codes: Vec<Option<i32>> = ev
         .iter()
         .filter_map(|e| match e {
@@ -184,7 +271,8 @@ async fn one_command_on_every_ordinal() {
 
 async fn http_get(addr: &str) -> std::io::Result<String> {
     let mut c = tokio::net::TcpStream::connect(addr).await?;
-    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await?;
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await?;
     let mut out = Vec::new();
     tokio::time::timeout(Duration::from_secs(10), c.read_to_end(&mut out))
         .await
@@ -210,16 +298,30 @@ async fn a_forward_follows_its_ordinal_to_the_new_pod() {
         port,
         local_port: None,
     };
-    let v = fwds.start(client.clone(), req(80), Some("http".into()), None).await.unwrap();
+    let v = fwds
+        .start(client.clone(), req(80), Some("http".into()), None)
+        .await
+        .unwrap();
     assert!(v.local_address.starts_with("127.0.0.1:"), "{v:?}");
     let body = http_get(&v.local_address).await.unwrap();
-    assert!(body.contains("fw-1"), "the page names the ordinal's pod: {body}");
+    assert!(
+        body.contains("fw-1"),
+        "the page names the ordinal's pod: {body}"
+    );
     // An echo port echoes.
-    let e = fwds.start(client.clone(), req(7000), Some("echo".into()), None).await.unwrap();
-    let mut c = tokio::net::TcpStream::connect(&e.local_address).await.unwrap();
+    let e = fwds
+        .start(client.clone(), req(7000), Some("echo".into()), None)
+        .await
+        .unwrap();
+    let mut c = tokio::net::TcpStream::connect(&e.local_address)
+        .await
+        .unwrap();
     c.write_all(b"ping-123").await.unwrap();
     let mut buf = [0u8; 8];
-    tokio::time::timeout(Duration::from_secs(5), c.read_exact(&mut buf)).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), c.read_exact(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(&buf, b"ping-123");
     drop(c);
     // The pod is recreated: the same local address reaches the new pod.
@@ -244,10 +346,18 @@ async fn a_forward_follows_its_ordinal_to_the_new_pod() {
     let f = list.iter().find(|f| f.id == v.id).unwrap();
     assert_eq!(f.state, ForwardState::Active, "{f:?}");
     assert!(f.reattached >= 1, "it says it followed the ordinal: {f:?}");
-    assert!(f.total_connections >= 2 && f.bytes_in > 0 && f.bytes_out > 0, "{f:?}");
+    assert!(
+        f.total_connections >= 2 && f.bytes_in > 0 && f.bytes_out > 0,
+        "{f:?}"
+    );
     // Stop: the port is free again.
     assert!(fwds.stop(&v.id));
-    assert!(tokio::net::TcpStream::connect(&v.local_address).await.is_err(), "stopped forwards listen no more");
+    assert!(
+        tokio::net::TcpStream::connect(&v.local_address)
+            .await
+            .is_err(),
+        "stopped forwards listen no more"
+    );
     ns.delete().await;
 }
 
@@ -265,7 +375,14 @@ async fn a_forward_says_when_its_cluster_is_gone_and_resumes() {
     let v = fwds
         .start(
             client.clone(),
-            ForwardRequest { context: "t".into(), namespace: ns.name.clone(), statefulset: "fc".into(), ordinal: 0, port: 80, local_port: None },
+            ForwardRequest {
+                context: "t".into(),
+                namespace: ns.name.clone(),
+                statefulset: "fc".into(),
+                ordinal: 0,
+                port: 80,
+                local_port: None,
+            },
             None,
             None,
         )

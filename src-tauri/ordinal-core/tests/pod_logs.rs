@@ -19,9 +19,12 @@ use ordinal_core::pods::StreamHealth;
 
 async fn running_set(client: &kube::Client, ns: &str, replicas: i32) {
     let sts: Api<StatefulSet> = Api::namespaced(client.clone(), ns);
-    sts.create(&PostParams::default(), &serde_json::from_value(sts_json("lg", replicas)).unwrap())
-        .await
-        .unwrap();
+    sts.create(
+        &PostParams::default(),
+        &serde_json::from_value(sts_json("lg", replicas)).unwrap(),
+    )
+    .await
+    .unwrap();
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
     for i in 0..replicas {
         let name = format!("lg-{i}");
@@ -90,23 +93,57 @@ async fn one_ordinal_then_new_lines_and_every_ordinal_merged() {
     let ns = TestNamespace::new(&client, "plogs").await;
     running_set(&client, &ns.name, 2).await;
     // Not following: the tail, then the end.
-    let mut s = Box::pin(logs::stream(client.clone(), request(&ns.name, Some(1), false)));
+    let mut s = Box::pin(logs::stream(
+        client.clone(),
+        request(&ns.name, Some(1), false),
+    ));
     let ev = collect(&mut s, 20, |e| {
-        e.iter().any(|e| matches!(e, LogEvent::Health { ordinal: None, health: StreamHealth::Ended { .. } }))
+        e.iter().any(|e| {
+            matches!(
+                e,
+                LogEvent::Health {
+                    ordinal: None,
+                    health: StreamHealth::Ended { .. }
+                }
+            )
+        })
     })
     .await;
     let ls = lines(&ev);
     assert!(!ls.is_empty() && ls.len() <= 5, "{ev:?}");
-    assert!(ls.iter().all(|l| l.pod == "lg-1" && l.ordinal == 1 && l.ts.is_some()), "{ls:?}");
+    assert!(
+        ls.iter()
+            .all(|l| l.pod == "lg-1" && l.ordinal == 1 && l.ts.is_some()),
+        "{ls:?}"
+    );
     // Following: new lines arrive.
-    let mut s = Box::pin(logs::stream(client.clone(), request(&ns.name, Some(0), true)));
-    let ev = collect(&mut s, 20, |e| lines(e).len() >= 2 && e.iter().any(|e| matches!(e, LogEvent::Health { health: StreamHealth::Live, ordinal: Some(0) }))).await;
+    let mut s = Box::pin(logs::stream(
+        client.clone(),
+        request(&ns.name, Some(0), true),
+    ));
+    let ev = collect(&mut s, 20, |e| {
+        lines(e).len() >= 2
+            && e.iter().any(|e| {
+                matches!(
+                    e,
+                    LogEvent::Health {
+                        health: StreamHealth::Live,
+                        ordinal: Some(0)
+                    }
+                )
+            })
+    })
+    .await;
     let before = lines(&ev).len();
     if let Some(sim) = &tc.sim {
-        sim.write_log(&ns.name, "lg-0", None, vec!["written now".into()]).unwrap();
+        sim.write_log(&ns.name, "lg-0", None, vec!["written now".into()])
+            .unwrap();
     }
     let more = collect(&mut s, 20, |e| !lines(e).is_empty()).await;
-    assert!(!lines(&more).is_empty(), "a line written after {before} arrives while following");
+    assert!(
+        !lines(&more).is_empty(),
+        "a line written after {before} arrives while following"
+    );
     drop(s);
     // Every ordinal, merged in time order.
     let mut s = Box::pin(logs::stream(client.clone(), request(&ns.name, None, true)));
@@ -116,14 +153,26 @@ async fn one_ordinal_then_new_lines_and_every_ordinal_merged() {
     })
     .await;
     let ls = lines(&ev);
-    assert!(ls.iter().any(|l| l.ordinal == 0) && ls.iter().any(|l| l.ordinal == 1), "{ls:?}");
+    assert!(
+        ls.iter().any(|l| l.ordinal == 0) && ls.iter().any(|l| l.ordinal == 1),
+        "{ls:?}"
+    );
     for e in &ev {
         if let LogEvent::Lines { lines } = e {
             let ts: Vec<i128> = lines
                 .iter()
-                .map(|l| l.ts.as_deref().unwrap().parse::<k8s_openapi::jiff::Timestamp>().unwrap().as_nanosecond())
+                .map(|l| {
+                    l.ts.as_deref()
+                        .unwrap()
+                        .parse::<k8s_openapi::jiff::Timestamp>()
+                        .unwrap()
+                        .as_nanosecond()
+                })
                 .collect();
-            assert!(ts.windows(2).all(|w| w[0] <= w[1]), "a batch is in time order: {lines:?}");
+            assert!(
+                ts.windows(2).all(|w| w[0] <= w[1]),
+                "a batch is in time order: {lines:?}"
+            );
         }
     }
     drop(s);
@@ -131,9 +180,23 @@ async fn one_ordinal_then_new_lines_and_every_ordinal_merged() {
     let mut req = request(&ns.name, Some(0), false);
     req.container = Some("nope".into());
     let mut s = Box::pin(logs::stream(client.clone(), req));
-    let ev = collect(&mut s, 20, |e| e.iter().any(|e| matches!(e, LogEvent::Health { ordinal: Some(0), health: StreamHealth::Ended { .. } }))).await;
+    let ev = collect(&mut s, 20, |e| {
+        e.iter().any(|e| {
+            matches!(
+                e,
+                LogEvent::Health {
+                    ordinal: Some(0),
+                    health: StreamHealth::Ended { .. }
+                }
+            )
+        })
+    })
+    .await;
     let why = ev.iter().find_map(|e| match e {
-        LogEvent::Health { ordinal: Some(0), health: StreamHealth::Ended { reason } } => Some(reason.clone()),
+        LogEvent::Health {
+            ordinal: Some(0),
+            health: StreamHealth::Ended { reason },
+        } => Some(reason.clone()),
         _ => None,
     });
     assert!(why.as_deref().is_some_and(|w| w.contains("nope")), "{ev:?}");
@@ -146,21 +209,42 @@ async fn a_recreated_pod_marks_the_boundary_and_the_view_goes_on() {
     let client = tc.client().await;
     let ns = TestNamespace::new(&client, "plogr").await;
     running_set(&client, &ns.name, 1).await;
-    let mut s = Box::pin(logs::stream(client.clone(), request(&ns.name, Some(0), true)));
+    let mut s = Box::pin(logs::stream(
+        client.clone(),
+        request(&ns.name, Some(0), true),
+    ));
     collect(&mut s, 20, |e| !lines(e).is_empty()).await;
     let pods: Api<Pod> = Api::namespaced(client.clone(), &ns.name);
     let old_uid = pods.get("lg-0").await.unwrap().metadata.uid.unwrap();
     pods.delete("lg-0", &DeleteParams::default()).await.unwrap();
-    let ev = collect(&mut s, harness::slow(Duration::from_secs(30)).as_secs(), |e| {
-        let at = e.iter().position(|e| matches!(e, LogEvent::Boundary { .. }));
-        at.is_some_and(|i| !lines(&e[i..]).is_empty())
-    })
+    let ev = collect(
+        &mut s,
+        harness::slow(Duration::from_secs(30)).as_secs(),
+        |e| {
+            let at = e
+                .iter()
+                .position(|e| matches!(e, LogEvent::Boundary { .. }));
+            at.is_some_and(|i| !lines(&e[i..]).is_empty())
+        },
+    )
     .await;
     let at = ev
         .iter()
-        .position(|e| matches!(e, LogEvent::Boundary { reason: BoundaryReason::NewPod, ordinal: 0, .. }))
+        .position(|e| {
+            matches!(
+                e,
+                LogEvent::Boundary {
+                    reason: BoundaryReason::NewPod,
+                    ordinal: 0,
+                    ..
+                }
+            )
+        })
         .unwrap_or_else(|| panic!("a new-pod boundary: {ev:?}"));
-    assert!(!lines(&ev[at..]).is_empty(), "lines of the new pod follow the boundary: {ev:?}");
+    assert!(
+        !lines(&ev[at..]).is_empty(),
+        "lines of the new pod follow the boundary: {ev:?}"
+    );
     let new_uid = pods.get("lg-0").await.unwrap().metadata.uid.unwrap();
     assert_ne!(old_uid, new_uid);
     ns.delete().await;
@@ -181,28 +265,72 @@ async fn a_cut_stream_resumes_without_loss_or_duplicates() {
     let mut req = request(&ns.name, Some(0), true);
     req.tail_lines = Some(0);
     let mut s = Box::pin(logs::stream(client.clone(), req));
-    collect(&mut s, 10, |e| e.iter().any(|e| matches!(e, LogEvent::Health { ordinal: Some(0), health: StreamHealth::Live }))).await;
+    collect(&mut s, 10, |e| {
+        e.iter().any(|e| {
+            matches!(
+                e,
+                LogEvent::Health {
+                    ordinal: Some(0),
+                    health: StreamHealth::Live
+                }
+            )
+        })
+    })
+    .await;
     let mut got: Vec<String> = Vec::new();
     let mut reconnects = 0;
-    let is_live = |e: &LogEvent| matches!(e, LogEvent::Health { ordinal: Some(0), health: StreamHealth::Live });
-    let is_reconnecting = |e: &LogEvent| matches!(e, LogEvent::Health { health: StreamHealth::Reconnecting { .. }, .. });
+    let is_live = |e: &LogEvent| {
+        matches!(
+            e,
+            LogEvent::Health {
+                ordinal: Some(0),
+                health: StreamHealth::Live
+            }
+        )
+    };
+    let is_reconnecting = |e: &LogEvent| {
+        matches!(
+            e,
+            LogEvent::Health {
+                health: StreamHealth::Reconnecting { .. },
+                ..
+            }
+        )
+    };
     for round in 0..3 {
-        let batch: Vec<bytes::Bytes> = (0..200).map(|i| format!("n{:04}", round * 200 + i).into()).collect();
+        let batch: Vec<bytes::Bytes> = (0..200)
+            .map(|i| format!("n{:04}", round * 200 + i).into())
+            .collect();
         sim.write_log(&ns.name, "lg-0", None, batch).unwrap();
         let last = format!("n{:04}", round * 200 + 199);
         let ev = collect(&mut s, 20, |e| lines(e).iter().any(|l| l.text == last)).await;
-        got.extend(lines(&ev).into_iter().map(|l| l.text).filter(|t| t.starts_with('n') && t.len() == 5));
+        got.extend(
+            lines(&ev)
+                .into_iter()
+                .map(|l| l.text)
+                .filter(|t| t.starts_with('n') && t.len() == 5),
+        );
         // Cut after the lines arrived; the view says it reconnects, then is live again.
         sim.cut_log_streams();
         let ev = collect(&mut s, 20, |e| {
-            e.iter().position(is_reconnecting).is_some_and(|i| e[i..].iter().any(is_live))
+            e.iter()
+                .position(is_reconnecting)
+                .is_some_and(|i| e[i..].iter().any(is_live))
         })
         .await;
         reconnects += ev.iter().filter(|e| is_reconnecting(e)).count();
-        got.extend(lines(&ev).into_iter().map(|l| l.text).filter(|t| t.starts_with('n') && t.len() == 5));
+        got.extend(
+            lines(&ev)
+                .into_iter()
+                .map(|l| l.text)
+                .filter(|t| t.starts_with('n') && t.len() == 5),
+        );
     }
     let want: Vec<String> = (0..600).map(|i| format!("n{i:04}")).collect();
     assert_eq!(got, want, "every numbered line once, in order");
-    assert!(reconnects >= 3, "the cuts show as reconnecting ({reconnects})");
+    assert!(
+        reconnects >= 3,
+        "the cuts show as reconnecting ({reconnects})"
+    );
     ns.delete().await;
 }

@@ -56,7 +56,14 @@ async fn tail_timestamps_since_and_limits() {
     // Wait for a few lines (the real stand-in kubelet writes its lines over time too).
     let text = eventually(Duration::from_secs(15), || async {
         let t = pods
-            .logs("l-0", &LogParams { tail_lines: Some(3), timestamps: true, ..Default::default() })
+            .logs(
+                "l-0",
+                &LogParams {
+                    tail_lines: Some(3),
+                    timestamps: true,
+                    ..Default::default()
+                },
+            )
             .await
             .ok()?;
         (t.lines().count() == 3).then_some(t)
@@ -70,7 +77,14 @@ async fn tail_timestamps_since_and_limits() {
         assert!(t <= chrono::Utc::now() + chrono::Duration::seconds(2));
     }
     // sinceTime: only lines at or after the instant (the newest line's own time keeps it).
-    let newest = text.lines().last().unwrap().split_once(' ').unwrap().0.to_string();
+    let newest = text
+        .lines()
+        .last()
+        .unwrap()
+        .split_once(' ')
+        .unwrap()
+        .0
+        .to_string();
     let since = pods
         .logs(
             "l-0",
@@ -83,10 +97,21 @@ async fn tail_timestamps_since_and_limits() {
         .await
         .unwrap();
     assert!(since.lines().count() >= 1, "{since}");
-    assert!(since.lines().all(|l| l.split_once(' ').unwrap().0 >= &newest[..19]), "{since}");
+    assert!(
+        since
+            .lines()
+            .all(|l| l.split_once(' ').unwrap().0 >= &newest[..19]),
+        "{since}"
+    );
     // limitBytes cuts the answer.
     let limited = pods
-        .logs("l-0", &LogParams { limit_bytes: Some(10), ..Default::default() })
+        .logs(
+            "l-0",
+            &LogParams {
+                limit_bytes: Some(10),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     if c.sim.is_some() {
@@ -99,10 +124,19 @@ async fn tail_timestamps_since_and_limits() {
     }
     // Bad input: an unknown container is a 400 naming it, a missing pod a 404.
     let e = pods
-        .logs("l-0", &LogParams { container: Some("nope".into()), ..Default::default() })
+        .logs(
+            "l-0",
+            &LogParams {
+                container: Some("nope".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
-    assert!(matches!(&e, kube::Error::Api(s) if s.code == 400 && s.message.contains("nope")), "{e:?}");
+    assert!(
+        matches!(&e, kube::Error::Api(s) if s.code == 400 && s.message.contains("nope")),
+        "{e:?}"
+    );
     let e = pods.logs("l-9", &LogParams::default()).await.unwrap_err();
     assert!(matches!(&e, kube::Error::Api(s) if s.code == 404), "{e:?}");
     cleanup(&c, &ns).await;
@@ -134,18 +168,35 @@ async fn follow_streams_new_lines_and_ends_with_the_pod() {
     let stream = pods
         .log_stream(
             "l-0",
-            &LogParams { follow: true, tail_lines: Some(1), timestamps: true, ..Default::default() },
+            &LogParams {
+                follow: true,
+                tail_lines: Some(1),
+                timestamps: true,
+                ..Default::default()
+            },
         )
         .await
         .unwrap();
     let mut lines = stream.lines();
-    let first = until_line(&mut lines, 10, |_| true).await.expect("the tail line");
+    let first = until_line(&mut lines, 10, |_| true)
+        .await
+        .expect("the tail line");
     // A line written after the request arrives while following (the steady rate, or a burst).
     if let Some(sim) = &c.sim {
-        sim.write_log(&ns, "l-0", None, vec!["burst one".into(), "burst two".into()]).unwrap();
-        until_line(&mut lines, 5, |l| l.ends_with("burst two")).await.expect("the burst arrives");
+        sim.write_log(
+            &ns,
+            "l-0",
+            None,
+            vec!["burst one".into(), "burst two".into()],
+        )
+        .unwrap();
+        until_line(&mut lines, 5, |l| l.ends_with("burst two"))
+            .await
+            .expect("the burst arrives");
     } else {
-        until_line(&mut lines, 10, |l| l != first).await.expect("a new line arrives");
+        until_line(&mut lines, 10, |l| l != first)
+            .await
+            .expect("a new line arrives");
     }
     if c.sim.is_none() {
         cleanup(&c, &ns).await;
@@ -175,12 +226,29 @@ async fn raw_bytes_long_lines_and_a_cut_stream() {
     };
     let (ns, pods) = running_set(&c, "logb", 1).await;
     let stream = pods
-        .log_stream("l-0", &LogParams { follow: true, tail_lines: Some(0), ..Default::default() })
+        .log_stream(
+            "l-0",
+            &LogParams {
+                follow: true,
+                tail_lines: Some(0),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let mut stream = Box::pin(stream);
     let big = vec![b'x'; 10 << 20];
-    sim.write_log(&ns, "l-0", None, vec![vec![b'a', 0xff, 0xfe, b'z'].into(), big.into(), "after".into()]).unwrap();
+    sim.write_log(
+        &ns,
+        "l-0",
+        None,
+        vec![
+            vec![b'a', 0xff, 0xfe, b'z'].into(),
+            big.into(),
+            "after".into(),
+        ],
+    )
+    .unwrap();
     let mut got = Vec::new();
     tokio::time::timeout(Duration::from_secs(20), async {
         let mut buf = vec![0u8; 1 << 16];
@@ -192,11 +260,21 @@ async fn raw_bytes_long_lines_and_a_cut_stream() {
     })
     .await
     .expect("all bytes arrive");
-    assert!(got.starts_with(&[b'a', 0xff, 0xfe, b'z', b'\n']), "invalid UTF-8 passes through as bytes");
+    assert!(
+        got.starts_with(&[b'a', 0xff, 0xfe, b'z', b'\n']),
+        "invalid UTF-8 passes through as bytes"
+    );
     assert_eq!(got.len(), 5 + (10 << 20) + 1 + 6);
     // A cut: half a line, then the connection ends.
     let stream = pods
-        .log_stream("l-0", &LogParams { follow: true, tail_lines: Some(0), ..Default::default() })
+        .log_stream(
+            "l-0",
+            &LogParams {
+                follow: true,
+                tail_lines: Some(0),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let mut stream = Box::pin(stream);
@@ -207,7 +285,11 @@ async fn raw_bytes_long_lines_and_a_cut_stream() {
         .await
         .expect("the cut stream ends")
         .ok();
-    assert!(!rest.is_empty() && !rest.ends_with(b"\n"), "it ends in the middle of a line: {:?}", String::from_utf8_lossy(&rest));
+    assert!(
+        !rest.is_empty() && !rest.ends_with(b"\n"),
+        "it ends in the middle of a line: {:?}",
+        String::from_utf8_lossy(&rest)
+    );
     cleanup(&c, &ns).await;
 }
 
@@ -222,10 +304,16 @@ async fn the_previous_run_of_a_crashing_container() {
     }
     let ns = namespace(&c.client, "logp").await;
     let mut set = sts_json("l", 1, "Parallel");
-    set["spec"]["template"]["metadata"]["annotations"] = serde_json::json!({"sim.ordinal.dev/crash-loop": "true"});
+    set["spec"]["template"]["metadata"]["annotations"] =
+        serde_json::json!({"sim.ordinal.dev/crash-loop": "true"});
     set["spec"]["template"]["spec"]["containers"][0]["image"] = serde_json::json!("postgres:16.4");
     let sts: Api<StatefulSet> = Api::namespaced(c.client.clone(), &ns);
-    sts.create(&PostParams::default(), &serde_json::from_value(set).unwrap()).await.unwrap();
+    sts.create(
+        &PostParams::default(),
+        &serde_json::from_value(set).unwrap(),
+    )
+    .await
+    .unwrap();
     let pods: Api<Pod> = Api::namespaced(c.client.clone(), &ns);
     eventually(Duration::from_secs(30), || async {
         let p = pods.get("l-0").await.ok()?;
@@ -234,10 +322,19 @@ async fn the_previous_run_of_a_crashing_container() {
     .await
     .expect("the container restarts");
     let prev = pods
-        .logs("l-0", &LogParams { previous: true, ..Default::default() })
+        .logs(
+            "l-0",
+            &LogParams {
+                previous: true,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(prev.contains("database system is ready"), "{prev}");
-    assert!(prev.trim_end().ends_with("database system is shut down"), "the run ends with its crash lines: {prev}");
+    assert!(
+        prev.trim_end().ends_with("database system is shut down"),
+        "the run ends with its crash lines: {prev}"
+    );
     cleanup(&c, &ns).await;
 }

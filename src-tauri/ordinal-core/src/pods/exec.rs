@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use futures::{Stream, StreamExt};
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{AttachParams, AttachedProcess, TerminalSize};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Status as MetaStatus;
+use kube::api::{AttachParams, AttachedProcess, TerminalSize};
 use kube::Api;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -32,15 +32,28 @@ pub struct ShellRequest {
 
 /// What a shell view receives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ShellEvent {
-    Started { command: Vec<String> },
+    Started {
+        command: Vec<String>,
+    },
     /// Terminal output, UTF-8 (a sequence split between reads is kept whole).
-    Output { data: String },
+    Output {
+        data: String,
+    },
     /// The process ended: its exit code when the server said it.
-    Exit { code: Option<i32>, message: Option<String> },
+    Exit {
+        code: Option<i32>,
+        message: Option<String>,
+    },
     /// The connection failed.
-    Error { error: IpcError },
+    Error {
+        error: IpcError,
+    },
 }
 
 /// Input to a running shell.
@@ -71,8 +84,14 @@ pub fn default_shells() -> Vec<Vec<String>> {
 
 /// The runtime's answer when a command does not exist in the image.
 fn not_found(status: &MetaStatus) -> bool {
-    let m = status.message.clone().unwrap_or_default().to_ascii_lowercase();
-    m.contains("executable file not found") || m.contains("no such file or directory") || m.contains("not found")
+    let m = status
+        .message
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    m.contains("executable file not found")
+        || m.contains("no such file or directory")
+        || m.contains("not found")
 }
 
 /// The exit code of a finished exec, from its status (`NonZeroExitCode` carries an `ExitCode`
@@ -105,17 +124,32 @@ struct Started {
     initial: Vec<u8>,
 }
 
-async fn start_one(api: &Api<Pod>, pod: &str, container: Option<&str>, command: &[String], cols: u16, rows: u16) -> Result<Started, PodError> {
+async fn start_one(
+    api: &Api<Pod>,
+    pod: &str,
+    container: Option<&str>,
+    command: &[String],
+    cols: u16,
+    rows: u16,
+) -> Result<Started, PodError> {
     let mut ap = AttachParams::interactive_tty();
     if let Some(c) = container {
         ap = ap.container(c);
     }
-    let mut proc = api.exec(pod, command.to_vec(), &ap).await.map_err(|e| PodError::kube(&e))?;
+    let mut proc = api
+        .exec(pod, command.to_vec(), &ap)
+        .await
+        .map_err(|e| PodError::kube(&e))?;
     // The sender can be taken once: the session keeps it for resizes.
     let mut size = proc.terminal_size();
     if let Some(size) = size.as_mut() {
         use futures::SinkExt;
-        let _ = size.send(TerminalSize { width: cols, height: rows }).await;
+        let _ = size
+            .send(TerminalSize {
+                width: cols,
+                height: rows,
+            })
+            .await;
     }
     let stdout = proc
         .stdout()
@@ -176,7 +210,10 @@ pub async fn open(
             }
             // The output ended at once: the status says whether the command was missing.
             Ok(Ok(0)) => {
-                let st = tokio::time::timeout(Duration::from_secs(2), &mut s.status).await.ok().flatten();
+                let st = tokio::time::timeout(Duration::from_secs(2), &mut s.status)
+                    .await
+                    .ok()
+                    .flatten();
                 if st.as_ref().is_some_and(not_found) {
                     continue;
                 }
@@ -198,12 +235,25 @@ pub async fn open(
     let s = chosen.ok_or_else(|| PodError::Invalid("no shell to run".into()))?;
     let (in_tx, in_rx) = mpsc::unbounded_channel();
     let (tx, rx) = mpsc::channel(256);
-    Ok((ShellHandle(in_tx), crate::task_stream::spawn_on_first_poll(rx, session(s, in_rx, tx))))
+    Ok((
+        ShellHandle(in_tx),
+        crate::task_stream::spawn_on_first_poll(rx, session(s, in_rx, tx)),
+    ))
 }
 
-async fn session(mut s: Started, mut input: mpsc::UnboundedReceiver<ShellInput>, tx: mpsc::Sender<ShellEvent>) {
+async fn session(
+    mut s: Started,
+    mut input: mpsc::UnboundedReceiver<ShellInput>,
+    tx: mpsc::Sender<ShellEvent>,
+) {
     use futures::SinkExt;
-    if tx.send(ShellEvent::Started { command: s.command.clone() }).await.is_err() {
+    if tx
+        .send(ShellEvent::Started {
+            command: s.command.clone(),
+        })
+        .await
+        .is_err()
+    {
         return;
     }
     let mut stdin = s.proc.stdin();
@@ -248,7 +298,9 @@ async fn session(mut s: Started, mut input: mpsc::UnboundedReceiver<ShellInput>,
         }
     };
     // Output may still be buffered after the status; read what is there.
-    while let Ok(Ok(n)) = tokio::time::timeout(Duration::from_millis(100), s.stdout.read(&mut buf)).await {
+    while let Ok(Ok(n)) =
+        tokio::time::timeout(Duration::from_millis(100), s.stdout.read(&mut buf)).await
+    {
         if n == 0 {
             break;
         }
@@ -257,7 +309,10 @@ async fn session(mut s: Started, mut input: mpsc::UnboundedReceiver<ShellInput>,
     }
     let status = match status {
         Some(st) => st,
-        None => tokio::time::timeout(Duration::from_secs(2), &mut s.status).await.ok().flatten(),
+        None => tokio::time::timeout(Duration::from_secs(2), &mut s.status)
+            .await
+            .ok()
+            .flatten(),
     };
     let (code, message) = exit_code(status.as_ref());
     let _ = tx.send(ShellEvent::Exit { code, message }).await;
@@ -277,9 +332,16 @@ pub struct RunRequest {
 
 /// Progress of a run on several ordinals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum RunEvent {
-    Started { ordinal: u32, pod: String },
+    Started {
+        ordinal: u32,
+        pod: String,
+    },
     Result {
         ordinal: u32,
         pod: String,
@@ -316,14 +378,29 @@ async fn read_capped(mut r: impl AsyncRead + Unpin) -> String {
     s
 }
 
-async fn run_one(api: Api<Pod>, pod: String, container: Option<String>, command: Vec<String>) -> (String, String, Option<i32>, Option<IpcError>) {
-    let mut ap = AttachParams::default().stdin(false).stdout(true).stderr(true);
+async fn run_one(
+    api: Api<Pod>,
+    pod: String,
+    container: Option<String>,
+    command: Vec<String>,
+) -> (String, String, Option<i32>, Option<IpcError>) {
+    let mut ap = AttachParams::default()
+        .stdin(false)
+        .stdout(true)
+        .stderr(true);
     if let Some(c) = &container {
         ap = ap.container(c);
     }
     let mut proc = match api.exec(&pod, command, &ap).await {
         Ok(p) => p,
-        Err(e) => return (String::new(), String::new(), None, Some(PodError::kube(&e).to_ipc())),
+        Err(e) => {
+            return (
+                String::new(),
+                String::new(),
+                None,
+                Some(PodError::kube(&e).to_ipc()),
+            )
+        }
     };
     let out = proc.stdout().map(read_capped);
     let err = proc.stderr().map(read_capped);
@@ -343,7 +420,10 @@ async fn run_one(api: Api<Pod>, pod: String, container: Option<String>, command:
         }
     );
     let st = match status {
-        Some(s) => tokio::time::timeout(Duration::from_secs(5), s).await.ok().flatten(),
+        Some(s) => tokio::time::timeout(Duration::from_secs(5), s)
+            .await
+            .ok()
+            .flatten(),
         None => None,
     };
     let (code, message) = exit_code(st.as_ref());
@@ -355,7 +435,10 @@ async fn run_one(api: Api<Pod>, pod: String, container: Option<String>, command:
 }
 
 /// Run `command` on each ordinal (bounded concurrency); a result per ordinal, then `Done`.
-pub fn run_on(client: kube::Client, req: RunRequest) -> impl Stream<Item = RunEvent> + Send + 'static {
+pub fn run_on(
+    client: kube::Client,
+    req: RunRequest,
+) -> impl Stream<Item = RunEvent> + Send + 'static {
     let (tx, rx) = mpsc::channel(64);
     crate::task_stream::spawn_on_first_poll(rx, async move {
         let api: Api<Pod> = Api::namespaced(client, &req.namespace);
@@ -363,9 +446,15 @@ pub fn run_on(client: kube::Client, req: RunRequest) -> impl Stream<Item = RunEv
             let (api, tx, req) = (api.clone(), tx.clone(), req.clone());
             async move {
                 let pod = pod_name(&req.statefulset, o);
-                let _ = tx.send(RunEvent::Started { ordinal: o, pod: pod.clone() }).await;
+                let _ = tx
+                    .send(RunEvent::Started {
+                        ordinal: o,
+                        pod: pod.clone(),
+                    })
+                    .await;
                 let t = Instant::now();
-                let (stdout, stderr, exit_code, error) = run_one(api, pod.clone(), req.container.clone(), req.command.clone()).await;
+                let (stdout, stderr, exit_code, error) =
+                    run_one(api, pod.clone(), req.container.clone(), req.command.clone()).await;
                 let _ = tx
                     .send(RunEvent::Result {
                         ordinal: o,
@@ -379,7 +468,10 @@ pub fn run_on(client: kube::Client, req: RunRequest) -> impl Stream<Item = RunEv
                     .await;
             }
         });
-        futures::stream::iter(jobs).buffer_unordered(RUN_CONCURRENCY).collect::<Vec<()>>().await;
+        futures::stream::iter(jobs)
+            .buffer_unordered(RUN_CONCURRENCY)
+            .collect::<Vec<()>>()
+            .await;
         let _ = tx.send(RunEvent::Done).await;
     })
 }
@@ -437,8 +529,14 @@ mod tests {
 
     #[test]
     fn commands_split_like_a_shell() {
-        assert_eq!(split_command("psql -U postgres").unwrap(), ["psql", "-U", "postgres"]);
-        assert_eq!(split_command(r#"sh -c "echo 'a b'""#).unwrap(), ["sh", "-c", "echo 'a b'"]);
+        assert_eq!(
+            split_command("psql -U postgres").unwrap(),
+            ["psql", "-U", "postgres"]
+        );
+        assert_eq!(
+            split_command(r#"sh -c "echo 'a b'""#).unwrap(),
+            ["sh", "-c", "echo 'a b'"]
+        );
         assert_eq!(split_command("a '' b").unwrap(), ["a", "", "b"]);
         assert!(split_command("  ").is_err());
         assert!(split_command("echo \"x").is_err());
@@ -446,7 +544,9 @@ mod tests {
 
     #[test]
     fn exit_codes_from_statuses() {
-        let ok: MetaStatus = serde_json::from_value(serde_json::json!({"status": "Success", "metadata": {}})).unwrap();
+        let ok: MetaStatus =
+            serde_json::from_value(serde_json::json!({"status": "Success", "metadata": {}}))
+                .unwrap();
         assert_eq!(exit_code(Some(&ok)).0, Some(0));
         let bad: MetaStatus = serde_json::from_value(serde_json::json!({
             "status": "Failure", "reason": "NonZeroExitCode",

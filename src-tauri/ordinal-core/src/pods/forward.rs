@@ -109,7 +109,10 @@ fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-async fn bind(port: Option<u16>, remote: u16) -> Result<(TcpListener, Option<TcpListener>), PodError> {
+async fn bind(
+    port: Option<u16>,
+    remote: u16,
+) -> Result<(TcpListener, Option<TcpListener>), PodError> {
     let try_bind = |p: u16| async move {
         let v4 = TcpListener::bind(("127.0.0.1", p)).await?;
         let p = v4.local_addr()?.port();
@@ -138,15 +141,37 @@ async fn bind(port: Option<u16>, remote: u16) -> Result<(TcpListener, Option<Tcp
 
 impl Forwards {
     /// Start listening and following the ordinal.
-    pub async fn start(&self, client: kube::Client, req: ForwardRequest, port_name: Option<String>, hint: Option<String>) -> Result<ForwardView, PodError> {
+    pub async fn start(
+        &self,
+        client: kube::Client,
+        req: ForwardRequest,
+        port_name: Option<String>,
+        hint: Option<String>,
+    ) -> Result<ForwardView, PodError> {
         let (v4, v6) = bind(req.local_port, req.port).await?;
-        let addr = v4.local_addr().map_err(|e| PodError::Local(e.to_string()))?;
+        let addr = v4
+            .local_addr()
+            .map_err(|e| PodError::Local(e.to_string()))?;
         let pod = pod_name(&req.statefulset, req.ordinal);
         let id = format!("fwd-{}", self.inner.next.fetch_add(1, Ordering::SeqCst) + 1);
         let counters = Arc::new(Counters::default());
-        let (state_tx, state_rx) = watch::channel((ForwardState::WaitingForPod, Some(format!("looking for pod {pod}")), 0u32));
+        let (state_tx, state_rx) = watch::channel((
+            ForwardState::WaitingForPod,
+            Some(format!("looking for pod {pod}")),
+            0u32,
+        ));
         let watch = watch_pod(client.clone(), &req.namespace, &pod);
-        let task = tokio::spawn(run(client, req.namespace.clone(), pod.clone(), req.port, v4, v6, watch, state_tx, counters.clone()));
+        let task = tokio::spawn(run(
+            client,
+            req.namespace.clone(),
+            pod.clone(),
+            req.port,
+            v4,
+            v6,
+            watch,
+            state_tx,
+            counters.clone(),
+        ));
         let view = ForwardView {
             id: id.clone(),
             context: req.context,
@@ -179,7 +204,11 @@ impl Forwards {
         self.publish();
         // The first state: wait briefly for the pod watch.
         tokio::time::sleep(Duration::from_millis(50)).await;
-        Ok(self.list().into_iter().find(|v| v.id == view.id).unwrap_or(view))
+        Ok(self
+            .list()
+            .into_iter()
+            .find(|v| v.id == view.id)
+            .unwrap_or(view))
     }
 
     /// Stop one forward: its listeners close and its tunnels end.
@@ -195,7 +224,12 @@ impl Forwards {
 
     /// Stop the forwards of one context (it was removed).
     pub fn stop_context(&self, context: &str) {
-        let ids: Vec<String> = self.list().into_iter().filter(|v| v.context == context).map(|v| v.id).collect();
+        let ids: Vec<String> = self
+            .list()
+            .into_iter()
+            .filter(|v| v.context == context)
+            .map(|v| v.id)
+            .collect();
         for id in ids {
             self.stop(&id);
         }
@@ -260,7 +294,13 @@ impl Forwards {
                     tokio::spawn(async move {
                         loop {
                             tokio::time::sleep(Duration::from_millis(250)).await;
-                            let closed = me.inner.tx.lock().unwrap().as_ref().is_none_or(|t| t.receiver_count() == 0);
+                            let closed = me
+                                .inner
+                                .tx
+                                .lock()
+                                .unwrap()
+                                .as_ref()
+                                .is_none_or(|t| t.receiver_count() == 0);
                             if closed {
                                 *me.inner.tx.lock().unwrap() = None;
                                 return;
@@ -295,11 +335,23 @@ async fn run(
         {
             let p = pods.borrow_and_update().clone();
             let (s, why, is_running) = match p {
-                None => (ForwardState::WaitingForPod, Some(format!("looking for pod {pod}")), false),
-                Some(None) => (ForwardState::WaitingForPod, Some(format!("pod {pod} does not exist; waiting for it")), false),
+                None => (
+                    ForwardState::WaitingForPod,
+                    Some(format!("looking for pod {pod}")),
+                    false,
+                ),
+                Some(None) => (
+                    ForwardState::WaitingForPod,
+                    Some(format!("pod {pod} does not exist; waiting for it")),
+                    false,
+                ),
                 Some(Some(p)) => {
                     let new_uid = p.metadata.uid.clone();
-                    let phase = p.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
+                    let phase = p
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.phase.clone())
+                        .unwrap_or_default();
                     let terminating = p.metadata.deletion_timestamp.is_some();
                     if phase == "Running" && !terminating {
                         if uid.is_some() && uid != new_uid {
@@ -309,8 +361,16 @@ async fn run(
                         // The re-attachments are counted in the view; an active forward needs no reason.
                         (ForwardState::Active, None, true)
                     } else {
-                        let why = if terminating { "terminating".to_string() } else { phase };
-                        (ForwardState::WaitingForPod, Some(format!("pod {pod} is {why}; waiting for it to run")), false)
+                        let why = if terminating {
+                            "terminating".to_string()
+                        } else {
+                            phase
+                        };
+                        (
+                            ForwardState::WaitingForPod,
+                            Some(format!("pod {pod} is {why}; waiting for it to run")),
+                            false,
+                        )
                     }
                 }
             };
@@ -318,7 +378,9 @@ async fn run(
             // The cluster cannot be reached: say so (the watch retries, and says when it works).
             let error = errors.borrow_and_update().clone();
             match error {
-                Some(e) => state.send_replace((ForwardState::ClusterDisconnected, Some(e), reattached)),
+                Some(e) => {
+                    state.send_replace((ForwardState::ClusterDisconnected, Some(e), reattached))
+                }
                 None => state.send_replace((s, why, reattached)),
             };
         }
@@ -341,7 +403,15 @@ async fn run(
 }
 
 /// One local connection: wait (briefly) for the pod to run, open a tunnel, pump both ways.
-async fn tunnel(client: kube::Client, ns: String, pod: String, port: u16, mut tcp: TcpStream, counters: Arc<Counters>, mut running: watch::Receiver<bool>) {
+async fn tunnel(
+    client: kube::Client,
+    ns: String,
+    pod: String,
+    port: u16,
+    mut tcp: TcpStream,
+    counters: Arc<Counters>,
+    mut running: watch::Receiver<bool>,
+) {
     let _ = tcp.set_nodelay(true);
     counters.total.fetch_add(1, Ordering::Relaxed);
     counters.active.fetch_add(1, Ordering::Relaxed);
@@ -352,14 +422,21 @@ async fn tunnel(client: kube::Client, ns: String, pod: String, port: u16, mut tc
         }
     }
     let _active = Active(counters.clone());
-    if tokio::time::timeout(Duration::from_secs(60), running.wait_for(|r| *r)).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(60), running.wait_for(|r| *r))
+        .await
+        .is_err()
+    {
         return;
     }
-    let req = match kube::core::Request::new(format!("/api/v1/namespaces/{ns}/pods")).portforward(&pod, &[port]) {
+    let req = match kube::core::Request::new(format!("/api/v1/namespaces/{ns}/pods"))
+        .portforward(&pod, &[port])
+    {
         Ok(r) => r,
         Err(_) => return,
     };
-    let Ok(conn) = client.connect(req).await else { return };
+    let Ok(conn) = client.connect(req).await else {
+        return;
+    };
     let ws = conn.into_stream();
     let (mut sink, mut stream) = ws.split();
     let (mut rd, mut wr) = tcp.split();
@@ -427,7 +504,10 @@ mod tests {
     fn the_list_stream_is_made_without_a_runtime() {
         let f = Forwards::default();
         let mut s = Box::pin(f.watch());
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let first = rt.block_on(async { s.next().await });
         assert_eq!(first, Some(Vec::new()));
     }

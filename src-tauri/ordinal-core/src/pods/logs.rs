@@ -68,9 +68,15 @@ pub enum BoundaryReason {
 
 /// What a log view receives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum LogEvent {
-    Lines { lines: Vec<LogLine> },
+    Lines {
+        lines: Vec<LogLine>,
+    },
     Boundary {
         ordinal: u32,
         pod: String,
@@ -95,7 +101,10 @@ enum Msg {
 
 /// The log view: events until the stream is dropped (or, when not following, until every
 /// container's log was read).
-pub fn stream(client: kube::Client, req: LogRequest) -> impl Stream<Item = LogEvent> + Send + 'static {
+pub fn stream(
+    client: kube::Client,
+    req: LogRequest,
+) -> impl Stream<Item = LogEvent> + Send + 'static {
     let (tx, rx) = mpsc::channel::<LogEvent>(64);
     crate::task_stream::spawn_on_first_poll(rx, run(client, req, tx))
 }
@@ -120,12 +129,22 @@ async fn run(client: kube::Client, req: LogRequest, out: mpsc::Sender<LogEvent>)
                     let n = s.spec.and_then(|s| s.replicas).unwrap_or(1).max(0) as u32;
                     for o in 0..n {
                         started.insert(o);
-                        followers.spawn(follow_ordinal(client.clone(), req.clone(), o, mtx.clone()));
+                        followers.spawn(follow_ordinal(
+                            client.clone(),
+                            req.clone(),
+                            o,
+                            mtx.clone(),
+                        ));
                     }
                 }
                 Err(e) => {
                     let reason = super::PodError::kube(&e).to_string();
-                    let _ = out.send(LogEvent::Health { ordinal: None, health: StreamHealth::Ended { reason } }).await;
+                    let _ = out
+                        .send(LogEvent::Health {
+                            ordinal: None,
+                            health: StreamHealth::Ended { reason },
+                        })
+                        .await;
                     return;
                 }
             }
@@ -148,7 +167,8 @@ async fn run(client: kube::Client, req: LogRequest, out: mpsc::Sender<LogEvent>)
     let mut pending: Vec<(LogLine, i128)> = Vec::new();
     let mut flush_at: Option<tokio::time::Instant> = None;
     loop {
-        let deadline = flush_at.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(3600));
+        let deadline =
+            flush_at.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(3600));
         tokio::select! {
             m = mrx.recv() => match m {
                 Some(Msg::Line(l, t)) => {
@@ -225,7 +245,12 @@ async fn flush(out: &mpsc::Sender<LogEvent>, pending: &mut Vec<(LogLine, i128)>)
 }
 
 /// The set's replica count, live (ordinals start at 0).
-async fn watch_replicas(client: kube::Client, ns: String, name: String, tx: watch::Sender<Option<u32>>) {
+async fn watch_replicas(
+    client: kube::Client,
+    ns: String,
+    name: String,
+    tx: watch::Sender<Option<u32>>,
+) {
     let api: Api<StatefulSet> = Api::namespaced(client, &ns);
     let cfg = watcher::Config::default().fields(&format!("metadata.name={name}"));
     let mut w = std::pin::pin!(watcher::watcher(api, cfg).default_backoff());
@@ -261,14 +286,23 @@ fn run_of(pod: &Pod, container: Option<&str>, previous: bool) -> Result<(String,
     let spec = pod.spec.clone().unwrap_or_default();
     let c = match container {
         Some(c) => c.to_string(),
-        None => spec.containers.first().map(|c| c.name.clone()).unwrap_or_default(),
+        None => spec
+            .containers
+            .first()
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
     };
     let status = pod.status.as_ref();
     let cs = status
         .and_then(|s| s.container_statuses.as_ref())
         .into_iter()
         .flatten()
-        .chain(status.and_then(|s| s.init_container_statuses.as_ref()).into_iter().flatten())
+        .chain(
+            status
+                .and_then(|s| s.init_container_statuses.as_ref())
+                .into_iter()
+                .flatten(),
+        )
         .find(|s| s.name == c);
     let Some(cs) = cs else {
         return Err(format!("{name}: container {c} has no status yet"));
@@ -278,11 +312,18 @@ fn run_of(pod: &Pod, container: Option<&str>, previous: bool) -> Result<(String,
         .running
         .as_ref()
         .and_then(|r| r.started_at.as_ref())
-        .or(state.terminated.as_ref().and_then(|t| t.started_at.as_ref()))
+        .or(state
+            .terminated
+            .as_ref()
+            .and_then(|t| t.started_at.as_ref()))
         .map(|t| t.0.to_string());
     let readable = state.running.is_some()
         || state.terminated.is_some()
-        || (previous || state.waiting.is_some()) && cs.last_state.as_ref().is_some_and(|l| l.terminated.is_some());
+        || (previous || state.waiting.is_some())
+            && cs
+                .last_state
+                .as_ref()
+                .is_some_and(|l| l.terminated.is_some());
     if !readable {
         let why = state
             .waiting
@@ -352,7 +393,12 @@ async fn health(tx: &mpsc::Sender<Msg>, ordinal: u32, health: StreamHealth) -> b
 }
 
 /// One ordinal's follower (see the module's documentation).
-async fn follow_ordinal(client: kube::Client, req: LogRequest, ordinal: u32, tx: mpsc::Sender<Msg>) {
+async fn follow_ordinal(
+    client: kube::Client,
+    req: LogRequest,
+    ordinal: u32,
+    tx: mpsc::Sender<Msg>,
+) {
     let pod = pod_name(&req.statefulset, ordinal);
     let api: Api<Pod> = Api::namespaced(client.clone(), &req.namespace);
     // The log stream reports the connection's errors itself.
@@ -437,11 +483,27 @@ async fn follow_ordinal(client: kube::Client, req: LogRequest, ordinal: u32, tx:
             Err(e) => {
                 let err = super::PodError::kube(&e);
                 if !follow {
-                    health(&tx, ordinal, StreamHealth::Ended { reason: err.to_string() }).await;
+                    health(
+                        &tx,
+                        ordinal,
+                        StreamHealth::Ended {
+                            reason: err.to_string(),
+                        },
+                    )
+                    .await;
                     return;
                 }
                 attempt += 1;
-                if !health(&tx, ordinal, StreamHealth::Reconnecting { attempt, reason: err.to_string() }).await {
+                if !health(
+                    &tx,
+                    ordinal,
+                    StreamHealth::Reconnecting {
+                        attempt,
+                        reason: err.to_string(),
+                    },
+                )
+                .await
+                {
                     return;
                 }
                 // A changed pod is worth trying at once; otherwise back off.
@@ -525,7 +587,14 @@ async fn follow_ordinal(client: kube::Client, req: LogRequest, ordinal: u32, tx:
             }
         };
         if !follow {
-            health(&tx, ordinal, StreamHealth::Ended { reason: "not following".into() }).await;
+            health(
+                &tx,
+                ordinal,
+                StreamHealth::Ended {
+                    reason: "not following".into(),
+                },
+            )
+            .await;
             return;
         }
         // 4. Why did it end? Give the pod watch a moment to catch up with a deletion.
@@ -535,7 +604,11 @@ async fn follow_ordinal(client: kube::Client, req: LogRequest, ordinal: u32, tx:
             .clone()
             .flatten()
             .and_then(|p| run_of(&p, Some(&container), false).ok())
-            .is_some_and(|(_, r)| r.running && Some(&r.uid) == current.as_ref().map(|c| &c.uid) && Some(r.restarts) == current.as_ref().map(|c| c.restarts));
+            .is_some_and(|(_, r)| {
+                r.running
+                    && Some(&r.uid) == current.as_ref().map(|c| &c.uid)
+                    && Some(r.restarts) == current.as_ref().map(|c| c.restarts)
+            });
         if same_running {
             attempt += 1;
             let reason = if ended_cleanly {
@@ -574,7 +647,10 @@ mod tests {
         assert!(s.duplicate(10, "a"));
         assert!(s.duplicate(20, "b"));
         assert!(s.duplicate(20, "b"));
-        assert!(!s.duplicate(20, "b"), "a third b at the same instant is new");
+        assert!(
+            !s.duplicate(20, "b"),
+            "a third b at the same instant is new"
+        );
         assert!(!s.duplicate(21, "c"));
     }
 }

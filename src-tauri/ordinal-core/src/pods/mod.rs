@@ -15,8 +15,8 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 use kube::runtime::{watcher, WatchStreamExt};
 use kube::Api;
-use tokio::sync::watch;
 use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
 use ts_rs::TS;
 
 use crate::cluster::ClusterError;
@@ -136,10 +136,17 @@ pub enum StreamHealth {
     Connecting,
     Live,
     /// Nothing to read yet: the pod is not there, or its container has not started.
-    Waiting { reason: String },
-    Reconnecting { attempt: u32, reason: String },
+    Waiting {
+        reason: String,
+    },
+    Reconnecting {
+        attempt: u32,
+        reason: String,
+    },
     /// Not following, or a permanent error: the reason says which.
-    Ended { reason: String },
+    Ended {
+        reason: String,
+    },
 }
 
 /// A connection hint for well-known ports (`{local}` is the local port).
@@ -167,7 +174,11 @@ pub fn hint_for(port: u16, name: Option<&str>, image: &str) -> Option<String> {
 }
 
 /// The containers and ports of a StatefulSet's pod template.
-pub async fn targets(client: &kube::Client, namespace: &str, name: &str) -> Result<Vec<ContainerTarget>, PodError> {
+pub async fn targets(
+    client: &kube::Client,
+    namespace: &str,
+    name: &str,
+) -> Result<Vec<ContainerTarget>, PodError> {
     let sts = Api::<StatefulSet>::namespaced(client.clone(), namespace)
         .get(name)
         .await
@@ -214,7 +225,11 @@ impl Drop for Abort {
 
 /// The pod of one name, live: None until known, then Some(None) when absent; and the watch's
 /// last error (None once it works again: the watcher retries with backoff).
-pub(crate) type PodWatch = (watch::Receiver<Option<Option<Pod>>>, watch::Receiver<Option<String>>, Abort);
+pub(crate) type PodWatch = (
+    watch::Receiver<Option<Option<Pod>>>,
+    watch::Receiver<Option<String>>,
+    Abort,
+);
 
 pub(crate) fn watch_pod(client: kube::Client, ns: &str, pod: &str) -> PodWatch {
     let (tx, rx) = watch::channel(None);
@@ -308,8 +323,13 @@ mod tests {
 
     #[test]
     fn hints_for_well_known_ports() {
-        assert_eq!(hint_for(5432, Some("postgres"), "postgres:16").unwrap(), "psql -h 127.0.0.1 -p {local} -U postgres");
-        assert!(hint_for(6379, None, "redis:7").unwrap().starts_with("redis-cli"));
+        assert_eq!(
+            hint_for(5432, Some("postgres"), "postgres:16").unwrap(),
+            "psql -h 127.0.0.1 -p {local} -U postgres"
+        );
+        assert!(hint_for(6379, None, "redis:7")
+            .unwrap()
+            .starts_with("redis-cli"));
         assert!(hint_for(12345, None, "x").is_none());
     }
 }

@@ -20,19 +20,37 @@ impl Session {
     }
 
     /// Whether the user may (RBAC, and the context's protection for exec and forwards).
-    async fn pod_access(&self, context: &str, namespace: &str, verb: &str, resource: &str, writes: bool) -> Access {
+    async fn pod_access(
+        &self,
+        context: &str,
+        namespace: &str,
+        verb: &str,
+        resource: &str,
+        writes: bool,
+    ) -> Access {
         if writes && self.protection(context) == Protection::ReadOnly {
             return Access::no(format!("{context} is read-only in Ordinal's settings"));
         }
-        match self.clusters.can_i(context, namespace, verb, "", resource).await {
+        match self
+            .clusters
+            .can_i(context, namespace, verb, "", resource)
+            .await
+        {
             Ok(true) => Access::yes(),
-            Ok(false) => Access::no(format!("RBAC does not allow {verb} {resource} in namespace {namespace}")),
+            Ok(false) => Access::no(format!(
+                "RBAC does not allow {verb} {resource} in namespace {namespace}"
+            )),
             Err(e) => Access::no(format!("could not check RBAC: {e}")),
         }
     }
 
     /// The containers and ports of a StatefulSet's pods, and what the user may do with them.
-    pub async fn pod_targets(&self, context: &str, namespace: &str, name: &str) -> Result<PodTargets, IpcError> {
+    pub async fn pod_targets(
+        &self,
+        context: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<PodTargets, IpcError> {
         let client = self.pod_client(context)?;
         let containers = pods::targets(&client, namespace, name).await?;
         let (logs, exec, forward) = futures::join!(
@@ -42,7 +60,11 @@ impl Session {
         );
         Ok(PodTargets {
             containers,
-            access: PodAccess { logs, exec, forward },
+            access: PodAccess {
+                logs,
+                exec,
+                forward,
+            },
         })
     }
 
@@ -63,10 +85,17 @@ impl Session {
     }
 
     /// A shell in a pod: the input handle and the events. Refused on read-only contexts.
-    pub async fn open_shell(&self, req: ShellRequest) -> Result<(ShellHandle, BoxStream<'static, ShellEvent>), IpcError> {
+    pub async fn open_shell(
+        &self,
+        req: ShellRequest,
+    ) -> Result<(ShellHandle, BoxStream<'static, ShellEvent>), IpcError> {
         self.refuse_exec(&req.context)?;
         let client = self.pod_client(&req.context)?;
-        let candidates = match req.command.clone().or_else(|| self.settings_or_default().shell_command) {
+        let candidates = match req
+            .command
+            .clone()
+            .or_else(|| self.settings_or_default().shell_command)
+        {
             Some(c) if !c.is_empty() => vec![c],
             _ => exec::default_shells(),
         };
@@ -84,7 +113,10 @@ impl Session {
     }
 
     /// One command on several ordinals. Refused on read-only contexts.
-    pub fn run_on_ordinals(&self, req: RunRequest) -> Result<BoxStream<'static, RunEvent>, IpcError> {
+    pub fn run_on_ordinals(
+        &self,
+        req: RunRequest,
+    ) -> Result<BoxStream<'static, RunEvent>, IpcError> {
         self.refuse_exec(&req.context)?;
         if req.command.is_empty() {
             return Err(IpcError::new(ErrorCode::Invalid, "the command is empty"));
@@ -98,12 +130,18 @@ impl Session {
         if self.protection(&req.context) == Protection::ReadOnly {
             return Err(IpcError::new(
                 ErrorCode::Forbidden,
-                format!("{} is read-only in Ordinal's settings: no port-forwards", req.context),
+                format!(
+                    "{} is read-only in Ordinal's settings: no port-forwards",
+                    req.context
+                ),
             ));
         }
         let client = self.pod_client(&req.context)?;
         let targets = pods::targets(&client, &req.namespace, &req.statefulset).await?;
-        let declared = targets.iter().flat_map(|c| c.ports.iter()).find(|p| p.port == req.port);
+        let declared = targets
+            .iter()
+            .flat_map(|c| c.ports.iter())
+            .find(|p| p.port == req.port);
         let (name, hint) = match declared {
             Some(p) => (p.name.clone(), p.hint.clone()),
             None => (None, pods::hint_for(req.port, None, "")),

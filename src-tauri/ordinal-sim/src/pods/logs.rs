@@ -96,7 +96,9 @@ impl Buf {
         if e < step * STARTUP_LINES as u128 {
             (e / step) as u64 + 1
         } else {
-            STARTUP_LINES + ((e - step * STARTUP_LINES as u128) / self.period.as_nanos().max(1)) as u64 + 1
+            STARTUP_LINES
+                + ((e - step * STARTUP_LINES as u128) / self.period.as_nanos().max(1)) as u64
+                + 1
         }
     }
 
@@ -186,7 +188,14 @@ impl LogBook {
     }
 
     /// Append lines (raw bytes, without the newline) to a running container's log now.
-    pub fn write(&self, st: &State, ns: &str, pod: &str, container: Option<&str>, lines: Vec<Bytes>) -> Result<(), LogError> {
+    pub fn write(
+        &self,
+        st: &State,
+        ns: &str,
+        pod: &str,
+        container: Option<&str>,
+        lines: Vec<Bytes>,
+    ) -> Result<(), LogError> {
         let obj = st
             .store
             .get_value(idx::PODS, ns, pod)
@@ -286,7 +295,10 @@ fn pick_container(pod: &Value, container: Option<&str>) -> Result<String, String
 fn run_of(pod: &Value, container: &str, previous: bool) -> Result<Run, String> {
     let name = s(pod, "/metadata/name");
     let cs = container_status(pod, container);
-    let restarts = cs.and_then(|c| c.get("restartCount")).and_then(Value::as_i64).unwrap_or(0);
+    let restarts = cs
+        .and_then(|c| c.get("restartCount"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
     let image = cs
         .map(|c| s(c, "/image").to_string())
         .filter(|i| !i.is_empty())
@@ -400,7 +412,11 @@ impl LogQuery {
         let tail = num("tailLines")?;
         let limit = num("limitBytes")?;
         if matches!(limit, Some(n) if n < 1) {
-            return Err(ApiError::new(422, "Invalid", "PodLogOptions \"\" is invalid: limitBytes: Invalid value: must be greater than 0"));
+            return Err(ApiError::new(
+                422,
+                "Invalid",
+                "PodLogOptions \"\" is invalid: limitBytes: Invalid value: must be greater than 0",
+            ));
         }
         Ok(LogQuery {
             container: q.get("container").cloned(),
@@ -429,7 +445,12 @@ fn render(out: &mut Vec<u8>, l: &Line, timestamps: bool) {
 
 /// Serve a log request: the lines now, then (when following) each line as it is written, on
 /// `tx`. Errors before the first byte are API errors.
-pub fn open(st: &Arc<State>, ns: &str, name: &str, q: LogQuery) -> Result<mpsc::Receiver<Bytes>, ApiError> {
+pub fn open(
+    st: &Arc<State>,
+    ns: &str,
+    name: &str,
+    q: LogQuery,
+) -> Result<mpsc::Receiver<Bytes>, ApiError> {
     let def = &RESOURCES[idx::PODS];
     let pod = st
         .store
@@ -445,7 +466,12 @@ pub fn open(st: &Arc<State>, ns: &str, name: &str, q: LogQuery) -> Result<mpsc::
         b.materialise(Utc::now());
         let from = q
             .since
-            .map(|since| b.lines.iter().position(|l| l.ts >= since).unwrap_or(b.lines.len()))
+            .map(|since| {
+                b.lines
+                    .iter()
+                    .position(|l| l.ts >= since)
+                    .unwrap_or(b.lines.len())
+            })
             .unwrap_or(0);
         let from = match q.tail_lines {
             Some(n) => from.max(b.lines.len().saturating_sub(n as usize)),
@@ -655,13 +681,21 @@ fn fill(tmpl: &str, h: u64) -> String {
 pub fn line_for(image: &str, pod: &str, i: u64) -> String {
     let (lines, _) = messages(image);
     let h = crate::ops::fxhash(&format!("{pod}/{image}/{i}"));
-    let t = if i == 0 { lines[0] } else { lines[1 + (h % (lines.len() as u64 - 1)) as usize] };
+    let t = if i == 0 {
+        lines[0]
+    } else {
+        lines[1 + (h % (lines.len() as u64 - 1)) as usize]
+    };
     fill(t, h)
 }
 
 fn crash_lines(image: &str) -> Vec<String> {
     let (_, crash) = messages(image);
-    crash.iter().enumerate().map(|(i, t)| fill(t, i as u64 * 7919)).collect()
+    crash
+        .iter()
+        .enumerate()
+        .map(|(i, t)| fill(t, i as u64 * 7919))
+        .collect()
 }
 
 #[cfg(test)]
@@ -673,7 +707,10 @@ mod tests {
         assert!(line_for("postgres:16.4", "postgres-0", 0).contains("ready to accept connections"));
         assert!(line_for("redis:7.4-alpine", "redis-0", 0).contains("Ready to accept"));
         assert!(line_for("docker.io/bitnami/kafka:3.8", "kafka-0", 0).contains("KafkaServer"));
-        assert_ne!(line_for("postgres:16.4", "postgres-0", 5), line_for("postgres:16.4", "postgres-1", 5));
+        assert_ne!(
+            line_for("postgres:16.4", "postgres-0", 5),
+            line_for("postgres:16.4", "postgres-1", 5)
+        );
     }
 
     #[test]

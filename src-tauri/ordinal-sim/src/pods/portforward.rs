@@ -80,7 +80,9 @@ pub async fn serve_port(
         // port that otherwise echoes gets the page too.
         PortKind::Echo => match input.recv().await {
             Some(b) => {
-                let http = [&b"GET "[..], b"HEAD ", b"POST ", b"PUT "].iter().any(|m| b.starts_with(m));
+                let http = [&b"GET "[..], b"HEAD ", b"POST ", b"PUT "]
+                    .iter()
+                    .any(|m| b.starts_with(m));
                 first = Some(b);
                 if http {
                     PortKind::Http
