@@ -334,3 +334,62 @@ async fn a_cut_stream_resumes_without_loss_or_duplicates() {
     );
     ns.delete().await;
 }
+
+#[tokio::test]
+async fn invalid_utf8_and_a_10_mb_line_arrive_decoded_and_cut() {
+    let tc = TestCluster::empty().await;
+    let Some(sim) = &tc.sim else {
+        return harness::skipped(
+            "pod_logs::invalid_utf8_and_a_10_mb_line_arrive_decoded_and_cut",
+            "writing chosen bytes into a container's log is a simulator control",
+        );
+    };
+    let client = tc.client().await;
+    let ns = TestNamespace::new(&client, "plogu").await;
+    running_set(&client, &ns.name, 1).await;
+    let mut req = request(&ns.name, Some(0), true);
+    req.tail_lines = Some(0);
+    let mut s = Box::pin(logs::stream(client.clone(), req));
+    collect(&mut s, 10, |e| {
+        e.iter().any(|e| {
+            matches!(
+                e,
+                LogEvent::Health {
+                    ordinal: Some(0),
+                    health: StreamHealth::Live
+                }
+            )
+        })
+    })
+    .await;
+    let mut big = b"big:".to_vec();
+    big.resize(10 << 20, b'x');
+    sim.write_log(
+        &ns.name,
+        "lg-0",
+        None,
+        vec![
+            vec![b'a', 0xff, 0xfe, b'z'].into(),
+            big.into(),
+            "after".into(),
+        ],
+    )
+    .unwrap();
+    let ev = collect(&mut s, 20, |e| lines(e).iter().any(|l| l.text == "after")).await;
+    let ls = lines(&ev);
+    assert!(
+        ls.iter().any(|l| l.text == "a\u{FFFD}\u{FFFD}z"),
+        "invalid bytes become U+FFFD"
+    );
+    let long = ls
+        .iter()
+        .find(|l| l.text.starts_with("big:"))
+        .expect("the long line");
+    assert!(
+        long.text.len() < logs::MAX_LINE + 100,
+        "cut to {} bytes",
+        logs::MAX_LINE
+    );
+    assert!(long.text.ends_with("more bytes not kept]"), "and says so");
+    ns.delete().await;
+}

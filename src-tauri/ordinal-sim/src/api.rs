@@ -348,6 +348,15 @@ fn resource_list(group: &str, version: &str) -> Value {
                 "eviction" => {
                     json!({"name": format!("{}/eviction", r.plural), "singularName": "", "namespaced": r.namespaced, "group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]})
                 }
+                // Served over upgraded connections (`pods::connect`), as the kubelet's are.
+                "exec" | "attach" | "portforward" => {
+                    let kind = match *sub {
+                        "exec" => "PodExecOptions",
+                        "attach" => "PodAttachOptions",
+                        _ => "PodPortForwardOptions",
+                    };
+                    json!({"name": format!("{}/{sub}", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": kind, "verbs": ["create", "get"]})
+                }
                 other => {
                     json!({"name": format!("{}/{other}", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": r.kind, "verbs": ["get", "patch", "update"]})
                 }
@@ -488,6 +497,10 @@ async fn dispatch(st: Arc<State>, mut req: Req) -> Result<Response<Body>, ApiErr
         }
         if s == "log" && verb != "get" || s == "eviction" && verb != "create" {
             return Err(ApiError::method_not_allowed());
+        }
+        // An upgrade request for these never reaches here (the listener hands it to `pods`).
+        if matches!(s, "exec" | "attach" | "portforward") {
+            return Err(ApiError::bad_request("Upgrade request required"));
         }
     }
     if def.is_virtual() {

@@ -67,7 +67,7 @@ pub static RESOURCES: &[ResourceDef] = &[
         true,
         &["po"],
         RW,
-        &["status", "log", "eviction"],
+        &["status", "log", "eviction", "exec", "attach", "portforward"],
         &["all"]
     ),
     res!(

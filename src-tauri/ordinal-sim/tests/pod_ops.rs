@@ -456,6 +456,44 @@ async fn kubectl_exec_and_port_forward() {
     let (code, out, err) =
         kubectl_with_stdin(&kc, &["exec", "-n", &ns, "cache-1", "--", "hostname"], b"").await;
     assert_eq!((code, out.as_str()), (Some(0), "cache-1\n"), "{err}");
+
+    // `kubectl logs -f` follows: a line written after it started arrives.
+    let mut follow = kubectl_cmd(&kc, &["logs", "-f", "--tail=1", "-n", &ns, "cache-0"])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(follow.stdout.take().unwrap());
+    let mut first = String::new();
+    use tokio::io::AsyncBufReadExt;
+    tokio::time::timeout(Duration::from_secs(10), lines.read_line(&mut first))
+        .await
+        .expect("the tail line")
+        .unwrap();
+    c.sim
+        .as_ref()
+        .unwrap()
+        .write_log(&ns, "cache-0", None, vec!["followed by kubectl".into()])
+        .unwrap();
+    let followed = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut l = String::new();
+        loop {
+            l.clear();
+            if lines.read_line(&mut l).await.unwrap() == 0 {
+                return false;
+            }
+            if l.trim_end() == "followed by kubectl" {
+                return true;
+            }
+        }
+    })
+    .await;
+    assert_eq!(
+        followed.ok(),
+        Some(true),
+        "kubectl logs -f shows the new line"
+    );
+    drop(follow);
     let (code, out, err) = kubectl_with_stdin(
         &kc,
         &["exec", "-i", "-n", &ns, "cache-0", "--", "sh"],
