@@ -343,10 +343,11 @@ async fn read_only_context_disables_shell_and_forward() {
     for op in ["shell", "forward"] {
         app.wait_js(
             &format!("{op} disabled with the reason"),
-            &format!("(() => {{ const b = document.querySelector('[data-testid=pod-{op}-1]'); return b?.disabled && (b.dataset.disabledReason || '').includes('read-only'); }})()"),
+            &format!("(() => {{ const b = document.querySelector('[data-testid=pod-{op}-1]'); return b?.disabled && b.dataset.disabledReason === '该上下文为只读'; }})()"),
         )
         .await;
     }
+    // The operations column stays in view (sticky) with the disabled buttons.
     let logs_enabled = app
         .js("return !document.querySelector('[data-testid=pod-logs-1]').disabled")
         .await;

@@ -136,6 +136,26 @@ function BoundaryRow({ e, height }: { e: BoundaryEntry; height: number | undefin
   );
 }
 
+/**
+ * The benchmark's probe (`scripts/bench`, `tests/bench_app.rs`): when the page sets
+ * `window.__ordinalLogPaints = []`, each render that brings new lines records the newest line's
+ * timestamp and the wall-clock time after the frame is painted. Off otherwise.
+ */
+function usePaintProbe(rows: LogEntry[]) {
+  useEffect(() => {
+    const probe = (window as unknown as { __ordinalLogPaints?: [string, number][] }).__ordinalLogPaints;
+    if (!probe) return;
+    let last: LineEntry | undefined;
+    for (let i = rows.length - 1; i >= 0 && !last; i--) {
+      const e = rows[i];
+      if (e?.kind === "line") last = e;
+    }
+    if (!last?.ts) return;
+    const ts = last.ts;
+    requestAnimationFrame(() => setTimeout(() => probe.push([ts, Date.now()]), 0));
+  }, [rows]);
+}
+
 export function LogView({
   rows,
   dropped,
@@ -168,6 +188,7 @@ export function LogView({
   const [addedWhenLeft, setAddedWhenLeft] = useState(0);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const measureRef = useRef<HTMLSpanElement>(null);
+  usePaintProbe(rows);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;

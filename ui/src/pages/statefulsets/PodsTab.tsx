@@ -38,7 +38,9 @@ function gates(t: ReturnType<typeof useT>, targets: PodTargets | null, error: Ip
   if (error) return { logs: null, exec: readOnly ? t("batch.disabled.readOnly") : null, forward: readOnly ? t("batch.disabled.readOnly") : null };
   if (!targets) return undefined;
   const why = (a: { allowed: boolean; reason: string | null }) => (a.allowed ? null : (a.reason ?? t("batch.disabled.forbidden")));
-  return { logs: why(targets.access.logs), exec: why(targets.access.exec), forward: why(targets.access.forward) };
+  // A read-only context says so in the user's language (the core's reason is English).
+  const ro = readOnly ? t("batch.disabled.readOnly") : null;
+  return { logs: why(targets.access.logs), exec: ro ?? why(targets.access.exec), forward: ro ?? why(targets.access.forward) };
 }
 
 /** The set's containers and what the user may do with its pods, asked once per Pods tab. */
