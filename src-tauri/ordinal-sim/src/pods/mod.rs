@@ -5,6 +5,8 @@
 pub mod connect;
 pub mod context;
 pub mod exec;
+pub mod lines;
+pub mod log_query;
 pub mod logs;
 pub mod parse;
 pub mod portforward;
