@@ -324,6 +324,22 @@ async fn a_forward_follows_its_ordinal_to_the_new_pod() {
         .unwrap();
     assert_eq!(&buf, b"ping-123");
     drop(c);
+    // Much data both ways at once, then the local side's end: everything comes back (one loop
+    // for both directions once deadlocked here).
+    let c = tokio::net::TcpStream::connect(&e.local_address).await.unwrap();
+    let (mut rd, mut wr) = c.into_split();
+    let size = 8 << 20;
+    let writer = tokio::spawn(async move {
+        wr.write_all(&vec![5u8; size]).await.unwrap();
+        wr.shutdown().await.unwrap();
+    });
+    let mut back = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), rd.read_to_end(&mut back))
+        .await
+        .expect("the echo ends after the local side's end")
+        .unwrap();
+    writer.await.unwrap();
+    assert_eq!(back.len(), size, "every byte echoed");
     // The pod is recreated: the same local address reaches the new pod.
     let pods: Api<Pod> = Api::namespaced(client.clone(), &ns.name);
     let old = pods.get("fw-1").await.unwrap().metadata.uid.unwrap();

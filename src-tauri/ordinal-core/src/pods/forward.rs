@@ -101,6 +101,9 @@ struct Inner {
 
 /// Keepalive ping interval of an idle tunnel.
 const PING: Duration = Duration::from_secs(20);
+/// After the local side stops sending, how long the pod side may stay quiet before the tunnel
+/// closes (the WebSocket protocol has no half-close).
+const DRAIN: Duration = Duration::from_secs(2);
 
 fn now_ms() -> u64 {
     std::time::SystemTime::now()
@@ -408,7 +411,7 @@ async fn tunnel(
     ns: String,
     pod: String,
     port: u16,
-    mut tcp: TcpStream,
+    tcp: TcpStream,
     counters: Arc<Counters>,
     mut running: watch::Receiver<bool>,
 ) {
@@ -439,25 +442,56 @@ async fn tunnel(
     };
     let ws = conn.into_stream();
     let (mut sink, mut stream) = ws.split();
-    let (mut rd, mut wr) = tcp.split();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut seen_port = [false, false];
-    let mut ping = tokio::time::interval(PING);
-    ping.tick().await;
-    loop {
-        tokio::select! {
-            n = rd.read(&mut buf[1..]) => match n {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    buf[0] = 0;
-                    if sink.send(Message::binary(buf[..=n].to_vec())).await.is_err() {
-                        break;
+    let (mut rd, mut wr) = tcp.into_split();
+    // Each direction on its own, so a full buffer one way never stalls the other (one loop for
+    // both deadlocks when both carry a lot: found by the throughput bench).
+    let (eof_tx, mut eof) = watch::channel(false);
+    let up_counters = counters.clone();
+    let up = async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut ping = tokio::time::interval(PING);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                n = rd.read(&mut buf[1..]) => match n {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        buf[0] = 0;
+                        if sink.send(Message::binary(buf[..=n].to_vec())).await.is_err() {
+                            return;
+                        }
+                        up_counters.bytes_out.fetch_add(n as u64, Ordering::Relaxed);
+                        ping.reset();
                     }
-                    counters.bytes_out.fetch_add(n as u64, Ordering::Relaxed);
-                    ping.reset();
+                },
+                // Keepalive: an idle tunnel is not dropped by proxies or the API server.
+                _ = ping.tick() => {
+                    if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        return;
+                    }
                 }
-            },
-            m = stream.next() => match m {
+            }
+        }
+        // The local side finished sending: the pod's answer may still be on its way.
+        let _ = eof_tx.send(true);
+        std::future::pending::<()>().await;
+    };
+    let down = async move {
+        let mut seen_port = [false, false];
+        loop {
+            let m = if *eof.borrow() {
+                // After the local side's end, the pod side ends the connection when it is quiet.
+                match tokio::time::timeout(DRAIN, stream.next()).await {
+                    Ok(m) => m,
+                    Err(_) => break,
+                }
+            } else {
+                tokio::select! {
+                    m = stream.next() => m,
+                    _ = eof.changed() => continue,
+                }
+            };
+            match m {
                 Some(Ok(Message::Binary(b))) if !b.is_empty() => {
                     let ch = b[0] as usize;
                     let mut data = &b[1..];
@@ -479,20 +513,17 @@ async fn tunnel(
                         tracing::debug!(pod = %pod, port, "port-forward error: {}", String::from_utf8_lossy(data));
                         break;
                     }
-                    ping.reset();
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                 Some(Ok(_)) => {}
-            },
-            _ = ping.tick() => {
-                if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
-                    break;
-                }
             }
         }
+        let _ = wr.shutdown().await;
+    };
+    tokio::select! {
+        _ = up => {}
+        _ = down => {}
     }
-    let _ = sink.close().await;
-    let _ = wr.shutdown().await;
 }
 
 #[cfg(test)]
