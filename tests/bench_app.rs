@@ -592,9 +592,16 @@ async fn log_follow_painted() {
     .await;
     app.js("document.querySelector('[data-testid=sts-row][data-key=\"db/postgres\"] [data-testid=row-name]').click(); return true")
         .await;
-    app.js("document.querySelector('[data-testid=detail-tab-pods]').click(); return true")
-        .await;
-    app.find("[data-testid=pod-logs-1]").await;
+    app.find("[data-testid=detail-tab-pods]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.wait_js(
+        "the logs button enabled",
+        "document.querySelector('[data-testid=pod-logs-1]')?.disabled === false",
+    )
+    .await;
     app.js("window.__ordinalLogPaints = []; document.querySelector('[data-testid=pod-logs-1]').click(); return true")
         .await;
     app.wait_js(

@@ -326,7 +326,9 @@ async fn a_forward_follows_its_ordinal_to_the_new_pod() {
     drop(c);
     // Much data both ways at once, then the local side's end: everything comes back (one loop
     // for both directions once deadlocked here).
-    let c = tokio::net::TcpStream::connect(&e.local_address).await.unwrap();
+    let c = tokio::net::TcpStream::connect(&e.local_address)
+        .await
+        .unwrap();
     let (mut rd, mut wr) = c.into_split();
     let size = 8 << 20;
     let writer = tokio::spawn(async move {

@@ -507,7 +507,9 @@ async fn tunnel(
                         if wr.write_all(data).await.is_err() {
                             break;
                         }
-                        counters.bytes_in.fetch_add(data.len() as u64, Ordering::Relaxed);
+                        counters
+                            .bytes_in
+                            .fetch_add(data.len() as u64, Ordering::Relaxed);
                     } else {
                         // An error from the kubelet (nothing listens on the port): the connection ends.
                         tracing::debug!(pod = %pod, port, "port-forward error: {}", String::from_utf8_lossy(data));
