@@ -1,7 +1,7 @@
 // The YAML tab: the live object in an editor; "Review changes" runs a server-side apply dry run
 // and shows exactly what would change (or the conflicting fields and their managers, or that the
 // object changed meanwhile, or the server's validation); only then can the user apply.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { readObject, type ClusterStatus, type EditTarget, type IpcError, type ObjectText } from "../../api";
 import { ApplyTarget, EditOutcome as Outcome } from "../../components/EditOutcome";
 import { Icon } from "../../components/Icon";
@@ -51,6 +51,30 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
     void load();
   }, [load]);
 
+  // The text now, for a reload that finishes after the user started typing.
+  const textNow = useRef(text);
+  textNow.current = text;
+  /** Follow the server without edits: the newer text, unless the user began editing meanwhile. */
+  const follow = useCallback(
+    async (from: ObjectText) => {
+      try {
+        const o = await readObject(target);
+        if (textNow.current === from.yaml) {
+          setBase(o);
+          setText(o.yaml);
+        } else if (editable(o.yaml) === editable(from.yaml)) {
+          // Edits began while reading: keep them; only status moved.
+          setBase((b) => (b === from ? o : b));
+        } else {
+          setStale(true);
+        }
+      } catch (e) {
+        setLoadError(e as IpcError);
+      }
+    },
+    [target.context, target.namespace, target.name, target.kind],
+  );
+
   // The object changed on the server. Without edits, follow along. With edits, look at what
   // changed: status churn (ready counts) keeps the user's base; a change to what they edit is
   // announced (and Review shows it; nothing is applied over it).
@@ -59,7 +83,7 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
   useEffect(() => {
     if (!behind || busy) return;
     if (!dirty) {
-      void load();
+      if (base) void follow(base);
       return;
     }
     let cancelled = false;
@@ -74,7 +98,7 @@ export function YamlTab({ status, target, liveVersion }: { status: ClusterStatus
     return () => {
       cancelled = true;
     };
-  }, [behind, dirty, busy, load]);
+  }, [behind, dirty, busy, follow]);
   useEffect(() => {
     if (!dirty) setStale(false);
   }, [dirty]);

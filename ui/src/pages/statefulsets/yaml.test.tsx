@@ -107,6 +107,23 @@ describe("YAML tab", () => {
     expect(screen.getByTestId<Wrapper>("yaml-editor").value).toContain("replicas: 9");
   });
 
+  it("keeps what the user typed while a silent reload was on its way", async () => {
+    const { rerender } = render(<YamlTab status={status()} target={target} liveVersion="41" />);
+    await screen.findByTestId("yaml-editor");
+    const answers: ((v: unknown) => void)[] = [];
+    backend.on("read_object", () => new Promise((resolve) => answers.push(resolve)));
+    // The server moved on (status churn): a reload starts, the user types before it answers.
+    rerender(<YamlTab status={status()} target={target} liveVersion="44" />);
+    await waitFor(() => expect(answers.length).toBe(1));
+    edit(YAML.replace("replicas: 3", "replicas: 9"));
+    const newer = { yaml: YAML.replace('"41"', '"44"'), resourceVersion: "44" };
+    // The reload started before the edit answers first.
+    await act(async () => answers.forEach((a) => a(newer)));
+    await waitFor(() => expect(screen.getByTestId("yaml-version")).toHaveTextContent("44"));
+    expect(screen.getByTestId<Wrapper>("yaml-editor").value).toContain("replicas: 9");
+    expect(screen.getByTestId("yaml-review")).toBeEnabled();
+  });
+
   it("offers no review on a read-only context, and the editor takes no typing", async () => {
     render(<YamlTab status={status("readOnly")} target={target} liveVersion="41" />);
     const wrapper = await screen.findByTestId("yaml-editor");
