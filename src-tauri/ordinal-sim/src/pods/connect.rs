@@ -122,7 +122,7 @@ fn flag(query: Option<&str>, key: &str) -> bool {
 }
 
 /// The apiserver's `validateContainer`: the named container, or the only one.
-fn container_of(pod: &Value, name: &str, asked: Option<&str>) -> Result<String, String> {
+pub(crate) fn container_of(pod: &Value, name: &str, asked: Option<&str>) -> Result<String, String> {
     let names = |p: &str| -> Vec<String> {
         pod.pointer(p)
             .and_then(Value::as_array)

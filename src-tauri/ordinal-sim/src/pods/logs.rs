@@ -272,26 +272,10 @@ fn container_status<'a>(pod: &'a Value, container: &str) -> Option<&'a Value> {
         .find(|c| s(c, "/name") == container)
 }
 
-/// The container a request names, checked as the API server does.
+/// The container a request names, checked as the API server does (one check for logs, exec,
+/// attach and port-forward).
 fn pick_container(pod: &Value, container: Option<&str>) -> Result<String, String> {
-    let name = s(pod, "/metadata/name");
-    let names = |p: &str| -> Vec<String> {
-        pod.pointer(p)
-            .and_then(Value::as_array)
-            .map(|cs| cs.iter().map(|c| s(c, "/name").to_string()).collect())
-            .unwrap_or_default()
-    };
-    let main = names("/spec/containers");
-    let init = names("/spec/initContainers");
-    match container {
-        Some(c) if main.iter().chain(&init).any(|x| x == c) => Ok(c.to_string()),
-        Some(c) => Err(format!("container {c} is not valid for pod {name}")),
-        None if main.len() == 1 => Ok(main[0].clone()),
-        None => Err(format!(
-            "a container name must be specified for pod {name}, choose one of: [{}]",
-            main.join(" ")
-        )),
-    }
+    super::connect::container_of(pod, s(pod, "/metadata/name"), container)
 }
 
 /// The run a log request reads: the current one, or the previous one.
