@@ -43,3 +43,17 @@ where
         rx.recv().await.map(|item| (item, (rx, None)))
     })
 }
+
+/// A watch channel as a stream: its value now, then again after every change; ends when the
+/// sender is gone.
+pub(crate) fn watch_values<T: Clone + Send + Sync + 'static>(
+    rx: tokio::sync::watch::Receiver<T>,
+) -> impl Stream<Item = T> + Send + 'static {
+    futures::stream::unfold((rx, true), |(mut rx, first)| async move {
+        if !first {
+            rx.changed().await.ok()?;
+        }
+        let v = rx.borrow_and_update().clone();
+        Some((v, (rx, false)))
+    })
+}

@@ -243,14 +243,7 @@ impl Clusters {
 
     /// The statuses now, then again after every change.
     pub fn watch_statuses(&self) -> impl Stream<Item = Vec<ClusterStatus>> + Send + 'static {
-        let rx = self.tx.subscribe();
-        futures::stream::unfold((rx, true), |(mut rx, first)| async move {
-            if !first {
-                rx.changed().await.ok()?;
-            }
-            let v = rx.borrow_and_update().clone();
-            Some((v, (rx, false)))
-        })
+        crate::task_stream::watch_values(self.tx.subscribe())
     }
 
     /// Whether the context's user may `verb` `group/resource` in `namespace` (empty: cluster-wide),

@@ -273,15 +273,8 @@ impl Forwards {
         // Subscribed on the first poll: the refresher needs a runtime, which the caller (a
         // synchronous IPC handler) may not have.
         let me = self.clone();
-        futures::stream::once(async move { me.subscribe() }).flat_map(|rx| {
-            futures::stream::unfold((rx, true), |(mut rx, first)| async move {
-                if !first && rx.changed().await.is_err() {
-                    return None;
-                }
-                let v = rx.borrow_and_update().clone();
-                Some((v, (rx, false)))
-            })
-        })
+        futures::stream::once(async move { me.subscribe() })
+            .flat_map(crate::task_stream::watch_values)
     }
 
     fn subscribe(&self) -> watch::Receiver<Vec<ForwardView>> {
