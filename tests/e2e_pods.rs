@@ -9,27 +9,12 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
-use support::{click, row, type_into, App, Launch};
+use support::{click, kubectl, row, type_into, App, Launch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const ENTER: &str = "\u{E007}";
-
-fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("kubectl")
-        .env("KUBECONFIG", kubeconfig)
-        .args(args)
-        .output()
-        .expect("kubectl");
-    assert!(
-        out.status.success(),
-        "kubectl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// An HTTP request through a forward: the answer's text.
 async fn http_get(addr: &str) -> std::io::Result<String> {

@@ -9,22 +9,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{click, row, type_into, App, Launch};
-
-/// `kubectl` against the app's demo cluster.
-fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("kubectl")
-        .env("KUBECONFIG", kubeconfig)
-        .args(args)
-        .output()
-        .expect("kubectl");
-    assert!(
-        out.status.success(),
-        "kubectl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use support::{click, kubectl, row, type_into, App, Launch};
 
 /// Each postgres pod's name, uid and start time.
 fn postgres_pods(kubeconfig: &Path) -> String {

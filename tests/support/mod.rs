@@ -443,6 +443,22 @@ pub fn kubeconfig_with(contexts: &[&str]) -> String {
 // ------------------------------------------------------------------------------------------
 // Helpers the window suites share (the demo's e2e.rs and the real server's e2e_real.rs).
 
+/// `kubectl` against a cluster of the window suites (the demo's `data/demo/kubeconfig`): its
+/// output; a failure fails the test with kubectl's stderr.
+pub fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
+    let out = Command::new("kubectl")
+        .env("KUBECONFIG", kubeconfig)
+        .args(args)
+        .output()
+        .expect("kubectl");
+    assert!(
+        out.status.success(),
+        "kubectl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// A script expression for an element inside the StatefulSet row with `key` (`ns/name`).
 pub fn row(key: &str, inner: &str) -> String {
     format!("document.querySelector('[data-testid=sts-row][data-key=\"{key}\"] {inner}')")
