@@ -23,6 +23,7 @@ use tauri::Manager;
 /// Entry point of the `ordinal` binary: a CLI subcommand when one is given, else the window.
 pub fn main() -> ExitCode {
     ordinal_core::startup::mark_process_start();
+    ordinal_core::memory::tune_allocator();
     // Both ring and aws-lc-rs end up in the dependency graph (kube uses ring); rustls then cannot
     // choose by itself, so the process picks ring once, before any TLS connection.
     let _ = rustls::crypto::ring::default_provider().install_default();

@@ -466,7 +466,7 @@ impl Tracker {
                         self.arrivals.push((r.key.clone(), rv_of(&r), now));
                     }
                     let v = lite(&r);
-                    self.rows.insert(r.key, v);
+                    self.rows.insert(r.key.clone(), v);
                 }
                 for k in deletes {
                     self.rows.remove(&k);
@@ -480,7 +480,7 @@ impl Tracker {
 
 fn track(
     mut s: impl Stream<Item = RowsEvent> + Send + Unpin + 'static,
-    first: Vec<Row>,
+    first: Vec<Arc<Row>>,
 ) -> Arc<Mutex<Tracker>> {
     let t = Arc::new(Mutex::new(Tracker::default()));
     t.lock().unwrap().apply(RowsEvent::Reset { rows: first });
@@ -494,7 +494,7 @@ fn track(
 }
 
 /// Events until the first Reset; its rows.
-async fn first_reset(s: &mut (impl Stream<Item = RowsEvent> + Unpin)) -> Vec<Row> {
+async fn first_reset(s: &mut (impl Stream<Item = RowsEvent> + Unpin)) -> Vec<Arc<Row>> {
     while let Some(ev) = s.next().await {
         if let RowsEvent::Reset { rows } = ev {
             return rows;
@@ -511,8 +511,8 @@ struct Synced {
     pods_after: Duration,
     hub: Hub,
     client: kube::Client,
-    sts: (RowStream, Vec<Row>),
-    pods: (RowStream, Vec<Row>),
+    sts: (RowStream, Vec<Arc<Row>>),
+    pods: (RowStream, Vec<Arc<Row>>),
 }
 
 /// Connect (kube config and client from the kubeconfig, as the app does), subscribe to
@@ -738,6 +738,8 @@ async fn wait_for(
 // ---------------------------------------------------------------------------------------------
 
 fn main() {
+    // as the app's main does
+    ordinal_core::memory::tune_allocator();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let ok = rt.block_on(bench());
     rt.shutdown_timeout(Duration::from_secs(5));
@@ -969,7 +971,7 @@ async fn bench() -> bool {
     let hub_rows: BTreeMap<String, Row> = first_reset(&mut again)
         .await
         .into_iter()
-        .map(|r| (r.key.clone(), r))
+        .map(|r| (r.key.clone(), Arc::unwrap_or_clone(r)))
         .collect();
     drop(again);
     let (hub_diff, hub_content_diff) = differences(&hub_rows, &fresh);

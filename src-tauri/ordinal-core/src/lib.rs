@@ -31,6 +31,7 @@ pub mod fsutil;
 pub mod hub;
 pub mod kinds;
 pub mod kubeconfig;
+pub mod memory;
 pub mod pods;
 pub mod secrets;
 pub mod sensitive;

@@ -23,9 +23,9 @@ use ordinal_core::kinds::{Cell, Row};
 #[derive(Default, Debug)]
 struct Badges(BTreeMap<String, Vec<Finding>>);
 
-fn findings(row: Row) -> (String, Vec<Finding>) {
+fn findings(row: std::sync::Arc<Row>) -> (String, Vec<Finding>) {
     match row.cells.get("doctor") {
-        Some(Cell::Findings { v }) => (row.key, v.clone()),
+        Some(Cell::Findings { v }) => (row.key.clone(), v.clone()),
         other => panic!("a doctor row without findings: {other:?}"),
     }
 }

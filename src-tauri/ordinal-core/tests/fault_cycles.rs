@@ -98,7 +98,10 @@ impl Seen {
         match ev {
             RowsEvent::Reset { rows } => {
                 self.resets += 1;
-                self.rows = rows.into_iter().map(|r| (r.key.clone(), r)).collect();
+                self.rows = rows
+                    .into_iter()
+                    .map(|r| (r.key.clone(), std::sync::Arc::unwrap_or_clone(r)))
+                    .collect();
             }
             // only before the first Reset of a long list
             RowsEvent::Preview { .. } => assert_eq!(self.resets, 0, "a preview after a reset"),
@@ -108,7 +111,8 @@ impl Seen {
                     self.empty_deltas += 1;
                 }
                 for r in upserts {
-                    self.rows.insert(r.key.clone(), r);
+                    self.rows
+                        .insert(r.key.clone(), std::sync::Arc::unwrap_or_clone(r));
                 }
                 for k in deletes {
                     self.rows.remove(&k);

@@ -33,7 +33,10 @@ impl View {
         match ev {
             RowsEvent::Reset { rows } => {
                 self.resets += 1;
-                self.rows = rows.into_iter().map(|r| (r.key.clone(), r)).collect();
+                self.rows = rows
+                    .into_iter()
+                    .map(|r| (r.key.clone(), std::sync::Arc::unwrap_or_clone(r)))
+                    .collect();
                 self.state = Some(WatchState::Live);
             }
             RowsEvent::Preview { rows } => {
@@ -50,7 +53,8 @@ impl View {
                 );
                 self.deltas += 1;
                 for r in upserts {
-                    self.rows.insert(r.key.clone(), r);
+                    self.rows
+                        .insert(r.key.clone(), std::sync::Arc::unwrap_or_clone(r));
                 }
                 for k in deletes {
                     self.rows.remove(&k);

@@ -49,7 +49,7 @@ impl Publisher {
         snap.synced = true;
         snap.state = WatchState::Live;
         snap.send(RowsEvent::Reset {
-            rows: snap.rows.values().map(|r| Row::clone(r)).collect(),
+            rows: snap.rows.values().cloned().collect(),
         });
     }
 
@@ -59,8 +59,9 @@ impl Publisher {
         for k in &deletes {
             snap.rows.remove(k);
         }
+        let upserts: Vec<Arc<Row>> = upserts.into_iter().map(Arc::new).collect();
         for r in &upserts {
-            snap.rows.insert(r.key.clone(), Arc::new(r.clone()));
+            snap.rows.insert(r.key.clone(), r.clone());
         }
         snap.send(RowsEvent::Delta { upserts, deletes });
     }

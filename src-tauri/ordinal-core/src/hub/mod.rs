@@ -25,7 +25,7 @@ mod watch;
 
 /// The watcher plumbing other live views (the doctor) share with the hub.
 pub(crate) mod watch_support {
-    pub(crate) use super::watch::{release_free_memory, relisting_watcher, PAGE_SIZE};
+    pub(crate) use super::watch::{relisting_watcher, PAGE_SIZE};
 }
 
 use std::collections::HashMap;

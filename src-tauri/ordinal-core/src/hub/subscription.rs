@@ -30,7 +30,7 @@ impl Snapshot {
         let mut out = Vec::new();
         if self.synced {
             out.push(RowsEvent::Reset {
-                rows: self.rows.values().map(|r| Row::clone(r)).collect(),
+                rows: self.rows.values().cloned().collect(),
             });
             if self.state != WatchState::Live {
                 out.push(RowsEvent::State {
@@ -184,20 +184,20 @@ mod tests {
             snap.synced = true;
             snap.state = WatchState::Live;
             snap.send(RowsEvent::Reset {
-                rows: vec![row("a")],
+                rows: vec![Arc::new(row("a"))],
             });
         }
         let mut after = stream(shared.clone(), guard());
         assert_eq!(
             after.next().await.unwrap(),
             RowsEvent::Reset {
-                rows: vec![row("a")]
+                rows: vec![Arc::new(row("a"))]
             }
         );
         assert_eq!(
             before.next().await.unwrap(),
             RowsEvent::Reset {
-                rows: vec![row("a")]
+                rows: vec![Arc::new(row("a"))]
             }
         );
         // Overflow the channel while `after` does not read.
@@ -206,7 +206,7 @@ mod tests {
             let k = format!("r{i}");
             snap.rows.insert(k.clone(), Arc::new(row(&k)));
             snap.send(RowsEvent::Delta {
-                upserts: vec![row(&k)],
+                upserts: vec![Arc::new(row(&k))],
                 deletes: vec![],
             });
         }

@@ -1,5 +1,7 @@
 //! What a subscriber of the hub receives.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -52,17 +54,20 @@ pub enum WatchState {
 
 /// One message to a subscriber. The first is always a `reset` once the initial list is in;
 /// afterwards `delta`s carry only what changed, coalesced to at most one message per frame.
+///
+/// Rows are shared (`Arc`) with the watch's own maps: an event never copies a row, so a Reset of
+/// 50,000 rows costs 50,000 pointers, not a second copy of the rows (issue #20).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum RowsEvent {
     /// The complete set of rows (initial sync, or after a relist).
-    Reset { rows: Vec<Row> },
+    Reset { rows: Vec<Arc<Row>> },
     /// The first rows of a first sync still in progress, so a large list paints at once; the
     /// complete `Reset` follows. Sent at most once per watch, never after a relist.
-    Preview { rows: Vec<Row> },
+    Preview { rows: Vec<Arc<Row>> },
     /// Rows added or changed (by key), and keys removed.
     Delta {
-        upserts: Vec<Row>,
+        upserts: Vec<Arc<Row>>,
         deletes: Vec<String>,
     },
     /// The watch's health changed.

@@ -185,19 +185,6 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-/// A full list leaves glibc's heap holding the pages of JSON it decoded (hundreds of MB for
-/// 50,000 pods) although only the compact rows stay alive; hand the free pages back to the OS
-/// once a list completes (measured in the scale bench: RSS 397 MB → 248 MB).
-pub(crate) fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if let Ok(rt) = tokio::runtime::Handle::try_current() {
-        rt.spawn_blocking(|| {
-            // SAFETY: malloc_trim only returns unused pages of the allocator's arenas.
-            unsafe { libc::malloc_trim(0) };
-        });
-    }
-}
-
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -317,7 +304,7 @@ impl Task {
                         self.since = None;
                         self.set_state(WatchState::Live);
                     }
-                    release_free_memory();
+                    crate::memory::release_free_memory();
                 }
             }
             Event::Apply(obj) => {
@@ -361,7 +348,7 @@ impl Task {
                     .parts
                     .iter()
                     .filter_map(|p| p.listing.as_ref())
-                    .flat_map(|l| l.values().map(|r| Row::clone(r)))
+                    .flat_map(|l| l.values().cloned())
                     .collect(),
             });
         }
@@ -370,7 +357,7 @@ impl Task {
             snap.rows = self.rows.clone();
             snap.synced = true;
             snap.send(RowsEvent::Reset {
-                rows: snap.rows.values().map(|r| Row::clone(r)).collect(),
+                rows: snap.rows.values().cloned().collect(),
             });
         } else if snap.synced && !self.dirty.is_empty() {
             let mut upserts = Vec::new();
@@ -384,7 +371,7 @@ impl Task {
                             .is_none_or(|old| !same_content(old, row));
                         snap.rows.insert(key, row.clone());
                         if changed {
-                            upserts.push(Row::clone(row));
+                            upserts.push(row.clone());
                         }
                     }
                     None => {

@@ -5,5 +5,8 @@ import type { WatchState } from "./WatchState";
 /**
  * One message to a subscriber. The first is always a `reset` once the initial list is in;
  * afterwards `delta`s carry only what changed, coalesced to at most one message per frame.
+ *
+ * Rows are shared (`Arc`) with the watch's own maps: an event never copies a row, so a Reset of
+ * 50,000 rows costs 50,000 pointers, not a second copy of the rows (issue #20).
  */
 export type RowsEvent = { "type": "reset", rows: Array<Row>, } | { "type": "preview", rows: Array<Row>, } | { "type": "delta", upserts: Array<Row>, deletes: Array<string>, } | { "type": "state", state: WatchState, };

@@ -397,7 +397,7 @@ async fn run(
                 if !told {
                     told = true;
                     out.reset(upserts);
-                    crate::hub::watch_support::release_free_memory();
+                    crate::memory::release_free_memory();
                 } else if !upserts.is_empty() || !deletes.is_empty() {
                     out.delta(upserts, deletes);
                 }
