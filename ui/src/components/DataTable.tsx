@@ -3,8 +3,9 @@
 // focused row are held by key, so live updates never move them, and the scroll container is
 // never re-created, so they never move the scroll position either.
 import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
-import type { ColumnDef, Row } from "../api";
+import type { Cell, ColumnDef, Row } from "../api";
 import { useT, useTx } from "../i18n";
+import type { JoinedColumn } from "../lib/rows";
 import { Icon } from "./Icon";
 import { CellView } from "./Status";
 
@@ -18,6 +19,8 @@ export type SortState = { column: string; dir: "asc" | "desc" } | null;
 type Props = {
   columns: ColumnDef[];
   rows: Row[];
+  /** A column whose cells are looked up by row key rather than read from the row (the Doctor's). */
+  joined?: JoinedColumn | null;
   selected: ReadonlySet<string>;
   onSelectedChange: (next: Set<string>) => void;
   focusedKey: string | null;
@@ -39,6 +42,7 @@ type Props = {
 export function DataTable({
   columns,
   rows,
+  joined = null,
   selected,
   onSelectedChange,
   focusedKey,
@@ -209,6 +213,8 @@ export function DataTable({
             row={row}
             index={first + i}
             columns={columns}
+            joinedId={joined?.id}
+            joinedCell={joined?.cell(row.key)}
             template={template}
             selected={selected.has(row.key)}
             focused={row.key === focusedKey}
@@ -227,6 +233,11 @@ export function DataTable({
   );
 }
 
+/** A row's cell in a column: the joined column's from it, the others from the row. */
+function cellOf(r: { row: Row; joinedId?: string; joinedCell?: Cell }, id: string): Cell | undefined {
+  return id === r.joinedId ? r.joinedCell : r.row.cells[id];
+}
+
 function rowDomId(key: string) {
   return `row-${key.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
 }
@@ -235,6 +246,8 @@ const TableRow = memo(function TableRow({
   row,
   index,
   columns,
+  joinedId,
+  joinedCell,
   template,
   selected,
   focused,
@@ -252,6 +265,9 @@ const TableRow = memo(function TableRow({
   row: Row;
   index: number;
   columns: ColumnDef[];
+  /** The joined column's id and this row's cell in it (it replaces the row's own). */
+  joinedId?: string;
+  joinedCell?: Cell;
   template: string;
   selected: boolean;
   focused: boolean;
@@ -263,21 +279,22 @@ const TableRow = memo(function TableRow({
   selectLabel: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const previous = useRef(row);
+  const shown = { row, joinedId, joinedCell };
+  const previous = useRef(shown);
   // Changed cells flash briefly (CSS animation; nothing moves, nothing re-mounts).
   useLayoutEffect(() => {
     const before = previous.current;
-    previous.current = row;
-    if (before === row || !ref.current) return;
+    previous.current = shown;
+    if ((before.row === row && before.joinedCell === joinedCell) || !ref.current) return;
     for (const c of columns) {
-      if (JSON.stringify(before.cells[c.id]) === JSON.stringify(row.cells[c.id])) continue;
+      if (JSON.stringify(cellOf(before, c.id)) === JSON.stringify(cellOf(shown, c.id))) continue;
       const el = [...ref.current.querySelectorAll<HTMLElement>("[data-col]")].find((e) => e.dataset.col === c.id);
       if (!el) continue;
       el.classList.remove("is-changed");
       void el.offsetWidth;
       el.classList.add("is-changed");
     }
-  }, [row, columns]);
+  }, [row, joinedId, joinedCell, columns]);
   return (
     <div
       ref={ref}
@@ -305,7 +322,7 @@ const TableRow = memo(function TableRow({
               </button>
             </>
           ) : (
-            <CellView cell={row.cells[c.id]} testId={c.id === "status" ? "row-status" : undefined} />
+            <CellView cell={cellOf(shown, c.id)} testId={c.id === "status" ? "row-status" : undefined} />
           )}
         </span>
       ))}

@@ -1,11 +1,24 @@
-import type { Row, SortKey } from "../api";
+import type { Cell, Row, SortKey } from "../api";
 import type { SortState } from "../components/DataTable";
 import { cellText } from "../components/Status";
 import { labelsFromChips, matches, type Requirement } from "./selector";
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
-function sortValue(row: Row, column: string): SortKey {
+/**
+ * A column whose cells are not in the rows: the table and the sort look them up by row key when
+ * they need one (the Doctor's, from its own stream), so no row is copied to carry it. `cell`
+ * returns the same object while a row's value is unchanged (the table re-renders a row when its
+ * row or this cell changes, and flashes the cell when its content does).
+ */
+export type JoinedColumn = {
+  id: string;
+  cell: (key: string) => Cell | undefined;
+  sort: (key: string) => SortKey;
+};
+
+function sortValue(row: Row, column: string, joined: JoinedColumn | null): SortKey {
+  if (joined && column === joined.id) return joined.sort(row.key);
   const v = row.sort[column];
   if (v !== undefined) return v;
   if (column === "name") return row.name;
@@ -20,12 +33,15 @@ function compareKeys(a: SortKey, b: SortKey): number {
   return collator.compare(a, b);
 }
 
-/** Sorts by the column's sort value (falling back to the cell text), then by key for stability. */
-export function sortRows(rows: readonly Row[], sort: SortState): Row[] {
+/**
+ * Sorts by the column's sort value (the joined column's, or the row's, falling back to the cell
+ * text), then by key for stability: the result does not depend on the input's order.
+ */
+export function sortRows(rows: readonly Row[], sort: SortState, joined: JoinedColumn | null = null): Row[] {
   const out = [...rows];
   if (!sort) return out.sort((a, b) => collator.compare(a.key, b.key));
   const dir = sort.dir === "asc" ? 1 : -1;
-  return out.sort((a, b) => dir * compareKeys(sortValue(a, sort.column), sortValue(b, sort.column)) || collator.compare(a.key, b.key));
+  return out.sort((a, b) => dir * compareKeys(sortValue(a, sort.column, joined), sortValue(b, sort.column, joined)) || collator.compare(a.key, b.key));
 }
 
 export function rowLabels(row: Row): Record<string, string> {

@@ -8,7 +8,7 @@ import { formatNamespaces, parseNamespaces } from "../lib/namespaces";
 import { isTypingTarget } from "../shell/keyboard";
 import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
-import { useDoctor, useRowsWithDoctor } from "../state/doctor";
+import { useDoctor } from "../state/doctor";
 import { useRows } from "../state/rows";
 import { scopeOf, STATEFULSETS_KIND } from "../state/selection";
 import { PageHeader } from "./PageHeader";
@@ -201,7 +201,6 @@ function Connected({
     }, 300);
     return () => clearTimeout(id);
   }, [rowsState.synced]);
-  const rows = useRowsWithDoctor(rowsState.rows, doctor.findings);
 
   const close = useCallback(() => {
     setOpen(null);
@@ -228,7 +227,7 @@ function Connected({
     body = (
       <>
         <div hidden={open !== null} className="sts-list-host" data-doctor={doctor.findings ? (doctor.live ? "live" : "reconnecting") : "off"}>
-          <ListView kind={kind} status={status} rowsState={{ ...rowsState, rows }} multiScope={multiScope} query={query} onOpen={onOpen} doctor={doctor} />
+          <ListView kind={kind} status={status} rowsState={rowsState} multiScope={multiScope} query={query} onOpen={onOpen} doctor={doctor} />
         </div>
         {open ? <Detail key={`${open.namespace}/${open.name}/${open.tab ?? ""}`} status={status} namespace={open.namespace} name={open.name} tab={open.tab} actionsSlot={actionsSlot} /> : null}
       </>

@@ -1,14 +1,18 @@
 // The Doctor's findings for every StatefulSet of a scope (the list's badge), from the
-// watch_doctor stream, and their join into the list's rows as a `doctor` cell.
+// watch_doctor stream, and the list's `doctor` column joined from them by row key.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { watchDoctor, type Finding, type IpcError, type Row, type RowsEvent, type Scope, type Unsubscribe } from "../api";
+import { watchDoctor, type Cell, type Finding, type IpcError, type Row, type RowsEvent, type Scope, type Unsubscribe } from "../api";
+import type { JoinedColumn } from "../lib/rows";
 import { mergedKey } from "./multiRows";
 
 export type Findings = ReadonlyMap<string, Finding[]>;
 
+/** No findings: one shared list (a row's empty list from the stream is not kept). */
+const NONE: Finding[] = [];
+
 function findingsOf(row: Row): Finding[] {
   const cell = row.cells.doctor;
-  return cell?.t === "findings" ? cell.v : [];
+  return cell?.t === "findings" && cell.v.length > 0 ? cell.v : NONE;
 }
 
 /** Applies one event of the doctor's rows; returns the new map (a new object only on change). */
@@ -65,7 +69,6 @@ export function useDoctor(context: string | null, scope: Scope, enabled: boolean
   return state;
 }
 
-const NONE: Finding[] = [];
 const WEIGHT = { error: 10000, warning: 100, info: 1 } as const;
 
 /** Sorts worst first when ascending, like the status column. */
@@ -73,23 +76,30 @@ export function doctorRank(findings: readonly Finding[]): number {
   return -findings.reduce((n, f) => n + WEIGHT[f.severity], 0);
 }
 
+/** The `doctor` cell of a findings list: one per list, so an unchanged row's cell keeps its identity. */
+const cells = new WeakMap<readonly Finding[], Cell>();
+function findingsCell(findings: Finding[]): Cell {
+  let cell = cells.get(findings);
+  if (!cell) cells.set(findings, (cell = { t: "findings", v: findings }));
+  return cell;
+}
+
 /**
- * The rows with their `doctor` cell. A joined row is kept per source row and findings list, so
- * rows neither the watch nor the doctor touched keep their identity (and are not re-rendered).
+ * The list's `doctor` column, looked up in the findings by row key when the table draws a row or
+ * sorts (no row is copied to carry it); null until the doctor has answered. A row the doctor did
+ * not name has no findings.
  */
-export function useRowsWithDoctor(rows: Row[], findings: Findings | null): Row[] {
-  const cache = useRef(new WeakMap<Row, { findings: Finding[]; row: Row }>());
-  return useMemo(() => {
-    if (!findings) return rows;
-    return rows.map((r) => {
-      const f = findings.get(r.key) ?? NONE;
-      const hit = cache.current.get(r);
-      if (hit && hit.findings === f) return hit.row;
-      const row: Row = { ...r, cells: { ...r.cells, doctor: { t: "findings", v: f } }, sort: { ...r.sort, doctor: doctorRank(f) } };
-      cache.current.set(r, { findings: f, row });
-      return row;
-    });
-  }, [rows, findings]);
+export function doctorColumn(findings: Findings | null): JoinedColumn | null {
+  if (!findings) return null;
+  return {
+    id: "doctor",
+    cell: (key) => findingsCell(findings.get(key) ?? NONE),
+    sort: (key) => doctorRank(findings.get(key) ?? NONE),
+  };
+}
+
+export function useDoctorColumn(findings: Findings | null): JoinedColumn | null {
+  return useMemo(() => doctorColumn(findings), [findings]);
 }
 
 /**

@@ -11,7 +11,7 @@ import { useT } from "../../i18n";
 import { contextLabel } from "../../lib/context";
 import { filterRows, sortRows } from "../../lib/rows";
 import { useBatch } from "../../state/batch";
-import { useMultiDoctor, useRowsWithDoctor } from "../../state/doctor";
+import { useDoctorColumn, useMultiDoctor } from "../../state/doctor";
 import { mergeRows, originOf, useMultiRows } from "../../state/multiRows";
 import { BatchProgress } from "./BatchProgress";
 import { BATCH_BUTTONS } from "./ListView";
@@ -42,10 +42,10 @@ export function CrossClusterView({
   const statusOf = useMemo(() => Object.fromEntries(statuses.map((s) => [s.context, s])), [statuses]);
   const scope = useMemo(() => ({ namespaces }), [namespaces.join(",")]);
   const { byContext, loaded } = useMultiRows(contexts, kind.id, scope, true);
-  const merged = useMemo(() => mergeRows(byContext, (c) => contextLabel(c, t)), [byContext, t]);
+  const rows = useMemo(() => mergeRows(byContext, (c) => contextLabel(c, t)), [byContext, t]);
   // Each cluster's doctor starts once that cluster's list is in.
   const findings = useMultiDoctor(contexts, (c) => byContext[c]?.loaded === true && !byContext[c]?.error, scope);
-  const rows = useRowsWithDoctor(merged, findings);
+  const doctorColumn = useDoctorColumn(findings);
   const [sort, setSort] = useState<SortState>({ column: "cluster", dir: "asc" });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focusedKey, setFocusedKey] = useState<string | null>(null);
@@ -53,7 +53,7 @@ export function CrossClusterView({
   const runners = useRef(new Map<string, (action: Action, targets: ObjectRef[]) => void>());
 
   const columns = useMemo(() => [CLUSTER_COLUMN, ...kind.columns], [kind.columns]);
-  const visible = useMemo(() => filterRows(sortRows(rows, sort), query, []), [rows, sort, query]);
+  const visible = useMemo(() => filterRows(sortRows(rows, sort, doctorColumn), query, []), [rows, sort, doctorColumn, query]);
 
   // The visible selected rows, grouped by their cluster.
   const groups = useMemo(() => {
@@ -131,6 +131,7 @@ export function CrossClusterView({
       <DataTable
         columns={columns}
         rows={visible}
+        joined={doctorColumn}
         selected={selected}
         onSelectedChange={setSelected}
         focusedKey={focusedKey}

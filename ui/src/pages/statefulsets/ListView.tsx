@@ -4,7 +4,7 @@ import { DataTable, type SortState } from "../../components/DataTable";
 import { Icon, type IconName } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { useT, useTx } from "../../i18n";
-import type { DoctorState } from "../../state/doctor";
+import { useDoctorColumn, type DoctorState } from "../../state/doctor";
 import { filterRows, sortRows } from "../../lib/rows";
 import { parseSelector } from "../../lib/selector";
 import { milestone } from "../../lib/marks";
@@ -90,7 +90,7 @@ export function ListView({
   multiScope: boolean;
   query: string;
   onOpen: (row: Row, tab?: Tab) => void;
-  /** The Doctor's health (its column is a live view too). */
+  /** The Doctor's health and findings (its column is a live view too). */
   doctor?: DoctorState;
 }) {
   const t = useT();
@@ -108,7 +108,9 @@ export function ListView({
   const parsed = useMemo(() => parseSelector(selector), [selector]);
   const requirements = parsed.ok ? parsed.requirements : [];
   const columns = useMemo(() => kind.columns.filter((c) => !c.multiScopeOnly || multiScope), [kind.columns, multiScope]);
-  const sorted = useMemo(() => sortRows(rowsState.rows, sort), [rowsState.rows, sort]);
+  // The Doctor's column is joined by row key (its findings are not copied into the rows).
+  const doctorColumn = useDoctorColumn(doctor?.findings ?? null);
+  const sorted = useMemo(() => sortRows(rowsState.rows, sort, doctorColumn), [rowsState.rows, sort, doctorColumn]);
   const visible = useMemo(() => filterRows(sorted, query, requirements), [sorted, query, requirements]);
 
   // Selection is kept by key, so it survives updates and filtering; actions apply only to the
@@ -233,6 +235,7 @@ export function ListView({
         <DataTable
           columns={columns}
           rows={visible}
+          joined={doctorColumn}
           selected={selected}
           onSelectedChange={setSelected}
           focusedKey={focusedKey}

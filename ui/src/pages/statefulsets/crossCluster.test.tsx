@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ClusterStatus, ContextList, RowsEvent, StatefulSetDetail } from "../../api";
 import { App } from "../../App";
-import { mergeRows, originOf } from "../../state/multiRows";
+import { mergedKey, mergeRows, originOf } from "../../state/multiRows";
 import { backend } from "../../test/fakeTauri";
 import { contextList, ctx, settingsWith } from "../../test/fixtures";
 import { detail, doctorRow, installStsBackend, row, status } from "../../test/sts";
@@ -121,5 +121,48 @@ describe("cross-cluster view", () => {
     // a cluster that disconnects leaves the list
     act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu", "production"), status("staging", "normal", { state: "disconnected" })]));
     await waitFor(() => expect(screen.getAllByTestId("cross-row")).toHaveLength(2));
+  });
+
+  it("joins each cluster's doctor by merged key: badges follow both streams, sort worst first across clusters and survive the search", async () => {
+    const user = userEvent.setup();
+    render(<App />);
+    await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
+    act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true }), ctx("staging")])));
+    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
+    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu"), status("staging")]));
+    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+    await user.click(screen.getByTestId("cross-toggle"));
+    await waitFor(() => expect(backend.callsOf("watch_rows").map((c) => c.args.context)).toEqual(expect.arrayContaining(["prod-eu", "staging"])));
+    act(() => watchOf("prod-eu").onmessage({ type: "reset", rows: [row("pg"), row("kafka", { namespace: "stream" })] }));
+    act(() => watchOf("staging").onmessage({ type: "reset", rows: [row("pg"), row("redis")] }));
+    await waitFor(() => expect(backend.callsOf("watch_doctor").map((c) => c.args.context).sort()).toEqual(["prod-eu", "staging"]));
+    const doctorOf = (context: string) => backend.channelOf<RowsEvent>("watch_doctor", backend.callsOf("watch_doctor").findIndex((c) => c.args.context === context));
+    act(() => doctorOf("staging").onmessage({ type: "reset", rows: [doctorRow("db/pg", [{ severity: "warning", key: "doctor.pvcPending", params: { claim: "data-pg-0", storageClass: "fast" } }])] }));
+    act(() => doctorOf("prod-eu").onmessage({ type: "reset", rows: [doctorRow("stream/kafka", [{ severity: "error", key: "doctor.serviceMissing", params: { service: "kafka" } }])] }));
+    const order = () => screen.getAllByTestId("cross-row").map((r) => originOf(keyOf(r)));
+    const badgeOf = (context: string, key: string) =>
+      within(screen.getAllByTestId("cross-row").find((r) => keyOf(r) === mergedKey(context, key))!).getByTestId("doctor-badge");
+
+    await user.click(screen.getByTestId("sort-doctor"));
+    expect(order()).toEqual([
+      { context: "prod-eu", key: "stream/kafka" },
+      { context: "staging", key: "db/pg" },
+      { context: "prod-eu", key: "db/pg" },
+      { context: "staging", key: "db/redis" },
+    ]);
+    // a row the watch replaces keeps its cluster's findings; a new one has none
+    act(() => watchOf("staging").onmessage({ type: "delta", upserts: [row("pg", { ready: 1 }), row("etcd")], deletes: [] }));
+    expect(badgeOf("staging", "db/pg")).toHaveAttribute("data-severity", "warning");
+    expect(badgeOf("staging", "db/etcd")).toHaveAttribute("data-count", "0");
+    expect(badgeOf("prod-eu", "db/pg")).toHaveAttribute("data-count", "0");
+    expect(order()[1]).toEqual({ context: "staging", key: "db/pg" });
+
+    await user.keyboard("/");
+    await user.keyboard("pg");
+    expect(order()).toEqual([
+      { context: "staging", key: "db/pg" },
+      { context: "prod-eu", key: "db/pg" },
+    ]);
+    expect(badgeOf("staging", "db/pg")).toHaveAttribute("data-count", "1");
   });
 });
