@@ -826,34 +826,26 @@ fn list(st: &State, req: &Req, res: usize, ns: Option<&str>) -> Result<Response<
             )));
         }
     }
-    let (cur_rv, items) = st.store.list(res, ns);
-    let list_rv = start.as_ref().map(|(_, rv)| *rv).unwrap_or(cur_rv);
     let filtering = !ls.is_empty() || !fs.is_empty();
-    let mut selected: Vec<&Arc<StoredObj>> = Vec::new();
-    let mut remaining = 0usize;
-    let mut next: Option<String> = None;
-    for it in items.iter() {
-        let key = format!("{}/{}", it.ns, it.name);
-        if let Some((s, _)) = &start {
-            if key.as_str() <= s.as_str() {
-                continue;
-            }
+    let keep = |o: &StoredObj| {
+        !filtering || {
+            let v = o.value();
+            ls.matches(&v) && fs.matches(&v)
         }
-        if filtering {
-            let v = it.value();
-            if !ls.matches(&v) || !fs.matches(&v) {
-                continue;
-            }
-        }
-        if limit > 0 && selected.len() >= limit {
-            remaining += 1;
-            continue;
-        }
-        selected.push(it);
-        if limit > 0 && selected.len() == limit {
-            next = Some(key);
-        }
-    }
+    };
+    // Only an unfiltered count is exact (and cheap): the real server omits it with selectors.
+    let (cur_rv, selected, remaining) = st.store.list_page(
+        res,
+        ns,
+        start.as_ref().map(|(s, _)| s.as_str()),
+        limit,
+        !filtering,
+        &keep,
+    );
+    let list_rv = start.as_ref().map(|(_, rv)| *rv).unwrap_or(cur_rv);
+    let next: Option<String> = (limit > 0 && selected.len() == limit)
+        .then(|| selected.last().map(|it| format!("{}/{}", it.ns, it.name)))
+        .flatten();
     let cont = match (&next, remaining) {
         (Some(k), r) if r > 0 => {
             let t = serde_json::to_vec(&ContinueToken {
