@@ -22,8 +22,6 @@ export function stsRow(i: number, version = 1): Row {
     uid: `6f1c${String(i).padStart(4, "0")}-9b2e-4d6a-8c1f-${(i * 7919).toString(16).padStart(12, "0")}`,
     resourceVersion: String(48_000_000 + i * 3 + version),
     cells: {
-      name: { t: "mono", v: name },
-      namespace: { t: "mono", v: namespace },
       age: { t: "age", v: created },
       status: { t: "status", tone: ready === desired ? "ok" : "progressing", key: "status.podsReady", params: { ready: String(ready), desired: String(desired), was: "0" } },
       update: { t: "progress", done: desired, total: desired, key: i % 11 === 0 ? "update.partitioned" : null },

@@ -7,7 +7,7 @@ import type { Cell, ColumnDef, Row } from "../api";
 import { useT, useTx } from "../i18n";
 import type { JoinedColumn } from "../lib/rows";
 import { Icon } from "./Icon";
-import { CellView } from "./Status";
+import { CellView, identityCell } from "./Status";
 
 export const ROW_HEIGHT = 28;
 const OVERSCAN = 8;
@@ -235,7 +235,7 @@ export function DataTable({
 
 /** A row's cell in a column: the joined column's from it, the others from the row. */
 function cellOf(r: { row: Row; joinedId?: string; joinedCell?: Cell }, id: string): Cell | undefined {
-  return id === r.joinedId ? r.joinedCell : r.row.cells[id];
+  return id === r.joinedId ? r.joinedCell : (r.row.cells[id] ?? identityCell(r.row, id));
 }
 
 function rowDomId(key: string) {

@@ -1,4 +1,4 @@
-import type { Cell, Finding, Severity, StatusView, Tone } from "../api";
+import type { Cell, Finding, Row, Severity, StatusView, Tone } from "../api";
 import { useT, useTx } from "../i18n";
 import { useNow } from "../state/clock";
 import { Icon, type IconName } from "./Icon";
@@ -144,6 +144,16 @@ export function FindingsBadge({ findings }: { findings: readonly Finding[] }) {
 }
 
 /** The text a cell sorts and filters by when the row carries no sort value. */
+/**
+ * The cell of the `name` or `namespace` column, made from the row's own fields: the core does not
+ * repeat them in `cells` (two cells per row, 13 MB over the 60,000 rows of a large cluster).
+ */
+export function identityCell(row: Row, column: string): Cell | undefined {
+  if (column === "name") return { t: "mono", v: row.name };
+  if (column === "namespace" && row.namespace != null) return { t: "mono", v: row.namespace };
+  return undefined;
+}
+
 export function cellText(cell: Cell | undefined): string {
   if (!cell) return "";
   switch (cell.t) {

@@ -42,8 +42,6 @@ export function row(
     uid: `uid-${namespace}-${name}`,
     resourceVersion: "1",
     cells: {
-      name: { t: "mono", v: name },
-      namespace: { t: "mono", v: namespace },
       status:
         desired === 0
           ? { t: "status", tone: "stopped", key: "status.stopped", params: {} }

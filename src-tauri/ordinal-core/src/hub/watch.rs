@@ -111,8 +111,10 @@ struct Part {
     listing: Option<BTreeMap<String, Arc<Row>>>,
     /// Has completed at least one list.
     synced: bool,
-    /// Keys this watcher owns in the merged rows.
-    keys: BTreeSet<String>,
+    /// Keys this watcher owns in the merged rows, when the watch has several watchers (one per
+    /// namespace of the scope); with one, it owns every row and no second set of 50,000 keys is
+    /// kept.
+    keys: Option<BTreeSet<String>>,
     /// Consecutive errors.
     attempt: u32,
 }
@@ -208,7 +210,12 @@ impl Task {
     fn new(shared: Arc<SharedWatch>, parts: usize) -> Self {
         Self {
             shared,
-            parts: (0..parts).map(|_| Part::default()).collect(),
+            parts: (0..parts)
+                .map(|_| Part {
+                    keys: (parts > 1).then(BTreeSet::new),
+                    ..Part::default()
+                })
+                .collect(),
             rows: BTreeMap::new(),
             dirty: BTreeSet::new(),
             reset_due: false,
@@ -283,11 +290,15 @@ impl Task {
             }
             Event::InitDone => {
                 let listed = self.parts[i].listing.take().unwrap_or_default();
-                let old = std::mem::take(&mut self.parts[i].keys);
-                for k in &old {
-                    self.rows.remove(k);
+                match &mut self.parts[i].keys {
+                    Some(keys) => {
+                        for k in std::mem::take(keys) {
+                            self.rows.remove(&k);
+                        }
+                        *keys = listed.keys().cloned().collect();
+                    }
+                    None => self.rows.clear(),
                 }
-                self.parts[i].keys = listed.keys().cloned().collect();
                 if self.rows.is_empty() {
                     // The usual first sync: take the listing's map as it is.
                     self.rows = listed;
@@ -304,18 +315,21 @@ impl Task {
                         self.since = None;
                         self.set_state(WatchState::Live);
                     }
-                    crate::memory::release_free_memory();
                 }
             }
             Event::Apply(obj) => {
                 let row = K::row(&obj);
-                self.parts[i].keys.insert(row.key.clone());
+                if let Some(keys) = &mut self.parts[i].keys {
+                    keys.insert(row.key.clone());
+                }
                 self.dirty.insert(row.key.clone());
                 self.rows.insert(row.key.clone(), Arc::new(row));
             }
             Event::Delete(obj) => {
                 let row = K::row(&obj);
-                self.parts[i].keys.remove(&row.key);
+                if let Some(keys) = &mut self.parts[i].keys {
+                    keys.remove(&row.key);
+                }
                 self.rows.remove(&row.key);
                 self.dirty.insert(row.key);
             }
@@ -334,7 +348,7 @@ impl Task {
             .parts
             .iter()
             .filter(|p| p.synced && p.listing.is_none())
-            .map(|p| p.keys.len())
+            .map(|p| p.keys.as_ref().map_or(self.rows.len(), BTreeSet::len))
             .sum();
         (listing + synced) as u32
     }
@@ -359,6 +373,8 @@ impl Task {
             snap.send(RowsEvent::Reset {
                 rows: snap.rows.values().cloned().collect(),
             });
+            // The list's pages are garbage by now and the rows are built: hand the free pages back.
+            crate::memory::release_free_memory();
         } else if snap.synced && !self.dirty.is_empty() {
             let mut upserts = Vec::new();
             let mut deletes = Vec::new();

@@ -42,7 +42,9 @@ pub enum Cell {
     /// A status: tone + i18n key + parameters, e.g. `status.podsReady {ready: 2, desired: 3}`.
     Status {
         tone: Tone,
-        key: String,
+        // always one of the core's own keys: borrowed, no allocation per row
+        #[ts(type = "string")]
+        key: std::borrow::Cow<'static, str>,
         #[ts(as = "std::collections::BTreeMap<String, String>")]
         params: Fields<String>,
     },
@@ -77,12 +79,12 @@ impl Cell {
     }
     pub fn status<const N: usize>(
         tone: Tone,
-        key: &str,
+        key: &'static str,
         params: [(&'static str, String); N],
     ) -> Self {
         Cell::Status {
             tone,
-            key: key.to_string(),
+            key: key.into(),
             params: params.into(),
         }
     }
@@ -239,10 +241,8 @@ pub(crate) fn base_row(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Ob
     };
     let mut cells = Fields::new();
     let mut sort = Fields::new();
-    cells.insert("name", Cell::mono(&name));
-    if let Some(ns) = &namespace {
-        cells.insert("namespace", Cell::mono(ns));
-    }
+    // The `name` and `namespace` columns are read from the row's own fields (the UI's
+    // `identityCell`): repeating them as cells cost 224 bytes a row (13 MB over 60,000 rows).
     let created = meta
         .creation_timestamp
         .as_ref()

@@ -250,7 +250,7 @@ mod tests {
         match &row.cells["status"] {
             Cell::Status { tone, key, params } => (
                 *tone,
-                key.clone(),
+                key.to_string(),
                 params["ready"].clone(),
                 params["desired"].clone(),
             ),
@@ -308,7 +308,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            (*tone, key.as_str(), params["was"].as_str()),
+            (*tone, key.as_ref(), params["was"].as_str()),
             (Tone::Stopped, "status.stoppedWas", "6")
         );
         assert_eq!(row.facts["stoppedFrom"], 6);

@@ -94,7 +94,7 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
     let status = match row.cells.get("status") {
         Some(crate::kinds::Cell::Status { tone, key, params }) => StatusView {
             tone: *tone,
-            key: key.clone(),
+            key: key.to_string(),
             params: params
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.clone()))
