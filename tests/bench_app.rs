@@ -1,203 +1,34 @@
-//! The window's half of the benchmark (issue #6), run by `scripts/bench`:
-//! `cargo test --release --features custom-protocol --test bench_app -- --ignored --nocapture --test-threads=1`.
+//! The window's half of the benchmark (issues #6 and #20), run by `scripts/bench`:
+//! `cargo test --release --features custom-protocol --test bench_app -- --ignored --nocapture --test-threads=1`
+//! (after `cargo build --release --features custom-protocol --example floor`).
 //!
 //! `cold_start` (writes `target/bench/cold.json`):
 //! 5. Cold start → interactive on the demo cluster, three runs after a warm-up, started as a user starts
 //!    it (no WebDriver): from the process's start to the first StatefulSet rows in the page, read
 //!    from the app's `startup:` log line (`ordinal_core::startup`), with each step in between.
+//!    Then the memory idle on the demo, and the floor window (`src-tauri/floor.rs`: the same Tauri
+//!    and WebKitGTK showing an empty page) started the same way: Ordinal's share idle.
 //!
 //! `window_figures` (writes `target/bench/app.json`, same shape as the core bench's `core.json`):
 //! 2. First rows painted after Connect on the scale seed (10,000 StatefulSets, 50,000 pods over
 //!    HTTPS), and the complete list (the table's total reads 10,000).
-//! 3. Memory of the app and its WebKit processes while watching that cluster: the sum of RSS
-//!    (shared pages counted per process) and of PSS (shared pages divided), after sync and after
-//!    a quiet minute.
+//! 3. Ordinal's share (issue #20): the RSS and PSS of the app and its WebKit processes above the
+//!    floor window's (started under WebDriver as the app is), after sync, after a quiet period and
+//!    after as long of 1,000 pod updates/s (10 minutes each; 1 in quick mode), and its growth
+//!    over each.
 //! 7. Idle CPU of those processes over 30 s with 10,000 StatefulSets watched and nothing changing.
+//!
+//! `window_growth` (writes `target/bench/growth-window.json`): first rows, the complete list and
+//! the share at 10k, 100k and 200k pods.
 
+mod benchkit;
 mod support;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use benchkit::*;
 use serde_json::{json, Value};
 use support::{App, Launch};
-
-fn clk_tck() -> f64 {
-    // sysconf(_SC_CLK_TCK) is 100 on every Linux we target.
-    100.0
-}
-
-/// Unix seconds now, and seconds since boot now (`/proc/uptime`, 10 ms resolution; `btime` in
-/// `/proc/stat` has whole seconds only, which put up to a second of error into start times).
-fn clocks() -> (f64, f64) {
-    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64();
-    (now, uptime)
-}
-
-fn stat_fields(pid: u32) -> Option<Vec<String>> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = &s[s.rfind(')')? + 2..];
-    Some(after.split_whitespace().map(String::from).collect())
-}
-
-/// Unix seconds at which `pid` started.
-fn started_at(pid: u32) -> f64 {
-    let f = stat_fields(pid).unwrap();
-    // field 22 (starttime, ticks since boot) is index 19 after the comm field
-    let (now, uptime) = clocks();
-    now - uptime + f[19].parse::<f64>().unwrap() / clk_tck()
-}
-
-/// utime + stime of `pid`, in seconds.
-fn cpu_seconds(pid: u32) -> f64 {
-    stat_fields(pid)
-        .map(|f| (f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap()) / clk_tck())
-        .unwrap_or(0.0)
-}
-
-/// CPU seconds per thread (`process/thread` name) of the processes, for the idle diagnosis.
-fn thread_cpu(pids: &[u32]) -> std::collections::BTreeMap<String, f64> {
-    let mut out = std::collections::BTreeMap::new();
-    for pid in pids {
-        for t in std::fs::read_dir(format!("/proc/{pid}/task"))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let tid = t.file_name().to_string_lossy().into_owned();
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat")) else {
-                continue;
-            };
-            let Some(close) = stat.rfind(')') else {
-                continue;
-            };
-            let name = stat[stat.find('(').unwrap_or(0) + 1..close].to_string();
-            let f: Vec<&str> = stat[close + 2..].split_whitespace().collect();
-            let cpu = (f[11].parse::<f64>().unwrap_or(0.0) + f[12].parse::<f64>().unwrap_or(0.0))
-                / clk_tck();
-            *out.entry(format!("{}/{name}", comm(*pid))).or_insert(0.0) += cpu;
-        }
-    }
-    out
-}
-
-fn children(pid: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        if stat_fields(p).is_some_and(|f| f[1] == pid.to_string()) {
-            out.push(p);
-        }
-    }
-    out
-}
-
-fn comm(pid: u32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .unwrap_or_default()
-        .trim()
-        .to_string()
-}
-
-/// The app process (named `ordinal`) and every process under it (WebKit's web and network
-/// processes), found under the WebDriver process tree.
-fn app_processes() -> Vec<u32> {
-    let mut app = None;
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        if comm(p) == "ordinal"
-            && stat_fields(p).is_some_and(|f| comm(f[1].parse().unwrap()) == "WebKitWebDriver")
-        {
-            app = Some(p);
-        }
-    }
-    with_children(app.expect("the app process under WebKitWebDriver"))
-}
-
-/// `pid` and all its descendants (the app and its WebKit processes).
-fn with_children(pid: u32) -> Vec<u32> {
-    let mut all = vec![pid];
-    let mut i = 0;
-    while i < all.len() {
-        all.extend(children(all[i]));
-        i += 1;
-    }
-    all
-}
-
-fn kb_field(pid: u32, file: &str, key: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix(key)
-                .and_then(|v| v.split_whitespace().next())
-                .and_then(|v| v.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-}
-
-/// (RSS, PSS) of the processes, in MB.
-/// "name N MB" per process, for the notes.
-fn rss_each(pids: &[u32]) -> Vec<String> {
-    pids.iter()
-        .map(|p| {
-            format!(
-                "{} {:.0} MB",
-                comm(*p),
-                kb_field(*p, "status", "VmRSS:") / 1024.0
-            )
-        })
-        .collect()
-}
-
-fn memory(pids: &[u32]) -> (f64, f64) {
-    let rss: f64 = pids.iter().map(|p| kb_field(*p, "status", "VmRSS:")).sum();
-    let pss: f64 = pids
-        .iter()
-        .map(|p| kb_field(*p, "smaps_rollup", "Pss:"))
-        .sum();
-    (rss / 1024.0, pss / 1024.0)
-}
-
-async fn wait_ms(app: &App, what: &str, probe: &str) -> f64 {
-    let started = Instant::now();
-    app.wait_js(what, probe).await;
-    started.elapsed().as_secs_f64() * 1000.0
-}
-
-fn figure(
-    id: &str,
-    figure: &str,
-    value: f64,
-    unit: &str,
-    budget: Option<f64>,
-    notes: &str,
-) -> Value {
-    json!({
-        "id": id, "figure": figure, "value": (value * 10.0).round() / 10.0, "unit": unit,
-        "budget": budget, "pass": budget.map(|b| value <= b), "notes": notes,
-    })
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
 
 /// 5. Cold start → interactive on the demo cluster, three times after a warm-up run. The app is started as a user
 /// starts it (no WebDriver session, which delays the page's start by about a second); the window
@@ -210,7 +41,7 @@ async fn cold_start() {
     let mut totals = Vec::new();
     let mut warmup = None;
     let mut steps: Vec<(String, Vec<f64>)> = Vec::new();
-    let mut floor = None;
+    let mut demo = None;
     // Run 0 warms the disk cache (the first start after a build reads the binary from disk); it is
     // reported in the notes, not in the figure.
     for run in 0..4 {
@@ -266,13 +97,10 @@ async fn cold_start() {
         }
         eprintln!("  steps: {}", parts.join(", "));
         if run == 3 {
-            // What the app and WebKit take with the small demo cluster, two seconds after its
-            // first rows: the floor under the scale figures' memory.
-            tokio::time::sleep(Duration::from_secs(2)).await;
-            let pids = with_children(app.pid());
-            let (rss, pss) = memory(&pids);
-            let each = rss_each(&pids);
-            floor = Some((rss, pss, each));
+            // What the app and WebKit take with the small demo cluster, ten seconds after its
+            // first rows (as the floor window is measured ten seconds after its load).
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            demo = Some(Mem::of(&with_children(app.pid())));
         }
     }
     let mut figures = vec![figure(
@@ -291,20 +119,56 @@ async fn cold_start() {
             warmup.unwrap_or(f64::NAN)
         ),
     )];
-    if let Some((rss, pss, each)) = floor {
-        eprintln!("memory on the demo cluster: RSS {rss:.0} MB, PSS {pss:.0} MB ({each:?})");
-        figures.push(figure(
+    // Issue #20: the same Tauri and WebKitGTK showing an empty page, started the same way.
+    let floor = floor_plain().await;
+    let demo = demo.expect("the demo run's memory");
+    eprintln!(
+        "memory on the demo cluster: {}; floor: {}",
+        demo.describe(),
+        floor.settled.describe()
+    );
+    figures.extend([
+        figure(
+            "floor_plain_rss",
+            "floor: an empty Tauri window, started plainly (RSS sum)",
+            floor.settled.rss,
+            "MB",
+            None,
+            &floor.notes("the floor example (src-tauri/floor.rs) without WebDriver"),
+        ),
+        figure(
+            "floor_plain_pss",
+            "floor: an empty Tauri window, started plainly (PSS sum)",
+            floor.settled.pss,
+            "MB",
+            None,
+            "shared pages divided among the processes using them",
+        ),
+        figure(
             "rss_demo",
-            "memory of app + webview on the demo cluster, just started (RSS sum)",
-            rss,
+            "memory of app + webview on the demo cluster, idle (RSS sum)",
+            demo.rss,
             "MB",
             None,
             &format!(
-                "the floor under the scale figures; PSS sum {pss:.0} MB; {}",
-                each.join(", ")
+                "10 s after the first rows; PSS sum {:.0} MB; {}",
+                demo.pss,
+                demo.describe()
             ),
-        ));
-    }
+        ),
+        figure(
+            "share_demo_rss",
+            "Ordinal's share idle on the demo cluster (RSS above the floor)",
+            demo.rss - floor.settled.rss,
+            "MB",
+            None,
+            &format!(
+                "PSS above the floor {:.0} MB; anonymous memory above the floor {:.0} MB",
+                demo.pss - floor.settled.pss,
+                demo.anon - floor.settled.anon
+            ),
+        ),
+    ]);
     for (i, (step, v)) in steps.iter().enumerate() {
         figures.push(figure(
             &format!("cold_start_step_{i}"),
@@ -318,32 +182,31 @@ async fn cold_start() {
     write_figures("cold.json", &figures);
 }
 
-fn write_figures(file: &str, figures: &[Value]) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join(file),
-        serde_json::to_string_pretty(figures).unwrap(),
-    )
-    .unwrap();
-    eprintln!("{}", serde_json::to_string_pretty(figures).unwrap());
+/// A window connected to the scale seed: the simulator, the app, and when the list painted.
+struct Scale {
+    sim: ordinal_sim::Simulator,
+    app: App,
+    /// Connect click → the first row in the DOM.
+    first_ms: f64,
+    /// Connect click → the table's total reads every StatefulSet.
+    full_ms: f64,
 }
 
-/// 2-4 and 7 on the scale seed.
-#[tokio::test]
-#[ignore = "benchmark; run by scripts/bench"]
-async fn window_figures() {
-    let mut figures = Vec::new();
-
-    // 2-4. The scale seed over HTTPS.
+/// Starts the simulator with `sets` StatefulSets of 5 pods over 100 namespaces, the app under
+/// WebDriver, and connects.
+async fn open_scale(sets: u32) -> Scale {
     let sim = ordinal_sim::Simulator::start(ordinal_sim::SimConfig {
-        seed: ordinal_sim::Seed::benchmark(),
+        seed: ordinal_sim::Seed::Scale {
+            namespaces: 100,
+            statefulsets: sets,
+            replicas: 5,
+        },
         ready_delay: Duration::from_millis(0),
         ..Default::default()
     })
     .await
     .unwrap();
-    let launch = Launch::new("bench-scale");
+    let launch = Launch::new(&format!("bench-scale-{sets}"));
     let home = launch.path("home");
     std::fs::create_dir_all(&home).unwrap();
     let kc = launch.path("kubeconfig");
@@ -362,14 +225,90 @@ async fn window_figures() {
         "document.querySelectorAll('[data-testid=sts-row]').length > 0",
     )
     .await;
-    let first = clicked.elapsed().as_secs_f64() * 1000.0;
+    let first_ms = clicked.elapsed().as_secs_f64() * 1000.0;
     app.wait_js(
-        "all 10,000",
-        "document.querySelector('[data-testid=sts-table]')?.dataset.total === '10000'",
+        &format!("all {sets}"),
+        &format!("document.querySelector('[data-testid=sts-table]')?.dataset.total === '{sets}'"),
     )
     .await;
-    let full = clicked.elapsed().as_secs_f64() * 1000.0;
-    eprintln!("connect -> first rows {first:.0} ms, full list {full:.0} ms");
+    let full_ms = clicked.elapsed().as_secs_f64() * 1000.0;
+    eprintln!("{sets} sets: connect -> first rows {first_ms:.0} ms, full list {full_ms:.0} ms");
+    Scale {
+        sim,
+        app,
+        first_ms,
+        full_ms,
+    }
+}
+
+/// Waits until the processes stop settling after the list completed: at least 8 s and two
+/// quiet half-seconds in a row (at most 40 s). Returns (CPU seconds spent, seconds waited).
+async fn settle(pids: &[u32]) -> (f64, f64) {
+    // After the list completes the webview keeps working for a few seconds (measured: ~1.5 s of
+    // CPU on WebKit's main thread and ~0.4 s on the app's, in small slices, no JavaScript task
+    // over 50 ms, no DOM mutation, no running animation; an empty page idles at 0.3 %).
+    let t0 = Instant::now();
+    let cpu0: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let (mut last, mut quiet_halves) = (cpu0, 0);
+    while (quiet_halves < 2 || t0.elapsed() < Duration::from_secs(8))
+        && t0.elapsed() < Duration::from_secs(40)
+    {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let c: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+        quiet_halves = if c - last <= 0.02 {
+            quiet_halves + 1
+        } else {
+            0
+        };
+        last = c;
+    }
+    (last - cpu0, t0.elapsed().as_secs_f64())
+}
+
+/// Ordinal's share of memory budget (issue #20): RSS above the floor window's, with 10,000
+/// StatefulSets + 50,000 pods watched.
+const SHARE_BUDGET_MB: f64 = 60.0;
+/// "Flat": what the share may grow over a quiet period or over churn.
+const FLAT_BUDGET_MB: f64 = 5.0;
+
+/// 2-4 and 7 on the scale seed, and Ordinal's share of memory above the floor (issue #20): after
+/// sync, over a quiet period and over 1,000 updates/s (10 minutes each; `ORDINAL_BENCH_QUICK`: 1).
+#[tokio::test]
+#[ignore = "benchmark; run by scripts/bench"]
+async fn window_figures() {
+    let quick = std::env::var_os("ORDINAL_BENCH_QUICK").is_some();
+    let flat_secs: u64 = if quick { 60 } else { 600 };
+    let mut figures = Vec::new();
+
+    // The floor, started the way Ordinal is started below (under WebDriver).
+    let floor = floor_webdriver().await;
+    eprintln!("floor (WebDriver): {}", floor.settled.describe());
+    figures.extend([
+        figure(
+            "floor_rss",
+            "floor: an empty Tauri window under WebDriver (RSS sum)",
+            floor.settled.rss,
+            "MB",
+            None,
+            &floor.notes("the floor example (src-tauri/floor.rs), started as the figures below start Ordinal"),
+        ),
+        figure(
+            "floor_pss",
+            "floor: an empty Tauri window under WebDriver (PSS sum)",
+            floor.settled.pss,
+            "MB",
+            None,
+            "shared pages divided among the processes using them",
+        ),
+    ]);
+
+    // 2-4. The scale seed over HTTPS.
+    let Scale {
+        sim,
+        app,
+        first_ms: first,
+        full_ms: full,
+    } = open_scale(10_000).await;
     figures.push(figure(
         "first_rows",
         "first rows painted after Connect (10,000 StatefulSets)",
@@ -386,50 +325,25 @@ async fn window_figures() {
         None,
         "click → the table's total reads 10,000",
     ));
-    let _ = wait_ms(&app, "settle", "true").await;
-
-    let pids = app_processes();
-    let names: Vec<String> = pids.iter().map(|p| comm(*p)).collect();
-    // After the list completes the webview keeps working for a few seconds (measured: ~1.5 s of
-    // CPU on WebKit's main thread and ~0.4 s on the app's, in small slices, no JavaScript task
-    // over 50 ms, no DOM mutation, no running animation; an empty page idles at 0.3 %). Idle
-    // is measured once that is over: at least 8 s after the list completed and two quiet
-    // half-seconds in a row. The settling is reported on its own.
-    let settle0 = Instant::now();
-    let cpu_settle0: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
-    let (mut last, mut quiet_halves) = (cpu_settle0, 0);
-    while (quiet_halves < 2 || settle0.elapsed() < Duration::from_secs(8))
-        && settle0.elapsed() < Duration::from_secs(40)
-    {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let c: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
-        quiet_halves = if c - last <= 0.02 {
-            quiet_halves + 1
-        } else {
-            0
-        };
-        last = c;
-    }
-    let settle_s = settle0.elapsed().as_secs_f64();
+    let pids = app_processes("ordinal");
+    let (settle_cpu, settle_s) = settle(&pids).await;
     figures.push(figure(
         "settle_after_sync",
         "CPU the window spends settling after the list completes",
-        ((last - cpu_settle0) * 100.0).round() / 100.0,
+        (settle_cpu * 100.0).round() / 100.0,
         "cpu s",
         None,
         &format!("quiet after {settle_s:.1} s"),
     ));
-    let (rss, pss) = memory(&pids);
-    let per_process = rss_each(&pids);
-    eprintln!("memory after sync: RSS {rss:.0} MB, PSS {pss:.0} MB ({per_process:?})");
-    figures.push(figure(
-        "rss_after_sync",
-        "memory of app + webview after sync (RSS sum)",
-        rss,
-        "MB",
-        Some(300.0),
-        &format!("processes: {}; PSS sum {pss:.0} MB", names.join(", ")),
+    let synced = Mem::of(&pids);
+    eprintln!("memory after sync: {}", synced.describe());
+    figures.extend(share_figures(
+        "after_sync",
+        "after sync",
+        &synced,
+        &floor.settled,
     ));
+    let quiet_start = Instant::now();
 
     let quiet = if std::env::var_os("ORDINAL_BENCH_QUICK").is_some() {
         10
@@ -505,14 +419,68 @@ async fn window_figures() {
         Some(1.0),
         &format!("over {quiet} s, nothing changing"),
     ));
-    let (rss2, pss2) = memory(&pids);
+    // The rest of the quiet period (the idle CPU's 30 s included), sampled every 10 s.
+    let quiet_samples = sample_until(&pids, quiet_start, flat_secs).await;
+    let quieted = Mem::of(&pids);
+    eprintln!(
+        "memory after {flat_secs} s quiet: {} (RSS samples {quiet_samples:?})",
+        quieted.describe()
+    );
+    figures.extend(share_figures(
+        "quiet",
+        &format!("after {} min quiet", flat_secs / 60),
+        &quieted,
+        &floor.settled,
+    ));
     figures.push(figure(
-        "rss_quiet",
-        "memory after the quiet period (RSS sum)",
-        rss2,
+        "share_growth_quiet",
+        &format!(
+            "growth of the share over {} min with nothing changing",
+            flat_secs / 60
+        ),
+        quieted.rss - synced.rss,
         "MB",
-        Some(300.0),
-        &format!("PSS sum {pss2:.0} MB; growth {:.0} MB", rss2 - rss),
+        Some(FLAT_BUDGET_MB),
+        &format!(
+            "RSS sum every 10 s: {quiet_samples:?} MB; PSS {:+.0} MB",
+            quieted.pss - synced.pss
+        ),
+    ));
+
+    // 1,000 pod updates a second (the Doctor watches every pod; the list's counts follow).
+    let churn_start = Instant::now();
+    let churn = sim.churn(ordinal_sim::ChurnSpec {
+        rate_per_sec: 1_000,
+        duration: Duration::from_secs(flat_secs),
+        ..Default::default()
+    });
+    let churn_samples = sample_until(&pids, churn_start, flat_secs).await;
+    let report = churn.await.expect("churn");
+    let peak = churn_samples.iter().copied().fold(0.0, f64::max);
+    // what is left once the updates stop and the last ones are shown
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let churned = Mem::of(&pids);
+    eprintln!(
+        "memory after {flat_secs} s of churn: {} (RSS samples {churn_samples:?}; {report:?})",
+        churned.describe()
+    );
+    figures.extend(share_figures(
+        "churn",
+        &format!("after {} min of 1,000 updates/s", flat_secs / 60),
+        &churned,
+        &floor.settled,
+    ));
+    figures.push(figure(
+        "share_growth_churn",
+        &format!("growth of the share over {} min of 1,000 updates/s", flat_secs / 60),
+        churned.rss - quieted.rss,
+        "MB",
+        Some(FLAT_BUDGET_MB),
+        &format!(
+            "RSS sum every 10 s: {churn_samples:?} MB (peak {:.0} MB above the floor); PSS {:+.0} MB",
+            peak - floor.settled.rss,
+            churned.pss - quieted.pss
+        ),
     ));
     app.screenshot("scale-list").await;
     // Control: the same processes with an empty page, to tell the app's share of idle CPU from
@@ -552,102 +520,82 @@ async fn window_figures() {
     write_figures("app.json", &figures);
 }
 
-/// Issue #16: log follow at 2,000 lines/s for 60 s (`ORDINAL_BENCH_QUICK`: 15 s) in the real
-/// window: from the simulator writing a line (its timestamp) to the frame that shows it painted
-/// (the Logs tab's probe, `window.__ordinalLogPaints`), p50/p99. Writes `target/bench/logs.json`.
+/// RSS sums (MB) every 10 s until `secs` after `since`.
+async fn sample_until(pids: &[u32], since: Instant, secs: u64) -> Vec<f64> {
+    let mut out = Vec::new();
+    while since.elapsed() < Duration::from_secs(secs) {
+        let left = Duration::from_secs(secs).saturating_sub(since.elapsed());
+        tokio::time::sleep(left.min(Duration::from_secs(10))).await;
+        out.push(Mem::of(pids).rss.round());
+    }
+    out
+}
+
+/// Ordinal's share at one moment: RSS above the floor (budgeted) and PSS above it.
+fn share_figures(id: &str, when: &str, ordinal: &Mem, floor: &Mem) -> Vec<Value> {
+    vec![
+        figure(
+            &format!("share_{id}_rss"),
+            &format!("Ordinal's share {when}: RSS above the floor (10k sets, 50k pods)"),
+            ordinal.rss - floor.rss,
+            "MB",
+            Some(SHARE_BUDGET_MB),
+            &format!(
+                "Ordinal {:.0} MB − floor {:.0} MB; anonymous memory above the floor {:.0} MB; {}",
+                ordinal.rss,
+                floor.rss,
+                ordinal.anon - floor.anon,
+                ordinal.describe()
+            ),
+        ),
+        figure(
+            &format!("share_{id}_pss"),
+            &format!("Ordinal's share {when}: PSS above the floor"),
+            ordinal.pss - floor.pss,
+            "MB",
+            None,
+            &format!("Ordinal {:.0} MB − floor {:.0} MB", ordinal.pss, floor.pss),
+        ),
+    ]
+}
+
+/// Issue #20's growth: first rows, the complete list and Ordinal's share of memory with 2,000,
+/// 20,000 and 40,000 StatefulSets (10k, 100k, 200k pods; the 50k point is `window_figures`).
+/// `ORDINAL_BENCH_GROWTH` lists other set counts. Writes `target/bench/growth-window.json`,
+/// which `scripts/bench` joins with the core's growth runs.
 #[tokio::test]
 #[ignore = "benchmark; run by scripts/bench"]
-async fn log_follow_painted() {
-    let secs = if std::env::var_os("ORDINAL_BENCH_QUICK").is_some() {
-        15
-    } else {
-        60
-    };
-    let sim = ordinal_sim::Simulator::start(ordinal_sim::SimConfig {
-        seed: ordinal_sim::Seed::Demo,
-        ready_delay: Duration::from_millis(0),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    // Every container run first read from now on writes 2,000 lines a second.
-    sim.set_log_rate(2000.0);
-    let launch = Launch::new("bench-logs");
-    let home = launch.path("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let kc = launch.path("kubeconfig");
-    sim.write_kubeconfig(&kc).unwrap();
-    let app = launch
-        .env("HOME", home.display().to_string())
-        .env("KUBECONFIG", kc.display().to_string())
-        .start()
-        .await;
-    app.find("[data-testid=connect-button]").await;
-    app.js("document.querySelector('[data-testid=connect-button]').click(); return true")
-        .await;
-    app.wait_js(
-        "postgres",
-        "!!document.querySelector('[data-testid=sts-row][data-key=\"db/postgres\"] [data-testid=row-name]')",
-    )
-    .await;
-    app.js("document.querySelector('[data-testid=sts-row][data-key=\"db/postgres\"] [data-testid=row-name]').click(); return true")
-        .await;
-    app.find("[data-testid=detail-tab-pods]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    app.wait_js(
-        "the logs button enabled",
-        "document.querySelector('[data-testid=pod-logs-1]')?.disabled === false",
-    )
-    .await;
-    app.js("window.__ordinalLogPaints = []; document.querySelector('[data-testid=pod-logs-1]').click(); return true")
-        .await;
-    app.wait_js(
-        "lines",
-        "document.querySelectorAll('[data-testid=log-line]').length > 10",
-    )
-    .await;
-    // Drop the first seconds (the tab's start, the backlog), then measure.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    app.js("window.__ordinalLogPaints = []; return true").await;
-    tokio::time::sleep(Duration::from_secs(secs)).await;
-    let samples = app
-        .js("const p = window.__ordinalLogPaints; window.__ordinalLogPaints = undefined; return p")
-        .await;
-    let mut lat: Vec<f64> = samples
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|s| {
-            let ts = s[0]
-                .as_str()?
-                .parse::<k8s_openapi::jiff::Timestamp>()
-                .ok()?;
-            let painted = s[1].as_f64()?;
-            Some(painted - ts.as_millisecond() as f64)
-        })
-        .collect();
-    assert!(lat.len() > 10, "the view painted new lines: {samples}");
-    lat.sort_by(f64::total_cmp);
-    let pct = |p: f64| lat[((lat.len() - 1) as f64 * p).round() as usize];
-    let (p50, p99) = (pct(0.5), pct(0.99));
-    eprintln!(
-        "log follow 2,000 lines/s for {secs} s: written → painted p50 {p50:.0} ms p99 {p99:.0} ms over {} frames",
-        lat.len()
-    );
-    let figures = vec![figure(
-        "log_follow_painted",
-        "Log follow 2,000 lines/s: written in the simulator → painted in the window (p99)",
-        p99,
-        "ms",
-        Some(100.0),
-        &format!(
-            "p50 {p50:.0} ms over {} painted frames in {secs} s (the newest line of each frame)",
-            lat.len()
-        ),
-    )];
-    app.close().await;
-    write_figures("logs.json", &figures);
+async fn window_growth() {
+    let sizes: Vec<u32> = std::env::var("ORDINAL_BENCH_GROWTH")
+        .ok()
+        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![2_000, 20_000, 40_000]);
+    let floor = floor_webdriver().await;
+    let mut points = Vec::new();
+    for sets in sizes {
+        let Scale {
+            sim,
+            app,
+            first_ms,
+            full_ms,
+        } = open_scale(sets).await;
+        let pids = app_processes("ordinal");
+        let (_, settle_s) = settle(&pids).await;
+        let m = Mem::of(&pids);
+        eprintln!(
+            "{sets} sets: {} (settled after {settle_s:.1} s)",
+            m.describe()
+        );
+        points.push(json!({
+            "pods": sets * 5, "sets": sets,
+            "first_rows_ms": first_ms.round(), "full_list_ms": full_ms.round(),
+            "rss_mb": m.rss.round(), "pss_mb": m.pss.round(),
+            "share_rss_mb": (m.rss - floor.settled.rss).round(),
+            "share_pss_mb": (m.pss - floor.settled.pss).round(),
+            "floor_rss_mb": floor.settled.rss.round(),
+        }));
+        app.close().await;
+        sim.shutdown().await;
+    }
+    write_figures("growth-window.json", &points);
 }

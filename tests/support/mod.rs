@@ -104,7 +104,14 @@ impl Launch {
         }
     }
 
+    /// Starts the app under WebDriver and waits for its shell.
     pub async fn start(self) -> App {
+        self.start_until("[data-testid=app-shell]").await
+    }
+
+    /// Starts the application under WebDriver and waits for an element matching `ready` (`body`
+    /// for the benchmark's empty floor window).
+    pub async fn start_until(self, ready: &str) -> App {
         let lock = ONE_AT_A_TIME.lock().await;
         // several rustls providers are compiled in (kube uses ring, other crates aws-lc): pick one
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -171,7 +178,7 @@ impl Launch {
             xvfb,
             _lock: lock,
         };
-        app.find("[data-testid=app-shell]").await;
+        app.find(ready).await;
         app
     }
 }
@@ -295,6 +302,22 @@ pub struct PlainApp {
 impl PlainApp {
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Waits for a line of the process's standard output or error containing `needle`.
+    pub async fn wait_output(&self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let out = std::fs::read_to_string(self.dir.path().join("app.out")).unwrap_or_default();
+            if let Some(line) = out.lines().find(|l| l.contains(needle)) {
+                return line.to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {needle:?} in the output:\n{out}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Waits for a line of the app's log containing `needle`, and returns it.

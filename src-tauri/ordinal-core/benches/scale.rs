@@ -13,13 +13,18 @@
 //! 3. Batch Stop then Start on 500 StatefulSets through `actions::run` (≤ 5 s each), all back to
 //!    their replicas.
 //! 4. Idle CPU with everything watched and nothing changing (≤ 1 % of one core over 30 s).
-//! 5. RSS after the sync and after the churn.
+//! 5. RSS after the sync (≤ 120 MB) and after the churn.
+//! 6. The sync's physical floor (issue #20, `common/sync_floor.rs`): the same pages fetched and
+//!    decoded into `serde_json::Value`, 3 runs interleaved with the hub's; hub ≤ 1.5 × floor.
 //!
 //! The Doctor's badge stream (all namespaces) starts after the sync and runs through 2–5, as the
 //! list runs it in the app; its own first answer is reported as `doctor.sync`.
 //!
 //! `ORDINAL_BENCH_QUICK=1` shortens the churn to 10 s and the idle window to 10 s;
-//! `ORDINAL_BENCH_SYNC_ONLY=1` runs only the hub's initial sync, three times (for profiling).
+//! `ORDINAL_BENCH_SYNC_ONLY=1` runs only the hub's initial sync, three times (for profiling);
+//! `ORDINAL_BENCH_MODE=growth` only the sync, floor and Doctor figures of one point of the growth
+//! table (with `ORDINAL_SCALE`), written to `target/bench/core-growth-<pods>.json` (every run
+//! writes its point there).
 //! Prints a table and writes `target/bench/core.json` (id, figure, value, unit, budget, pass,
 //! notes) under the workspace root. A missed budget shows as `"pass": false`; the exit status is
 //! non-zero only with `ORDINAL_BENCH_STRICT=1` (so `scripts/bench` goes on to the window figures).
@@ -42,10 +47,17 @@ use ordinal_core::kinds::statefulset::doctor::DoctorWatch;
 use ordinal_core::kinds::statefulset::{StatefulSets, REPLICAS_BEFORE_STOP};
 use ordinal_core::kinds::{KindSpec, Row};
 use ordinal_core::kubeconfig::{load, Loaded, Sources};
+
+#[path = "common/sync_floor.rs"]
+mod sync_floor;
 use ordinal_sim::ChurnReport;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 const SYNC_BUDGET_RATIO: f64 = 1.3;
+/// Issue #20: the hub's initial sync against the transfer + parse floor (`common/sync_floor.rs`).
+const FLOOR_BUDGET_RATIO: f64 = 1.5;
+/// Issue #20: the core's RSS after syncing 10,000 StatefulSets + 50,000 pods.
+const CORE_RSS_BUDGET_MB: f64 = 120.0;
 const LATENCY_P99_BUDGET_MS: f64 = 100.0;
 const BATCH_BUDGET_S: f64 = 5.0;
 const IDLE_CPU_BUDGET_PCT: f64 = 1.0;
@@ -495,9 +507,26 @@ fn track(
 
 /// Events until the first Reset; its rows.
 async fn first_reset(s: &mut (impl Stream<Item = RowsEvent> + Unpin)) -> Vec<Arc<Row>> {
+    first_reset_timed(s, Instant::now()).await.0
+}
+
+/// Events until the first Reset: its rows, and when (since `t`) the first rows arrived (the
+/// `Preview` of a long list, or the Reset itself).
+async fn first_reset_timed(
+    s: &mut (impl Stream<Item = RowsEvent> + Unpin),
+    t: Instant,
+) -> (Vec<Arc<Row>>, Duration) {
+    let mut first = None;
     while let Some(ev) = s.next().await {
-        if let RowsEvent::Reset { rows } = ev {
-            return rows;
+        match ev {
+            RowsEvent::Preview { .. } => {
+                first.get_or_insert(t.elapsed());
+            }
+            RowsEvent::Reset { rows } => {
+                let at = *first.get_or_insert(t.elapsed());
+                return (rows, at);
+            }
+            _ => {}
         }
     }
     panic!("the hub stream ended before a Reset");
@@ -509,6 +538,8 @@ struct Synced {
     elapsed: Duration,
     sts_after: Duration,
     pods_after: Duration,
+    /// The first rows of either kind (a Preview) since the start.
+    first_rows: Duration,
     hub: Hub,
     client: kube::Client,
     sts: (RowStream, Vec<Arc<Row>>),
@@ -526,18 +557,19 @@ async fn sync_once(loaded: &Loaded, context: &str) -> Synced {
     let mut pods = hub.subscribe::<Pods>(Scope::all()).boxed();
     let (a, b) = futures::join!(
         async {
-            let rows = first_reset(&mut sts).await;
-            (rows, t.elapsed())
+            let (rows, first) = first_reset_timed(&mut sts, t).await;
+            (rows, t.elapsed(), first)
         },
         async {
-            let rows = first_reset(&mut pods).await;
-            (rows, t.elapsed())
+            let (rows, first) = first_reset_timed(&mut pods, t).await;
+            (rows, t.elapsed(), first)
         }
     );
     Synced {
         elapsed: t.elapsed(),
         sts_after: a.1,
         pods_after: b.1,
+        first_rows: a.2.min(b.2),
         hub,
         client,
         sts: (sts, a.0),
@@ -753,6 +785,7 @@ fn main() {
 async fn bench() -> bool {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let quick = std::env::var("ORDINAL_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let growth = std::env::var("ORDINAL_BENCH_MODE").is_ok_and(|v| v == "growth");
     let (namespaces, statefulsets, replicas) = std::env::var("ORDINAL_SCALE")
         .ok()
         .and_then(|s| {
@@ -832,6 +865,7 @@ async fn bench() -> bool {
     );
     assert_eq!(first.sts.1.len() as u64, u64::from(statefulsets));
     assert_eq!(first.pods.1.len() as u64, pods_total);
+    let first_rows_of_run1 = ms(first.first_rows);
     let Synced {
         hub,
         client,
@@ -847,10 +881,16 @@ async fn bench() -> bool {
     let peak_sync = status_kb(&me, "VmHWM:") / 1024.0;
     if std::env::var("ORDINAL_BENCH_SYNC_ONLY").is_ok_and(|v| v == "1") {
         println!(
-            "  RSS after sync {rss_sync:.0} MB (heap in use {:.0} MB), peak {:.0} MB",
+            "  RSS after sync {rss_sync:.0} MB (heap in use {:.0} MB), peak {:.0} MB; {rss_before:.0} MB before connecting",
             heap_in_use_mb(),
             status_kb(&me, "VmHWM:") / 1024.0
         );
+        // glibc's own account per arena (system bytes vs in use), on stderr
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_stats only prints the allocator's counters.
+        unsafe {
+            libc::malloc_stats()
+        };
         for i in 2..=3 {
             let (c0, s0) = (self_cpu_secs(), cpu_secs(&sim.pid, ticks));
             let s = sync_once(&loaded, &context).await;
@@ -872,6 +912,19 @@ async fn bench() -> bool {
         sim.stop().await;
         return true;
     }
+
+    // ---- 1a. the transfer + parse floor, run 1 (interleaved with the hub's runs) ---------------
+    let first_rows = first_rows_of_run1;
+    let mut floor_runs = Vec::new();
+    let f = sync_floor::floor_once(&loaded, &context).await;
+    assert_eq!(f.items as u64, u64::from(statefulsets) + pods_total);
+    println!(
+        "  floor run 1: {:.0} ms ({:.0} MB of JSON)",
+        ms(f.elapsed),
+        f.bytes as f64 / 1e6
+    );
+    let floor_mb = f.bytes as f64 / 1e6;
+    floor_runs.push(ms(f.elapsed));
 
     // ---- 1b. the Doctor's list badge over the whole cluster (runs on, as in the app) -------------
     println!("\n[1b] doctor over all namespaces");
@@ -899,6 +952,41 @@ async fn bench() -> bool {
             rss_mb(&me) - rss_pre_doctor
         ),
     );
+
+    let rss_doctor = rss_mb(&me);
+    if growth {
+        // The growth point: hub runs 2-3 and floor runs 2-3, interleaved; no churn, batch, idle
+        // or kubectl (issue #20's growth table).
+        for i in 2..=3 {
+            let s = sync_once(&loaded, &context).await;
+            hub_runs.push(ms(s.elapsed));
+            s.hub.shutdown();
+            drop(s);
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let f = sync_floor::floor_once(&loaded, &context).await;
+            floor_runs.push(ms(f.elapsed));
+            println!(
+                "  hub run {i}: {:.0} ms; floor run {i}: {:.0} ms",
+                hub_runs[i - 1],
+                floor_runs[i - 1]
+            );
+        }
+        let point = growth_point(
+            pods_total,
+            statefulsets,
+            &hub_runs,
+            &floor_runs,
+            first_rows,
+            (rss_sync, heap_sync, rss_doctor),
+            doctor_sync,
+        );
+        drop((sts_view, pod_view));
+        doctor_task.abort();
+        hub.shutdown();
+        sim.stop().await;
+        write_growth_point(&workspace, &point);
+        return true;
+    }
 
     // ---- 4. idle CPU ---------------------------------------------------------------------------
     println!("\n[4] idle CPU over {idle_secs} s");
@@ -1102,6 +1190,12 @@ async fn bench() -> bool {
         drop(s);
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    for i in 2..=3 {
+        let f = sync_floor::floor_once(&loaded, &context).await;
+        println!("  floor run {i}: {:.0} ms", ms(f.elapsed));
+        floor_runs.push(ms(f.elapsed));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     let mut kubectl_runs = Vec::new();
     for i in 1..=3 {
         let d = kubectl_once(&sim.kubeconfig).await;
@@ -1109,6 +1203,7 @@ async fn bench() -> bool {
         kubectl_runs.push(ms(d));
     }
     let hub_med = median(hub_runs.clone());
+    let floor_med = median(floor_runs.clone());
     let kubectl_med = median(kubectl_runs.clone());
 
     // ---- report ---------------------------------------------------------------------------------
@@ -1144,7 +1239,34 @@ async fn bench() -> bool {
         hub_med / kubectl_med,
         "x",
         Some(SYNC_BUDGET_RATIO),
+        "kubectl also prints: a weak yardstick; the floor below is the budget that matters",
+    );
+    rep.add(
+        "sync.floor",
+        "Sync floor: the same pages fetched and decoded into serde_json::Value",
+        floor_med,
+        "ms",
+        None,
+        format!(
+            "median of 3 runs [{}] ms, interleaved with the hub's; {floor_mb:.0} MB of JSON; kube's client (same TLS and body path as the hub), no typed objects, no rows",
+            runs(&floor_runs)
+        ),
+    );
+    rep.add(
+        "sync.floor_ratio",
+        "Initial sync, hub / floor",
+        hub_med / floor_med,
+        "x",
+        Some(FLOOR_BUDGET_RATIO),
         "",
+    );
+    rep.add(
+        "sync.first_rows",
+        "First rows from the hub (a Preview of the first page)",
+        first_rows,
+        "ms",
+        None,
+        "run 1, from reading the kubeconfig",
     );
     let writes_n = writes.len() as f64;
     rep.add(
@@ -1257,9 +1379,9 @@ async fn bench() -> bool {
         "RSS after sync (client process)",
         rss_sync,
         "MB",
-        None,
+        Some(CORE_RSS_BUDGET_MB),
         format!(
-            "heap in use {heap_sync:.0} MB (the rest is freed memory glibc keeps, mostly the Reset's copy of the rows); peak {peak_sync:.0} MB; {rss_before:.0} MB before connecting; simulator process {:.0} MB",
+            "heap in use {heap_sync:.0} MB (the hub's rows and indexes, and this bench's own view of 60k keys); peak {peak_sync:.0} MB; {rss_before:.0} MB before connecting; after the Doctor {rss_doctor:.0} MB; simulator process {:.0} MB",
             rss_mb(&sim.pid)
         ),
     );
@@ -1276,6 +1398,18 @@ async fn bench() -> bool {
         ),
     );
 
+    write_growth_point(
+        &workspace,
+        &growth_point(
+            pods_total,
+            statefulsets,
+            &hub_runs,
+            &floor_runs,
+            first_rows,
+            (rss_sync, heap_sync, rss_doctor),
+            doctor_sync,
+        ),
+    );
     rep.add(
         "machine.load",
         "Load average (1 min) at the end",
@@ -1309,4 +1443,38 @@ async fn bench() -> bool {
         println!("OVER BUDGET: {}", failed.join(", "));
         false
     }
+}
+
+/// One point of issue #20's growth table (`target/bench/core-growth-<pods>.json`, joined by
+/// `scripts/bench`): medians of 3 hub and 3 floor runs, the first rows of run 1, the client's
+/// memory after the sync (RSS, heap in use) and after the Doctor's first answer.
+fn growth_point(
+    pods: u64,
+    sets: u32,
+    hub: &[f64],
+    floor: &[f64],
+    first_rows_ms: f64,
+    (rss_sync, heap_sync, rss_doctor): (f64, f64, f64),
+    doctor: Duration,
+) -> serde_json::Value {
+    serde_json::json!({
+        "pods": pods, "sets": sets,
+        "sync_ms": median(hub.to_vec()).round(), "sync_runs": hub,
+        "floor_ms": median(floor.to_vec()).round(), "floor_runs": floor,
+        "core_first_rows_ms": first_rows_ms.round(),
+        "core_rss_mb": rss_sync.round(), "core_heap_mb": heap_sync.round(),
+        "core_rss_doctor_mb": rss_doctor.round(), "doctor_s": (doctor.as_secs_f64() * 10.0).round() / 10.0,
+    })
+}
+
+fn write_growth_point(workspace: &Path, point: &serde_json::Value) {
+    let dir = workspace.join("target").join("bench");
+    std::fs::create_dir_all(&dir).expect("create target/bench");
+    let out = dir.join(format!("core-growth-{}.json", point["pods"]));
+    std::fs::write(
+        &out,
+        serde_json::to_string_pretty(point).expect("json") + "\n",
+    )
+    .expect("write the growth point");
+    println!("wrote {}", out.display());
 }
