@@ -83,12 +83,12 @@ def growth_figures(rows):
         if a and b and a.get(key) and b.get(key) is not None:
             out.append(fig(f"growth.{key}", f"growth 50k → 200k pods: {what}, 200k / 50k",
                            b[key] / a[key], "x", GROWTH_BUDGET,
-                           f"{a[key]} → {b[key]}; linear would be 4.0"))
+                           f"{a[key]:,.0f} → {b[key]:,.0f}; linear would be 4.0"))
     firsts = [(r["pods"], r["first_rows_ms"]) for r in rows if r.get("first_rows_ms") is not None]
     if firsts:
         worst = max(firsts, key=lambda p: p[1])
         out.append(fig("growth.first_rows", "first rows painted, worst of every size", worst[1], "ms",
-                       FIRST_ROWS_BUDGET, ", ".join(f"{p // 1000}k pods {v:.0} ms" for p, v in firsts)))
+                       FIRST_ROWS_BUDGET, ", ".join(f"{p // 1000}k pods {v:.0f} ms" for p, v in firsts)))
     return out
 
 
@@ -98,8 +98,9 @@ def cell(v, unit=""):
 
 def docs_block(m, when, figs, rows):
     ids = by_id(figs)
+    quick = " in quick mode (`ORDINAL_BENCH_QUICK=1`: 1-minute quiet and churn periods instead of 10)" if os.environ.get("ORDINAL_BENCH_QUICK") else ""
     lines = [f"Measured {when} on {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GiB, {m['os']}, "
-             "by `scripts/bench` (release builds; `target/bench/report.json`).", ""]
+             f"by `scripts/bench`{quick} (release builds; `target/bench/report.json`).", ""]
     keys = ["floor_rss", "floor_pss", "floor_plain_rss", "rss_demo", "share_demo_rss",
             "share_after_sync_rss", "share_after_sync_pss", "share_quiet_rss", "share_growth_quiet",
             "share_churn_rss", "share_growth_churn", "mem.rss_sync", "sync.hub", "sync.floor",
@@ -110,7 +111,7 @@ def docs_block(m, when, figs, rows):
         for f in have:
             res = "—" if f.get("pass") is None else ("pass" if f["pass"] else "**FAIL**")
             b = f"≤ {f['budget']} {f['unit']}" if f.get("budget") is not None else ""
-            lines.append(f"| {f['figure']} | {f['value']} {f['unit']} | {b} | {res} |")
+            lines.append(f"| {f['figure']} | {f['value']:,.1f} {f['unit']} | {b} | {res} |")
         lines.append("")
     if rows:
         lines += ["Growth (StatefulSets at one per five pods, 100 namespaces; the sync and core RSS from "
@@ -127,13 +128,13 @@ def docs_block(m, when, figs, rows):
         lines.append("")
         for f in growth_figures(rows):
             res = "—" if f.get("pass") is None else ("pass" if f["pass"] else "**FAIL**")
-            lines.append(f"- {f['figure']}: {f['value']} {f['unit']} (budget ≤ {f['budget']}; {f['notes']}): {res}")
+            lines.append(f"- {f['figure']}: {f['value']:,.2f} {f['unit']} (budget ≤ {f['budget']}; {f['notes']}): {res}")
         lines.append("")
         xs = ", ".join(f'"{r["pods"] // 1000}k"' for r in rows)
         series = lambda k: ", ".join(str(r.get(k) or 0) for r in rows)
-        lines += ["```mermaid", "xychart-beta", '    title "Initial sync (ms): core hub (upper line) and the transfer + parse floor (lower line)"',
+        lines += ["```mermaid", "xychart-beta", '    title "Initial sync (ms) by pods: the hub (first series), the transfer + parse floor (second)"',
                   f"    x-axis [{xs}]", '    y-axis "ms"', f"    line [{series('sync_ms')}]", f"    line [{series('floor_ms')}]", "```", "",
-                  "```mermaid", "xychart-beta", '    title "Memory (MB): core RSS after sync (upper line) and Ordinal\'s share of the window (lower line)"',
+                  "```mermaid", "xychart-beta", '    title "Memory (MB) by pods: core RSS after sync (first series), Ordinal\'s share of the window (second)"',
                   f"    x-axis [{xs}]", '    y-axis "MB"', f"    line [{series('core_rss_mb')}]", f"    line [{series('share_rss_mb')}]", "```", ""]
     return "\n".join(lines)
 
@@ -145,7 +146,10 @@ def main():
     rows = growth(figs)
     figs += growth_figures(rows)
     m = machine()
-    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    # when the run ended: the newest of its parts (regenerating later keeps the run's date)
+    stamps = [os.path.getmtime(os.path.join(B, n)) for n in os.listdir(B) if n.endswith(".json") and n != "report.json"]
+    end = datetime.datetime.fromtimestamp(max(stamps) if stamps else datetime.datetime.now().timestamp(), datetime.timezone.utc)
+    when = end.strftime("%Y-%m-%d %H:%M UTC")
     json.dump({"date": when, "machine": m, "figures": figs, "growth": rows},
               open(os.path.join(B, "report.json"), "w"), indent=2)
     print(f"\nmachine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GiB; {when}")
