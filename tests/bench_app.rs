@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use benchkit::*;
 use serde_json::{json, Value};
-use support::{App, Launch};
+use support::App;
 
 /// 5. Cold start → interactive on the demo cluster, three times after a warm-up run. The app is started as a user
 /// starts it (no WebDriver session, which delays the page's start by about a second); the window
@@ -45,11 +45,7 @@ async fn cold_start() {
     // Run 0 warms the disk cache (the first start after a build reads the binary from disk); it is
     // reported in the notes, not in the figure.
     for run in 0..4 {
-        let launch = Launch::new(&format!("bench-cold-{run}"));
-        let home = launch.path("home");
-        std::fs::create_dir_all(&home).unwrap();
-        let app = launch
-            .env("HOME", home.display().to_string())
+        let app = launch_with_home(&format!("bench-cold-{run}"))
             .start_plain()
             .await;
         let line = app.wait_log("startup: first-rows").await;
@@ -206,16 +202,7 @@ async fn open_scale(sets: u32) -> Scale {
     })
     .await
     .unwrap();
-    let launch = Launch::new(&format!("bench-scale-{sets}"));
-    let home = launch.path("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let kc = launch.path("kubeconfig");
-    sim.write_kubeconfig(&kc).unwrap();
-    let app = launch
-        .env("HOME", home.display().to_string())
-        .env("KUBECONFIG", kc.display().to_string())
-        .start()
-        .await;
+    let app = app_on(&sim, &format!("bench-scale-{sets}")).await;
     app.find("[data-testid=connect-button]").await;
     let clicked = Instant::now();
     app.js("document.querySelector('[data-testid=connect-button]').click(); return true")

@@ -7,7 +7,6 @@ mod support;
 use std::time::Duration;
 
 use benchkit::*;
-use support::Launch;
 
 /// Issue #16: log follow at 2,000 lines/s for 60 s (`ORDINAL_BENCH_QUICK`: 15 s) in the real
 /// window: from the simulator writing a line (its timestamp) to the frame that shows it painted
@@ -29,16 +28,7 @@ async fn log_follow_painted() {
     .unwrap();
     // Every container run first read from now on writes 2,000 lines a second.
     sim.set_log_rate(2000.0);
-    let launch = Launch::new("bench-logs");
-    let home = launch.path("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let kc = launch.path("kubeconfig");
-    sim.write_kubeconfig(&kc).unwrap();
-    let app = launch
-        .env("HOME", home.display().to_string())
-        .env("KUBECONFIG", kc.display().to_string())
-        .start()
-        .await;
+    let app = app_on(&sim, "bench-logs").await;
     app.find("[data-testid=connect-button]").await;
     app.js("document.querySelector('[data-testid=connect-button]').click(); return true")
         .await;

@@ -256,14 +256,29 @@ async fn sample_floor(pids: &[u32]) -> Floor {
     }
 }
 
-/// The floor started under WebDriver, as the scale figures start Ordinal.
-pub async fn floor_webdriver() -> Floor {
-    let launch = Launch::new("bench-floor");
+/// A launch with a home directory of its own (WebKit's caches and the app's settings start empty).
+pub fn launch_with_home(scenario: &str) -> Launch {
+    let launch = Launch::new(scenario);
     let home = launch.path("home");
     std::fs::create_dir_all(&home).unwrap();
-    let app = launch
+    launch.env("HOME", home.display().to_string())
+}
+
+/// The app under WebDriver, connected to nothing yet, with the simulator as its kubeconfig.
+pub async fn app_on(sim: &ordinal_sim::Simulator, scenario: &str) -> App {
+    let launch = launch_with_home(scenario);
+    let kc = launch.path("kubeconfig");
+    sim.write_kubeconfig(&kc).unwrap();
+    launch
+        .env("KUBECONFIG", kc.display().to_string())
+        .start()
+        .await
+}
+
+/// The floor started under WebDriver, as the scale figures start Ordinal.
+pub async fn floor_webdriver() -> Floor {
+    let app = launch_with_home("bench-floor")
         .application(floor_binary())
-        .env("HOME", home.display().to_string())
         .start_until("body")
         .await;
     app.wait_js("the empty page", "document.readyState === 'complete'")
@@ -275,12 +290,8 @@ pub async fn floor_webdriver() -> Floor {
 
 /// The floor started plainly, as the demo figure starts Ordinal.
 pub async fn floor_plain() -> Floor {
-    let launch = Launch::new("bench-floor-plain");
-    let home = launch.path("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let app = launch
+    let app = launch_with_home("bench-floor-plain")
         .application(floor_binary())
-        .env("HOME", home.display().to_string())
         .start_plain()
         .await;
     app.wait_output("floor: page-loaded").await;
