@@ -108,6 +108,7 @@ pub fn build(context: &str, inp: &Inputs) -> Option<StatefulSetDetail> {
         .metadata
         .as_ref()
         .and_then(|m| m.labels.clone())
+        .map(doctor::Labels::from)
         .unwrap_or_default();
     // The doctor judges from the same objects, reduced to its facts.
     let svc_name = spec.service_name.clone().unwrap_or_default();

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
-use super::facts::{labels_match, ClaimFacts, PdbFacts, PodFacts, ServiceFacts, SetFacts};
+use super::facts::{labels_match, ClaimFacts, Labels, PdbFacts, PodFacts, ServiceFacts, SetFacts};
 use crate::kinds::detail::{Finding, Severity};
 
 /// Restarts above which a pod that is not Ready counts as crash-looping.
@@ -34,7 +34,7 @@ pub fn with_ordinal<'a, T>(
 /// The PDB that covers the set's pods: the first, by name, whose selector matches the template.
 pub fn covering_pdb<'a>(
     pdbs: &'a BTreeMap<String, PdbFacts>,
-    template_labels: &BTreeMap<String, String>,
+    template_labels: &Labels,
 ) -> Option<(&'a String, &'a PdbFacts)> {
     pdbs.iter().find(|(_, p)| {
         p.match_labels
