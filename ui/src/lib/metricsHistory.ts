@@ -2,6 +2,7 @@
 // aligned per pod for a chart (one time axis, one value or null per pod and sample). Pure data;
 // the chart library is never imported here (it loads lazily with the chart).
 import type { MetricsSample, PodUsage } from "../api";
+import { naturalCompare } from "./naturalCompare";
 
 /** The view ranges; the history keeps the longest. */
 export const RANGES = { "5m": 5 * 60_000, "15m": 15 * 60_000, "1h": 60 * 60_000 } as const;
@@ -76,7 +77,7 @@ export function addSample(h: History, s: MetricsSample): History {
   }
   const gap = () => new Array<number | null>(at.length - 1).fill(null);
   for (const p of byPod.values()) pods.push({ pod: p.pod, ordinal: p.ordinal, cpu: [...gap(), p.cpuMillis], mem: [...gap(), p.memoryBytes] });
-  pods.sort((a, b) => a.ordinal - b.ordinal || a.pod.localeCompare(b.pod));
+  pods.sort((a, b) => a.ordinal - b.ordinal || naturalCompare(a.pod, b.pod));
 
   return {
     at,

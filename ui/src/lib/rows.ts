@@ -1,9 +1,8 @@
 import type { Cell, Row, SortKey } from "../api";
 import type { SortState } from "../components/DataTable";
 import { cellText } from "../components/Status";
+import { naturalCompare } from "./naturalCompare";
 import { labelsFromChips, matches, type Requirement } from "./selector";
-
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
 /**
  * A column whose cells are not in the rows: the table and the sort look them up by row key when
@@ -30,7 +29,7 @@ function compareKeys(a: SortKey, b: SortKey): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   if (typeof a === "number") return -1;
   if (typeof b === "number") return 1;
-  return collator.compare(a, b);
+  return naturalCompare(a, b);
 }
 
 /**
@@ -39,9 +38,9 @@ function compareKeys(a: SortKey, b: SortKey): number {
  */
 export function sortRows(rows: readonly Row[], sort: SortState, joined: JoinedColumn | null = null): Row[] {
   const out = [...rows];
-  if (!sort) return out.sort((a, b) => collator.compare(a.key, b.key));
+  if (!sort) return out.sort((a, b) => naturalCompare(a.key, b.key));
   const dir = sort.dir === "asc" ? 1 : -1;
-  return out.sort((a, b) => dir * compareKeys(sortValue(a, sort.column, joined), sortValue(b, sort.column, joined)) || collator.compare(a.key, b.key));
+  return out.sort((a, b) => dir * compareKeys(sortValue(a, sort.column, joined), sortValue(b, sort.column, joined)) || naturalCompare(a.key, b.key));
 }
 
 export function rowLabels(row: Row): Record<string, string> {

@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, LoadingState } from "../components/States";
 import { useT } from "../i18n";
 import { contextLabel } from "../lib/context";
 import { formatNamespaces, parseNamespaces } from "../lib/namespaces";
+import { naturalCompare } from "../lib/naturalCompare";
 import { isTypingTarget } from "../shell/keyboard";
 import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
@@ -339,7 +340,7 @@ function CrossMode({ namespaces, query, toggle }: { namespaces: string[]; query:
   const [open, setOpen] = useState<{ context: string; namespace: string; name: string; tab?: Tab } | null>(null);
   const [actionsSlot, setActionsSlot] = useState<HTMLElement | null>(null);
   const connected = useMemo(
-    () => Object.values(statuses).filter((s) => s.state === "connected").sort((a, b) => a.context.localeCompare(b.context)),
+    () => Object.values(statuses).filter((s) => s.state === "connected").sort((a, b) => naturalCompare(a.context, b.context)),
     [statuses],
   );
 
