@@ -35,6 +35,11 @@ def machine():
     }
 
 
+def bound(f):
+    """A budget is a ceiling unless the figure says it is a floor (`at_least`, e.g. throughput)."""
+    return "≥" if f.get("at_least") else "≤"
+
+
 def fig(id, figure, value, unit, budget, notes=""):
     value = round(value, 2) if value is not None else None
     ok = None if budget is None or value is None else value <= budget
@@ -110,7 +115,7 @@ def docs_block(m, when, figs, rows):
         lines += ["| figure | value | budget | result |", "|---|---|---|---|"]
         for f in have:
             res = "—" if f.get("pass") is None else ("pass" if f["pass"] else "**FAIL**")
-            b = f"≤ {f['budget']} {f['unit']}" if f.get("budget") is not None else ""
+            b = f"{bound(f)} {f['budget']} {f['unit']}" if f.get("budget") is not None else ""
             lines.append(f"| {f['figure']} | {f['value']:,.1f} {f['unit']} | {b} | {res} |")
         lines.append("")
     if rows:
@@ -157,7 +162,7 @@ def main():
     for f in figs:
         b = f.get("budget")
         res = "—" if f.get("pass") is None else ("pass" if f["pass"] else "FAIL")
-        print(f"{str(f['figure'])[:72]:72} {str(f['value']) + ' ' + f['unit']:>14} {('≤ ' + str(b)) if b is not None else '':>10}  {res}")
+        print(f"{str(f['figure'])[:72]:72} {str(f['value']) + ' ' + f['unit']:>14} {(bound(f) + ' ' + str(b)) if b is not None else '':>10}  {res}")
     doc = "docs/performance.md"
     text = open(doc, encoding="utf-8").read()
     block = docs_block(m, when, figs, rows)
