@@ -1,11 +1,10 @@
-import { act, render, screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClusterStatus, ContextList, RowsEvent } from "../api";
-import { App } from "../App";
+import type { RowsEvent } from "../api";
 import { backend } from "../test/fakeTauri";
-import { contextList, ctx, settingsWith } from "../test/fixtures";
-import { installStsBackend, row, status } from "../test/sts";
+import { settingsWith } from "../test/fixtures";
+import { installStsBackend, openList, row } from "../test/sts";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/fakeTauri"));
 
@@ -14,13 +13,7 @@ beforeEach(() => installStsBackend(settingsWith({ language: "en", theme: "light"
 describe("namespace multi-select", () => {
   it("watches one, several or all namespaces (several as one scope), picked or typed", async () => {
     const user = userEvent.setup();
-    render(<App />);
-    await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
-    act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
-    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu")]));
-    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
-    act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows: [row("pg"), row("kafka", { namespace: "stream" }), row("redis", { namespace: "cache" })] }));
+    await openList({ rows: [row("pg"), row("kafka", { namespace: "stream" }), row("redis", { namespace: "cache" })] });
 
     await user.click(screen.getByTestId("namespace-picker"));
     expect(screen.getByTestId("ns-all")).toBeChecked();

@@ -1,8 +1,12 @@
 // Fixtures for the StatefulSets views: a kind, rows, statuses and a detail, plus a backend
 // with the cluster/rows/action/detail commands on top of installBackend().
-import type { ClusterStatus, Finding, KindInfo, OrdinalView, Protection, Row, Settings, StatefulSetDetail } from "../api";
+import { act, render, waitFor } from "@testing-library/react";
+import { createElement } from "react";
+import { expect } from "vitest";
+import type { ClusterStatus, ContextList, Finding, KindInfo, OrdinalView, Protection, Row, RowsEvent, Settings, StatefulSetDetail } from "../api";
+import { App } from "../App";
 import { backend } from "./fakeTauri";
-import { installBackend } from "./fixtures";
+import { contextList, ctx, installBackend } from "./fixtures";
 
 export const stsKind: KindInfo = {
   id: "statefulsets",
@@ -147,4 +151,22 @@ export function installStsBackend(settings?: Settings) {
 export function doctorRow(key: string, findings: Finding[]): Row {
   const [namespace, name] = key.split("/") as [string, string];
   return { key, namespace, name, uid: "", resourceVersion: "", cells: { doctor: { t: "findings", v: findings } }, sort: {}, facts: {} };
+}
+
+/**
+ * The steps every list test starts with: the app rendered, one current context connected with
+ * `status` (prod-eu, normal, by default), until it watches the list's rows; then `rows` listed
+ * when given, and the watch marked live when `live`.
+ */
+export async function openList(opts: { status?: ClusterStatus; rows?: Row[]; live?: boolean } = {}) {
+  const connected = opts.status ?? status("prod-eu");
+  render(createElement(App));
+  await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
+  act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx(connected.context, { current: true })])));
+  await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
+  act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([connected]));
+  await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+  const rows = opts.rows;
+  if (rows) act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows }));
+  if (opts.live) act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "state", state: { state: "live" } }));
 }

@@ -1,12 +1,11 @@
 // The Actions menu where it lives: each list row's kebab and the detail header.
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClusterStatus, ContextList, Row, RowsEvent, StatefulSetDetail } from "../../api";
-import { App } from "../../App";
+import type { Row, StatefulSetDetail } from "../../api";
 import { backend } from "../../test/fakeTauri";
-import { contextList, ctx, settingsWith } from "../../test/fixtures";
-import { detail, installStsBackend, row, status } from "../../test/sts";
+import { settingsWith } from "../../test/fixtures";
+import { detail, installStsBackend, openList, row } from "../../test/sts";
 
 vi.mock("@tauri-apps/api/core", () => import("../../test/fakeTauri"));
 
@@ -16,14 +15,7 @@ async function connected(rows: Row[]) {
   installStsBackend(settingsWith({ language: "en", theme: "light" }));
   backend.on("read_object", () => ({ yaml: YAML, resourceVersion: "41" }));
   backend.on("action_checks", () => ({ denied: [], hpas: [] }));
-  render(<App />);
-  await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
-  act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
-  await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-  act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu")]));
-  await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
-  act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows }));
-  act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "state", state: { state: "live" } }));
+  await openList({ rows, live: true });
 }
 
 function rowEl(key: string): HTMLElement {

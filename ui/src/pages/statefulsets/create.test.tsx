@@ -1,11 +1,10 @@
-import { act, render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClusterStatus, ContextList, CreatePlan, CreateSpec, Protection, RowsEvent } from "../../api";
-import { App } from "../../App";
+import type { CreatePlan, CreateSpec, Protection } from "../../api";
 import { backend } from "../../test/fakeTauri";
-import { contextList, ctx, settingsWith } from "../../test/fixtures";
-import { installStsBackend, status } from "../../test/sts";
+import { settingsWith } from "../../test/fixtures";
+import { installStsBackend, openList, status } from "../../test/sts";
 import { CreateDialog, emptyForm, toSpec } from "./CreateDialog";
 
 vi.mock("@tauri-apps/api/core", () => import("../../test/fakeTauri"));
@@ -91,13 +90,7 @@ describe("create statefulset dialog", () => {
 
 async function connected(protection: Protection) {
   installStsBackend(settingsWith({ language: "en", theme: "light" }));
-  render(<App />);
-  await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
-  act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
-  await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-  act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu", protection)]));
-  await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
-  act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows: [] }));
+  await openList({ status: status("prod-eu", protection), rows: [] });
 }
 
 describe("create button on the list", () => {

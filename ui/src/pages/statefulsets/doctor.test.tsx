@@ -1,13 +1,12 @@
 // The Doctor's column in the list: joined by row key at render and sort time, it must follow the
 // rows' deltas, the doctor's deltas, the sort and the filters like any cell of the row.
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClusterStatus, ContextList, Finding, RowsEvent } from "../../api";
-import { App } from "../../App";
+import type { Finding, RowsEvent } from "../../api";
 import { backend } from "../../test/fakeTauri";
-import { contextList, ctx, settingsWith } from "../../test/fixtures";
-import { doctorRow, installStsBackend, row, status } from "../../test/sts";
+import { settingsWith } from "../../test/fixtures";
+import { doctorRow, installStsBackend, openList, row } from "../../test/sts";
 
 vi.mock("@tauri-apps/api/core", () => import("../../test/fakeTauri"));
 
@@ -26,14 +25,7 @@ const cell = (key: string, col: string) => rowByKey(key).querySelector<HTMLEleme
 
 /** The app on prod-eu with pg, kafka and redis listed, and the doctor asked. */
 async function listed() {
-  render(<App />);
-  await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
-  act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
-  await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-  act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu")]));
-  await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
-  rowsEvent({ type: "reset", rows: [row("pg"), row("kafka", { namespace: "stream", ready: 1 }), row("redis", { labels: { app: "redis", tier: "cache" } })] });
-  rowsEvent({ type: "state", state: { state: "live" } });
+  await openList({ rows: [row("pg"), row("kafka", { namespace: "stream", ready: 1 }), row("redis", { labels: { app: "redis", tier: "cache" } })], live: true });
   await waitFor(() => expect(backend.callsOf("watch_doctor")).toHaveLength(1));
 }
 

@@ -3,13 +3,12 @@
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClaimTemplateView, ClusterStatus, ContextList, GrowEvent, GrowPlan, GrowRecord, Protection, RowsEvent } from "../../api";
-import { App } from "../../App";
+import type { ClaimTemplateView, ClusterStatus, GrowEvent, GrowPlan, GrowRecord, Protection } from "../../api";
 import { I18nProvider } from "../../i18n";
 import { backend } from "../../test/fakeTauri";
 import { check, plan } from "../../test/storage";
-import { contextList, ctx, settingsWith } from "../../test/fixtures";
-import { installStsBackend, row, status } from "../../test/sts";
+import { settingsWith } from "../../test/fixtures";
+import { installStsBackend, openList, row, status } from "../../test/sts";
 import { GrowDialog } from "./GrowDialog";
 import { InterruptedGrows } from "./InterruptedGrows";
 
@@ -292,13 +291,7 @@ describe("interrupted grows", () => {
   it("are asked for on connect and shown on the StatefulSets page", async () => {
     installStsBackend(settingsWith({ language: "en", theme: "light" }));
     backend.on("interrupted_grows", () => [record]).on("interrupted_batches", () => []);
-    render(<App />);
-    await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
-    act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
-    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu")]));
-    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
-    act(() => backend.channelOf<RowsEvent>("watch_rows").onmessage({ type: "reset", rows: [row("postgres")] }));
+    await openList({ rows: [row("postgres")] });
     expect(await screen.findByTestId("interrupted-grow")).toHaveTextContent("db/postgres to 20Gi");
     expect(backend.callsOf("interrupted_grows")[0]?.args).toEqual({ context: "prod-eu" });
   });

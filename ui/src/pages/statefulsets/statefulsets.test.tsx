@@ -5,7 +5,7 @@ import type { ActionEvent, ClusterStatus, ContextList, Protection, Row, RowsEven
 import { App } from "../../App";
 import { backend } from "../../test/fakeTauri";
 import { contextList, ctx, settingsWith } from "../../test/fixtures";
-import { detail, doctorRow, installStsBackend, row, status } from "../../test/sts";
+import { detail, doctorRow, installStsBackend, openList, row, status } from "../../test/sts";
 
 vi.mock("@tauri-apps/api/core", () => import("../../test/fakeTauri"));
 
@@ -31,12 +31,7 @@ function rowByKey(key: string): HTMLElement {
 async function watching(protection: Protection = "normal", language: "en" | "zh-CN" = "en", handlers: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
   installStsBackend(settingsWith({ language, theme: "light" }));
   for (const [command, handler] of Object.entries(handlers)) backend.on(command, handler);
-  render(<App />);
-  await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
-  act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
-  await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-  act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu", protection)]));
-  await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
+  await openList({ status: status("prod-eu", protection) });
 }
 
 /** Renders the app connected to prod-eu with the given rows. */
@@ -352,13 +347,7 @@ describe("batch actions", () => {
     };
     installStsBackend(settingsWith({ language: "en", theme: "light" }));
     backend.on("interrupted_batches", () => [record]).on("resume_batch", () => 77).on("dismiss_batch", () => null);
-    render(<App />);
-    await waitFor(() => expect(backend.callsOf("watch_contexts")).toHaveLength(1));
-    act(() => backend.channelOf<ContextList>("watch_contexts").onmessage(contextList([ctx("prod-eu", { current: true })])));
-    await waitFor(() => expect(backend.callsOf("watch_clusters")).toHaveLength(1));
-    act(() => backend.channelOf<ClusterStatus[]>("watch_clusters").onmessage([status("prod-eu")]));
-    await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
-    rowsEvent({ type: "reset", rows: [row("a"), row("b"), row("c")] });
+    await openList({ rows: [row("a"), row("b"), row("c")] });
     const banner = await screen.findByTestId("interrupted-batch");
     expect(banner).toHaveTextContent("Stop on 3 StatefulSets was interrupted");
     expect(banner).toHaveTextContent("1 done");
