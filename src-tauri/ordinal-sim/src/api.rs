@@ -1173,6 +1173,11 @@ fn watch(
         tick.tick().await;
         loop {
             tokio::select! {
+                // A dropped or restarted server stops at once: an event written after the drop
+                // is never delivered on the old connection (tests rely on that ordering).
+                biased;
+                _ = watch_gen.changed() => return,
+                _ = epoch.changed() => return,
                 ev = live.recv() => match ev {
                     Ok(ev) => {
                         if ev.rv <= last_seen { continue; }
@@ -1192,8 +1197,6 @@ fn watch(
                     if tx.is_closed() { return; }
                 }
                 _ = tokio::time::sleep_until(deadline) => return,
-                _ = watch_gen.changed() => return,
-                _ = epoch.changed() => return,
             }
         }
     });
