@@ -865,7 +865,7 @@ async fn bench() -> bool {
     );
     assert_eq!(first.sts.1.len() as u64, u64::from(statefulsets));
     assert_eq!(first.pods.1.len() as u64, pods_total);
-    let first_rows_of_run1 = ms(first.first_rows);
+    let first_rows = ms(first.first_rows);
     let Synced {
         hub,
         client,
@@ -914,16 +914,14 @@ async fn bench() -> bool {
     }
 
     // ---- 1a. the transfer + parse floor, run 1 (interleaved with the hub's runs) ---------------
-    let first_rows = first_rows_of_run1;
     let mut floor_runs = Vec::new();
     let f = sync_floor::floor_once(&loaded, &context).await;
     assert_eq!(f.items as u64, u64::from(statefulsets) + pods_total);
-    println!(
-        "  floor run 1: {:.0} ms ({:.0} MB of JSON)",
-        ms(f.elapsed),
-        f.bytes as f64 / 1e6
-    );
     let floor_mb = f.bytes as f64 / 1e6;
+    println!(
+        "  floor run 1: {:.0} ms ({floor_mb:.0} MB of JSON)",
+        ms(f.elapsed)
+    );
     floor_runs.push(ms(f.elapsed));
 
     // ---- 1b. the Doctor's list badge over the whole cluster (runs on, as in the app) -------------
@@ -954,37 +952,24 @@ async fn bench() -> bool {
     );
 
     let rss_doctor = rss_mb(&me);
+    let point = GrowthPoint {
+        pods: pods_total,
+        sets: statefulsets,
+        first_rows_ms: first_rows,
+        rss_sync,
+        heap_sync,
+        rss_doctor,
+        doctor: doctor_sync,
+    };
     if growth {
-        // The growth point: hub runs 2-3 and floor runs 2-3, interleaved; no churn, batch, idle
-        // or kubectl (issue #20's growth table).
-        for i in 2..=3 {
-            let s = sync_once(&loaded, &context).await;
-            hub_runs.push(ms(s.elapsed));
-            s.hub.shutdown();
-            drop(s);
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            let f = sync_floor::floor_once(&loaded, &context).await;
-            floor_runs.push(ms(f.elapsed));
-            println!(
-                "  hub run {i}: {:.0} ms; floor run {i}: {:.0} ms",
-                hub_runs[i - 1],
-                floor_runs[i - 1]
-            );
-        }
-        let point = growth_point(
-            pods_total,
-            statefulsets,
-            &hub_runs,
-            &floor_runs,
-            first_rows,
-            (rss_sync, heap_sync, rss_doctor),
-            doctor_sync,
-        );
+        // The growth point: hub and floor runs 2-3; no churn, batch, idle or kubectl (issue #20's
+        // growth table).
+        sync_runs_2_and_3(&loaded, &context, &mut hub_runs, &mut floor_runs).await;
         drop((sts_view, pod_view));
         doctor_task.abort();
         hub.shutdown();
         sim.stop().await;
-        write_growth_point(&workspace, &point);
+        point.write(&workspace, &hub_runs, &floor_runs);
         return true;
     }
 
@@ -1175,27 +1160,7 @@ async fn bench() -> bool {
 
     // ---- 1 (continued). hub runs 2 and 3, kubectl x3 --------------------------------------------
     println!("\n[1] initial sync, runs 2-3 and kubectl");
-    for i in 2..=3 {
-        let s = sync_once(&loaded, &context).await;
-        println!(
-            "  hub run {i}: {:.0} ms (StatefulSets {:.0} ms, Pods {:.0} ms; {} + {} rows)",
-            ms(s.elapsed),
-            ms(s.sts_after),
-            ms(s.pods_after),
-            s.sts.1.len(),
-            s.pods.1.len()
-        );
-        hub_runs.push(ms(s.elapsed));
-        s.hub.shutdown();
-        drop(s);
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    for i in 2..=3 {
-        let f = sync_floor::floor_once(&loaded, &context).await;
-        println!("  floor run {i}: {:.0} ms", ms(f.elapsed));
-        floor_runs.push(ms(f.elapsed));
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    sync_runs_2_and_3(&loaded, &context, &mut hub_runs, &mut floor_runs).await;
     let mut kubectl_runs = Vec::new();
     for i in 1..=3 {
         let d = kubectl_once(&sim.kubeconfig).await;
@@ -1398,18 +1363,7 @@ async fn bench() -> bool {
         ),
     );
 
-    write_growth_point(
-        &workspace,
-        &growth_point(
-            pods_total,
-            statefulsets,
-            &hub_runs,
-            &floor_runs,
-            first_rows,
-            (rss_sync, heap_sync, rss_doctor),
-            doctor_sync,
-        ),
-    );
+    point.write(&workspace, &hub_runs, &floor_runs);
     rep.add(
         "machine.load",
         "Load average (1 min) at the end",
@@ -1445,36 +1399,69 @@ async fn bench() -> bool {
     }
 }
 
-/// One point of issue #20's growth table (`target/bench/core-growth-<pods>.json`, joined by
-/// `scripts/bench`): medians of 3 hub and 3 floor runs, the first rows of run 1, the client's
-/// memory after the sync (RSS, heap in use) and after the Doctor's first answer.
-fn growth_point(
-    pods: u64,
-    sets: u32,
-    hub: &[f64],
-    floor: &[f64],
-    first_rows_ms: f64,
-    (rss_sync, heap_sync, rss_doctor): (f64, f64, f64),
-    doctor: Duration,
-) -> serde_json::Value {
-    serde_json::json!({
-        "pods": pods, "sets": sets,
-        "sync_ms": median(hub.to_vec()).round(), "sync_runs": hub,
-        "floor_ms": median(floor.to_vec()).round(), "floor_runs": floor,
-        "core_first_rows_ms": first_rows_ms.round(),
-        "core_rss_mb": rss_sync.round(), "core_heap_mb": heap_sync.round(),
-        "core_rss_doctor_mb": rss_doctor.round(), "doctor_s": (doctor.as_secs_f64() * 10.0).round() / 10.0,
-    })
+/// Hub runs 2 and 3 of the initial sync, each followed by a floor run (`common/sync_floor.rs`):
+/// interleaved, so both see the same machine.
+async fn sync_runs_2_and_3(
+    loaded: &Loaded,
+    context: &str,
+    hub_runs: &mut Vec<f64>,
+    floor_runs: &mut Vec<f64>,
+) {
+    for i in 2..=3 {
+        let s = sync_once(loaded, context).await;
+        println!(
+            "  hub run {i}: {:.0} ms (StatefulSets {:.0} ms, Pods {:.0} ms; {} + {} rows)",
+            ms(s.elapsed),
+            ms(s.sts_after),
+            ms(s.pods_after),
+            s.sts.1.len(),
+            s.pods.1.len()
+        );
+        hub_runs.push(ms(s.elapsed));
+        s.hub.shutdown();
+        drop(s);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let f = sync_floor::floor_once(loaded, context).await;
+        println!("  floor run {i}: {:.0} ms", ms(f.elapsed));
+        floor_runs.push(ms(f.elapsed));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
-fn write_growth_point(workspace: &Path, point: &serde_json::Value) {
-    let dir = workspace.join("target").join("bench");
-    std::fs::create_dir_all(&dir).expect("create target/bench");
-    let out = dir.join(format!("core-growth-{}.json", point["pods"]));
-    std::fs::write(
-        &out,
-        serde_json::to_string_pretty(point).expect("json") + "\n",
-    )
-    .expect("write the growth point");
-    println!("wrote {}", out.display());
+/// One point of issue #20's growth table (`target/bench/core-growth-<pods>.json`, joined by
+/// `scripts/bench_report.py`): what the first run measured, with the medians of the 3 hub and
+/// 3 floor runs added when it is written.
+struct GrowthPoint {
+    pods: u64,
+    sets: u32,
+    /// The first rows of run 1.
+    first_rows_ms: f64,
+    /// The client's memory after the sync (RSS, heap in use) and after the Doctor's first answer.
+    rss_sync: f64,
+    heap_sync: f64,
+    rss_doctor: f64,
+    doctor: Duration,
+}
+
+impl GrowthPoint {
+    fn write(&self, workspace: &Path, hub: &[f64], floor: &[f64]) {
+        let point = serde_json::json!({
+            "pods": self.pods, "sets": self.sets,
+            "sync_ms": median(hub.to_vec()).round(), "sync_runs": hub,
+            "floor_ms": median(floor.to_vec()).round(), "floor_runs": floor,
+            "core_first_rows_ms": self.first_rows_ms.round(),
+            "core_rss_mb": self.rss_sync.round(), "core_heap_mb": self.heap_sync.round(),
+            "core_rss_doctor_mb": self.rss_doctor.round(),
+            "doctor_s": (self.doctor.as_secs_f64() * 10.0).round() / 10.0,
+        });
+        let dir = workspace.join("target").join("bench");
+        std::fs::create_dir_all(&dir).expect("create target/bench");
+        let out = dir.join(format!("core-growth-{}.json", self.pods));
+        std::fs::write(
+            &out,
+            serde_json::to_string_pretty(&point).expect("json") + "\n",
+        )
+        .expect("write the growth point");
+        println!("wrote {}", out.display());
+    }
 }
