@@ -235,13 +235,13 @@ async fn settle(pids: &[u32]) -> (f64, f64) {
     // CPU on WebKit's main thread and ~0.4 s on the app's, in small slices, no JavaScript task
     // over 50 ms, no DOM mutation, no running animation; an empty page idles at 0.3 %).
     let t0 = Instant::now();
-    let cpu0: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let cpu0 = cpu_sum(pids);
     let (mut last, mut quiet_halves) = (cpu0, 0);
     while (quiet_halves < 2 || t0.elapsed() < Duration::from_secs(8))
         && t0.elapsed() < Duration::from_secs(40)
     {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let c: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+        let c = cpu_sum(pids);
         quiet_halves = if c - last <= 0.02 {
             quiet_halves + 1
         } else {
@@ -366,19 +366,19 @@ async fn window_figures() {
         .map(|p| format!("{} {:.2}s", comm(*p), cpu_seconds(*p)))
         .collect();
     eprintln!("cpu seconds before the quiet period: {per0:?}");
-    let cpu0: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let cpu0 = cpu_sum(&pids);
     let threads0 = thread_cpu(&pids);
     let t0 = Instant::now();
     let mut series = Vec::new();
     let mut last = cpu0;
     while t0.elapsed() < Duration::from_secs(quiet) {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let c: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+        let c = cpu_sum(&pids);
         series.push(((c - last) * 100.0).round() as i64);
         last = c;
     }
     eprintln!("cpu centiseconds per 500 ms: {series:?}");
-    let cpu1: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let cpu1 = cpu_sum(&pids);
     let activity = app.js("return window.__idle").await;
     eprintln!("page activity during the quiet period: {activity}");
     let per: Vec<String> = pids
@@ -386,15 +386,7 @@ async fn window_figures() {
         .map(|p| format!("{} {:.2}s", comm(*p), cpu_seconds(*p)))
         .collect();
     eprintln!("cpu seconds so far per process: {per:?}");
-    let mut busiest: Vec<(String, f64)> = thread_cpu(&pids)
-        .into_iter()
-        .map(|(k, v)| {
-            let d = v - threads0.get(&k).copied().unwrap_or(0.0);
-            (k, d)
-        })
-        .filter(|(_, d)| *d > 0.0)
-        .collect();
-    busiest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let busiest = busiest_since(&pids, &threads0);
     eprintln!("threads busy during the quiet period (cpu s): {busiest:?}");
     let idle = (cpu1 - cpu0) / t0.elapsed().as_secs_f64() * 100.0;
     eprintln!("idle CPU over {quiet} s: {idle:.2} % of one core");
@@ -475,20 +467,12 @@ async fn window_figures() {
     app.js("document.body.innerHTML = ''; document.head.innerHTML = ''; return true")
         .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let c0: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let c0 = cpu_sum(&pids);
     let th0 = thread_cpu(&pids);
     let t1 = Instant::now();
     tokio::time::sleep(Duration::from_secs(quiet)).await;
-    let c1: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
-    let mut busiest: Vec<(String, f64)> = thread_cpu(&pids)
-        .into_iter()
-        .map(|(k, v)| {
-            let d = v - th0.get(&k).copied().unwrap_or(0.0);
-            (k, d)
-        })
-        .filter(|(_, d)| *d > 0.0)
-        .collect();
-    busiest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let c1 = cpu_sum(&pids);
+    let busiest = busiest_since(&pids, &th0);
     eprintln!(
         "control, empty page: idle CPU {:.2} % of one core; threads {busiest:?}",
         (c1 - c0) / t1.elapsed().as_secs_f64() * 100.0

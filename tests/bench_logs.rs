@@ -7,6 +7,7 @@ mod support;
 use std::time::Duration;
 
 use benchkit::*;
+use support::{click, row};
 
 /// Issue #16: log follow at 2,000 lines/s for 60 s (`ORDINAL_BENCH_QUICK`: 15 s) in the real
 /// window: from the simulator writing a line (its timestamp) to the frame that shows it painted
@@ -32,18 +33,10 @@ async fn log_follow_painted() {
     app.find("[data-testid=connect-button]").await;
     app.js("document.querySelector('[data-testid=connect-button]').click(); return true")
         .await;
-    app.wait_js(
-        "postgres",
-        "!!document.querySelector('[data-testid=sts-row][data-key=\"db/postgres\"] [data-testid=row-name]')",
-    )
-    .await;
-    app.js("document.querySelector('[data-testid=sts-row][data-key=\"db/postgres\"] [data-testid=row-name]').click(); return true")
-        .await;
-    app.find("[data-testid=detail-tab-pods]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    let name = row("db/postgres", "[data-testid=row-name]");
+    app.wait_js("postgres", &format!("!!{name}")).await;
+    app.js(&format!("{name}.click(); return true")).await;
+    click(&app, "detail-tab-pods").await;
     app.wait_js(
         "the logs button enabled",
         "document.querySelector('[data-testid=pod-logs-1]')?.disabled === false",

@@ -66,11 +66,7 @@ async fn shell_in_chinese_and_dark() {
         .start()
         .await;
 
-    app.find("[data-testid=nav-settings]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "nav-settings").await;
     app.find("[data-testid=settings-theme]")
         .await
         .select_by_value("light")
@@ -104,11 +100,7 @@ async fn shell_in_chinese_and_dark() {
     .await;
     app.screenshot("settings-zh-dark").await;
 
-    app.find("[data-testid=nav-contexts]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "nav-contexts").await;
     app.wait_js(
         "contexts page in chinese",
         "document.querySelector('[data-testid=page-title]')?.textContent === '上下文'",
@@ -185,11 +177,7 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
         ))
         .await;
     }
-    app.find("[data-testid=batch-stop]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "batch-stop").await;
     app.wait_js(
         "stop summary",
         "document.querySelector('[data-testid=batch-summary]')?.textContent.includes('2')",
@@ -208,11 +196,7 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
     app.screenshot("stopped").await;
 
     // Start brings each back to its own count
-    app.find("[data-testid=batch-start]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "batch-start").await;
     app.wait_js(
         "postgres back to 3",
         &format!("{pg}?.textContent.includes('3 of 3')"),
@@ -243,11 +227,7 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
         row("cache/memcached", "input[type=checkbox]")
     ))
     .await;
-    app.find("[data-testid=batch-delete]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "batch-delete").await;
     let input = app.find("[data-testid=delete-confirm-input]").await;
     input.send_keys("confirm").await.unwrap();
     app.wait_js(
@@ -263,11 +243,7 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
     )
     .await;
     app.screenshot("delete-dialog-confirmed").await;
-    app.find("[data-testid=delete-confirm-button]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "delete-confirm-button").await;
     app.wait_js(
         "memcached gone",
         &format!("!{}", row("cache/memcached", "")),
@@ -293,11 +269,7 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
     )
     .await;
     app.screenshot("detail-details").await;
-    app.find("[data-testid=detail-tab-pods]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "detail-tab-pods").await;
     app.wait_js(
         "three ordinals",
         "document.querySelectorAll('[data-testid=ordinal-row]').length === 3",
@@ -306,11 +278,7 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
     let dns = app.js("return [...document.querySelectorAll('[data-testid=dns-name]')].map(e => e.textContent)").await;
     assert_eq!(dns[0], "postgres-0.postgres.db.svc.cluster.local", "{dns}");
     app.screenshot("detail-pods").await;
-    app.find("[data-testid=detail-tab-events]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "detail-tab-events").await;
     app.wait_js(
         "events",
         "document.querySelectorAll('[data-testid=event-row]').length > 0",
@@ -319,21 +287,13 @@ async fn demo_cluster_batch_actions_delete_and_detail() {
     app.screenshot("detail-events").await;
 
     // the same in Chinese
-    app.find("[data-testid=nav-settings]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "nav-settings").await;
     app.find("[data-testid=settings-language]")
         .await
         .select_by_value("zh-CN")
         .await
         .unwrap();
-    app.find("[data-testid=nav-statefulsets]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&app, "nav-statefulsets").await;
     app.wait_js(
         "chinese list",
         "document.querySelectorAll('[data-testid=sts-row]').length >= 7",

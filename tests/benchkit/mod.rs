@@ -53,6 +53,28 @@ pub fn cpu_seconds(pid: u32) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// utime + stime of all the processes, in seconds.
+pub fn cpu_sum(pids: &[u32]) -> f64 {
+    pids.iter().map(|p| cpu_seconds(*p)).sum()
+}
+
+/// The threads that used CPU since `before` (a [`thread_cpu`] reading), busiest first.
+pub fn busiest_since(
+    pids: &[u32],
+    before: &std::collections::BTreeMap<String, f64>,
+) -> Vec<(String, f64)> {
+    let mut busiest: Vec<(String, f64)> = thread_cpu(pids)
+        .into_iter()
+        .map(|(k, v)| {
+            let d = v - before.get(&k).copied().unwrap_or(0.0);
+            (k, d)
+        })
+        .filter(|(_, d)| *d > 0.0)
+        .collect();
+    busiest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    busiest
+}
+
 /// CPU seconds per thread (`process/thread` name) of the processes, for the idle diagnosis.
 pub fn thread_cpu(pids: &[u32]) -> std::collections::BTreeMap<String, f64> {
     let mut out = std::collections::BTreeMap::new();
@@ -137,29 +159,6 @@ pub fn kb_field(pid: u32, file: &str, key: &str) -> f64 {
                 .and_then(|v| v.parse::<f64>().ok())
         })
         .unwrap_or(0.0)
-}
-
-/// "name N MB" per process, for the notes.
-pub fn rss_each(pids: &[u32]) -> Vec<String> {
-    pids.iter()
-        .map(|p| {
-            format!(
-                "{} {:.0} MB",
-                comm(*p),
-                kb_field(*p, "status", "VmRSS:") / 1024.0
-            )
-        })
-        .collect()
-}
-
-/// (RSS, PSS) of the processes, in MB.
-pub fn memory(pids: &[u32]) -> (f64, f64) {
-    let rss: f64 = pids.iter().map(|p| kb_field(*p, "status", "VmRSS:")).sum();
-    let pss: f64 = pids
-        .iter()
-        .map(|p| kb_field(*p, "smaps_rollup", "Pss:"))
-        .sum();
-    (rss / 1024.0, pss / 1024.0)
 }
 
 /// One process's memory, in MB: resident (shared pages counted whole), proportional (shared
