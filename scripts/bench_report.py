@@ -40,6 +40,10 @@ def bound(f):
     return "≥" if f.get("at_least") else "≤"
 
 
+def verdict(f, fail="**FAIL**"):
+    return "—" if f.get("pass") is None else ("pass" if f["pass"] else fail)
+
+
 def fig(id, figure, value, unit, budget, notes=""):
     value = round(value, 2) if value is not None else None
     ok = None if budget is None or value is None else value <= budget
@@ -114,9 +118,8 @@ def docs_block(m, when, figs, rows):
     if have:
         lines += ["| figure | value | budget | result |", "|---|---|---|---|"]
         for f in have:
-            res = "—" if f.get("pass") is None else ("pass" if f["pass"] else "**FAIL**")
             b = f"{bound(f)} {f['budget']} {f['unit']}" if f.get("budget") is not None else ""
-            lines.append(f"| {f['figure']} | {f['value']:,.1f} {f['unit']} | {b} | {res} |")
+            lines.append(f"| {f['figure']} | {f['value']:,.1f} {f['unit']} | {b} | {verdict(f)} |")
         lines.append("")
     if rows:
         lines += ["Growth (StatefulSets at one per five pods, 100 namespaces; the sync and core RSS from "
@@ -132,8 +135,7 @@ def docs_block(m, when, figs, rows):
                          f"| {cell(r['core_rss_mb'], ' MB')} | {cell(r['share_rss_mb'], ' MB')} | {cell(r['share_pss_mb'], ' MB')} |")
         lines.append("")
         for f in growth_figures(rows):
-            res = "—" if f.get("pass") is None else ("pass" if f["pass"] else "**FAIL**")
-            lines.append(f"- {f['figure']}: {f['value']:,.2f} {f['unit']} (budget ≤ {f['budget']}; {f['notes']}): {res}")
+            lines.append(f"- {f['figure']}: {f['value']:,.2f} {f['unit']} (budget {bound(f)} {f['budget']}; {f['notes']}): {verdict(f)}")
         lines.append("")
         xs = ", ".join(f'"{r["pods"] // 1000}k"' for r in rows)
         series = lambda k: ", ".join(str(r.get(k) or 0) for r in rows)
@@ -161,8 +163,7 @@ def main():
     print(f"{'figure':72} {'value':>14} {'budget':>10}  result")
     for f in figs:
         b = f.get("budget")
-        res = "—" if f.get("pass") is None else ("pass" if f["pass"] else "FAIL")
-        print(f"{str(f['figure'])[:72]:72} {str(f['value']) + ' ' + f['unit']:>14} {(bound(f) + ' ' + str(b)) if b is not None else '':>10}  {res}")
+        print(f"{str(f['figure'])[:72]:72} {str(f['value']) + ' ' + f['unit']:>14} {(bound(f) + ' ' + str(b)) if b is not None else '':>10}  {verdict(f, 'FAIL')}")
     doc = "docs/performance.md"
     text = open(doc, encoding="utf-8").read()
     block = docs_block(m, when, figs, rows)
