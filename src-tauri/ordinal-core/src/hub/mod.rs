@@ -21,6 +21,7 @@ mod derived;
 mod error;
 pub(crate) mod subscription;
 pub mod types;
+pub mod view;
 mod watch;
 
 /// The watcher plumbing other live views (the doctor) share with the hub.
