@@ -9,6 +9,8 @@ use ordinal_core::contexts::{ContextEdit, ImportRequest, ImportResult, ImportSou
 use ordinal_core::edit::schema::ObjectSchema;
 use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
 use ordinal_core::error::Classify;
+use ordinal_core::hub::list::{ListEvent, ListHandle, ListWindow};
+use ordinal_core::hub::view::ListOrder;
 use ordinal_core::hub::{RowsEvent, Scope};
 use ordinal_core::kinds::statefulset::create::{CreatePlan, CreateResult, CreateSpec};
 use ordinal_core::kinds::statefulset::grow::{GrowEvent, GrowPlan, GrowRecord, GrowRequest};
@@ -121,6 +123,61 @@ pub async fn watch_rows(
 ) -> Result<ResourceId, IpcError> {
     let rows = state.session.watch_rows(&context, &kind, scope)?;
     Ok(streams::forward(&webview, on_event, rows))
+}
+
+/// Streams one list's window (`ListEvent`s: the window's rows, the total, health) until
+/// `unwatch`; its id moves the window and changes the order (`set_list_window`,
+/// `set_list_order`) and answers `list_keys` and `list_rows`.
+#[tauri::command]
+pub async fn watch_list(
+    webview: Webview,
+    state: State<'_, AppState>,
+    context: String,
+    kind: String,
+    scope: Scope,
+    order: ListOrder,
+    window: ListWindow,
+    on_event: Channel<ListEvent>,
+) -> Result<ResourceId, IpcError> {
+    let (handle, events) = state
+        .session
+        .watch_list(&context, &kind, scope, order, window)?;
+    Ok(streams::forward_with(&webview, on_event, events, handle))
+}
+
+/// The rows a list shows (the table's visible range). False when the list is gone.
+#[tauri::command]
+pub fn set_list_window(webview: Webview, id: ResourceId, window: ListWindow) -> bool {
+    streams::attached::<ListHandle>(&webview, id).is_some_and(|h| h.set_window(window))
+}
+
+/// A list's sort and filters. False when the list is gone.
+#[tauri::command]
+pub fn set_list_order(webview: Webview, id: ResourceId, order: ListOrder) -> bool {
+    streams::attached::<ListHandle>(&webview, id).is_some_and(|h| h.set_order(order))
+}
+
+/// The keys of every row a list's filters match, in its order ("select all"); null when the
+/// list is gone.
+#[tauri::command]
+pub async fn list_keys(webview: Webview, id: ResourceId) -> Result<Option<Vec<String>>, IpcError> {
+    Ok(match streams::attached::<ListHandle>(&webview, id) {
+        Some(h) => h.keys().await,
+        None => None,
+    })
+}
+
+/// The rows of these keys in a list (shown or not); null when the list is gone.
+#[tauri::command]
+pub async fn list_rows(
+    webview: Webview,
+    id: ResourceId,
+    keys: Vec<String>,
+) -> Result<Option<Vec<std::sync::Arc<ordinal_core::kinds::Row>>>, IpcError> {
+    Ok(match streams::attached::<ListHandle>(&webview, id) {
+        Some(h) => h.rows(keys).await,
+        None => None,
+    })
 }
 
 /// Streams the Doctor's findings for every StatefulSet in the scope (the list's badge): rows

@@ -19,6 +19,7 @@
 
 mod derived;
 mod error;
+pub mod list;
 pub(crate) mod subscription;
 pub mod types;
 pub mod view;

@@ -281,6 +281,16 @@ impl ListView {
         self.shown.iter().map(|r| r.key.as_str())
     }
 
+    /// The distinct namespaces of every row in the watch, sorted.
+    pub fn namespaces(&self) -> Vec<String> {
+        let set: std::collections::BTreeSet<&str> = self
+            .rows
+            .iter()
+            .filter_map(|r| r.0.namespace.as_deref())
+            .collect();
+        set.into_iter().map(str::to_string).collect()
+    }
+
     /// The row `key`, whether or not it matches the filters.
     pub fn row(&self, key: &str) -> Option<&Arc<Row>> {
         self.rows.get(key).map(|r| &r.0)
