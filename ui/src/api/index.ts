@@ -16,6 +16,10 @@ import type { IpcError } from "./gen/IpcError";
 import type { ItemState } from "./gen/ItemState";
 import type { Milestone } from "./gen/Milestone";
 import type { KindInfo } from "./gen/KindInfo";
+import type { ListEvent } from "./gen/ListEvent";
+import type { ListOrder } from "./gen/ListOrder";
+import type { ListWindow } from "./gen/ListWindow";
+import type { Row } from "./gen/Row";
 import type { RowsEvent } from "./gen/RowsEvent";
 import type { Scope } from "./gen/Scope";
 import type { Settings } from "./gen/Settings";
@@ -345,6 +349,11 @@ export type { PdbSummary } from "./gen/PdbSummary";
 export type { PodView } from "./gen/PodView";
 export type { Propagation } from "./gen/Propagation";
 export type { Protection } from "./gen/Protection";
+export type { ListEvent } from "./gen/ListEvent";
+export type { ListOrder } from "./gen/ListOrder";
+export type { ListPage } from "./gen/ListPage";
+export type { ListWindow } from "./gen/ListWindow";
+export type { Requirement } from "./gen/Requirement";
 export type { Row } from "./gen/Row";
 export type { RowsEvent } from "./gen/RowsEvent";
 export type { Scope } from "./gen/Scope";
@@ -407,6 +416,41 @@ export function watchRows(
   onEvent: (event: RowsEvent) => void,
 ): Promise<Unsubscribe> {
   return subscribe<RowsEvent>("watch_rows", { context, kind, scope }, onEvent);
+}
+
+/**
+ * Streams one list's window: pages (the window's rows, the total), the watch's health and the
+ * Doctor's. The core keeps the order (sort, filters); the id moves the window and changes it.
+ */
+export function watchList(
+  context: string,
+  kind: string,
+  scope: Scope,
+  order: ListOrder,
+  window: ListWindow,
+  onEvent: (event: ListEvent) => void,
+): Promise<Subscription> {
+  return subscribeWithId<ListEvent>("watch_list", { context, kind, scope, order, window }, onEvent);
+}
+
+/** The rows a list shows (the table's range, with a margin). */
+export function setListWindow(id: number, window: ListWindow): Promise<boolean> {
+  return call<boolean>("set_list_window", { id, window });
+}
+
+/** A list's sort and filters. */
+export function setListOrder(id: number, order: ListOrder): Promise<boolean> {
+  return call<boolean>("set_list_order", { id, order });
+}
+
+/** The keys of every row a list's filters match, in order; null once the list is gone. */
+export function listKeys(id: number): Promise<string[] | null> {
+  return call<string[] | null>("list_keys", { id });
+}
+
+/** A list's rows of these keys (shown or not); null once the list is gone. */
+export function listRows(id: number, keys: string[]): Promise<Row[] | null> {
+  return call<Row[] | null>("list_rows", { id, keys });
 }
 
 /** Streams one StatefulSet's whole detail view model, again on every change. */

@@ -18,7 +18,16 @@ export type SortState = { column: string; dir: "asc" | "desc" } | null;
 
 type Props = {
   columns: ColumnDef[];
+  /** The rows, or (a windowed list) the rows from `offset` on that the core sent. */
   rows: Row[];
+  /** A windowed list: the index of `rows[0]` in the whole order (default 0). */
+  offset?: number;
+  /** A windowed list: how many rows the whole order has (default `rows.length`). */
+  total?: number;
+  /** A windowed list: the rows the table draws now (first inclusive, last exclusive, with overscan). */
+  onRange?: (first: number, last: number) => void;
+  /** A windowed list: the header checkbox's state and action (the table knows only its window). */
+  selectAll?: { all: boolean; some: boolean; toggle: () => void };
   /** A column whose cells are looked up by row key rather than read from the row (the Doctor's). */
   joined?: JoinedColumn | null;
   selected: ReadonlySet<string>;
@@ -42,6 +51,10 @@ type Props = {
 export function DataTable({
   columns,
   rows,
+  offset = 0,
+  total: totalProp,
+  onRange,
+  selectAll,
   joined = null,
   selected,
   onSelectedChange,
@@ -74,15 +87,34 @@ export function DataTable({
     return () => ro.disconnect();
   }, []);
 
-  const total = rows.length;
+  const total = totalProp ?? rows.length;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(total, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
-  const visible = rows.slice(first, last);
-  const focusedIndex = focusedKey === null ? -1 : rows.findIndex((r) => r.key === focusedKey);
+  /** The row at `index` of the whole order, if this table has it. */
+  const rowAt = (index: number): Row | undefined => rows[index - offset];
+  // A windowed list's focused row may be outside the window: its last known index stands in.
+  const lastFocus = useRef<{ key: string; index: number } | null>(null);
+  const found = focusedKey === null ? -1 : rows.findIndex((r) => r.key === focusedKey);
+  const focusedIndex = found >= 0 ? found + offset : focusedKey !== null && lastFocus.current?.key === focusedKey ? lastFocus.current.index : -1;
+  if (found >= 0 && focusedKey !== null) lastFocus.current = { key: focusedKey, index: found + offset };
+  // Keyboard moves to a row the window does not have yet: focused once it arrives.
+  const pendingFocus = useRef<number | null>(null);
+  useEffect(() => {
+    const i = pendingFocus.current;
+    if (i === null) return;
+    const row = rowAt(i);
+    if (row) {
+      pendingFocus.current = null;
+      onFocusKey(row.key);
+    }
+  });
+  useEffect(() => {
+    onRange?.(first, last);
+  }, [first, last, onRange]);
 
   const template = `32px ${columns.map((c, i) => (i === columns.length - 1 ? `minmax(${c.width}px, 1fr)` : `${c.width}px`)).join(" ")}${rowMenu ? " 36px" : ""}`;
-  const allSelected = total > 0 && rows.every((r) => selected.has(r.key));
-  const someSelected = !allSelected && rows.some((r) => selected.has(r.key));
+  const allSelected = selectAll ? selectAll.all : total > 0 && rows.every((r) => selected.has(r.key));
+  const someSelected = selectAll ? selectAll.some : !allSelected && rows.some((r) => selected.has(r.key));
   const headerBox = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (headerBox.current) headerBox.current.indeterminate = someSelected;
@@ -96,11 +128,15 @@ export function DataTable({
   };
 
   const toggleAll = () => {
+    if (selectAll) return selectAll.toggle();
     const next = new Set(selected);
     if (allSelected) rows.forEach((r) => next.delete(r.key));
     else rows.forEach((r) => next.add(r.key));
     onSelectedChange(next);
   };
+
+  const visible: { row: Row | undefined; index: number }[] = [];
+  for (let i = first; i < last; i++) visible.push({ row: rowAt(i), index: i });
 
   const reveal = (index: number) => {
     const el = scrollRef.current;
@@ -116,7 +152,9 @@ export function DataTable({
   const moveTo = (index: number) => {
     if (total === 0) return;
     const i = Math.max(0, Math.min(total - 1, index));
-    onFocusKey(rows[i]!.key);
+    const row = rowAt(i);
+    if (row) onFocusKey(row.key);
+    else pendingFocus.current = i;
     reveal(i);
   };
 
@@ -144,17 +182,21 @@ export function DataTable({
       case "End":
         moveTo(total - 1);
         break;
-      case " ":
-        if (focusedIndex >= 0) toggle(rows[focusedIndex]!.key);
+      case " ": {
+        const row = rowAt(focusedIndex);
+        if (row) toggle(row.key);
         break;
-      case "Enter":
-        if (focusedIndex >= 0) onOpen(rows[focusedIndex]!);
+      }
+      case "Enter": {
+        const row = rowAt(focusedIndex);
+        if (row) onOpen(row);
         break;
+      }
       case "ContextMenu":
       case "F10":
         if (e.key === "F10" && !e.shiftKey) return;
-        if (focusedIndex < 0 || !rowMenu) return;
-        document.getElementById(rowDomId(rows[focusedIndex]!.key))?.querySelector<HTMLButtonElement>("[data-row-menu] button")?.click();
+        if (focusedIndex < 0 || !rowMenu || !rowAt(focusedIndex)) return;
+        document.getElementById(rowDomId(rowAt(focusedIndex)!.key))?.querySelector<HTMLButtonElement>("[data-row-menu] button")?.click();
         break;
       default:
         return;
@@ -170,7 +212,7 @@ export function DataTable({
       aria-label={label}
       aria-rowcount={total + 1}
       aria-multiselectable="true"
-      aria-activedescendant={focusedIndex >= 0 ? rowDomId(rows[focusedIndex]!.key) : undefined}
+      aria-activedescendant={focusedIndex >= 0 && rowAt(focusedIndex) ? rowDomId(rowAt(focusedIndex)!.key) : undefined}
       tabIndex={0}
       data-testid={testId}
       data-total={total}
@@ -207,11 +249,15 @@ export function DataTable({
         {rowMenu ? <span className="vtable__cell" role="columnheader" aria-label={t("menu.actions")} /> : null}
       </div>
       <div className="vtable__body" role="rowgroup" style={{ height: total * ROW_HEIGHT }}>
-        {visible.map((row, i) => (
+        {visible.map(({ row, index }) =>
+          row === undefined ? (
+            // a windowed list's row still on its way: its place, empty
+            <div key={`pending-${index}`} role="row" aria-rowindex={index + 2} aria-busy="true" className="vtable__row vtable__row--pending" style={{ top: index * ROW_HEIGHT, gridTemplateColumns: template }} data-testid="row-pending" />
+          ) : (
           <TableRow
             key={row.key}
             row={row}
-            index={first + i}
+            index={index}
             columns={columns}
             joinedId={joined?.id}
             joinedCell={joined?.cell(row.key)}
@@ -227,7 +273,8 @@ export function DataTable({
             badge={badge}
             menu={rowMenu}
           />
-        ))}
+          ),
+        )}
       </div>
     </div>
   );

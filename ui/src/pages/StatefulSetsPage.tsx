@@ -9,8 +9,7 @@ import { naturalCompare } from "../lib/naturalCompare";
 import { isTypingTarget } from "../shell/keyboard";
 import { useClusters } from "../state/clusters";
 import { useContexts } from "../state/contexts";
-import { useDoctor } from "../state/doctor";
-import { useRows } from "../state/rows";
+import { useList } from "../state/list";
 import { scopeOf, STATEFULSETS_KIND } from "../state/selection";
 import { PageHeader } from "./PageHeader";
 import { CrossClusterView } from "./statefulsets/CrossClusterView";
@@ -184,24 +183,23 @@ function Connected({
   const scopeKey = formatNamespaces(parseNamespaces(namespace));
   const scopeArg = useMemo(() => ({ namespaces: scopeOf(scopeKey) }), [scopeKey]);
   // The rows are asked for at once, alongside the kind's columns (not after them).
-  const rowsState = useRows(status.context, KIND, scopeArg, true);
+  // The core keeps the list and its order; the Doctor's column joins once the whole list is in
+  // (so it never delays the rows).
+  const list = useList(status.context, KIND, scopeArg, true);
+  const namespacesSeen = list.namespaces;
   useEffect(() => {
-    if (!onNamespacesSeen || rowsState.rows.length === 0) return;
-    const seen = new Set<string>();
-    for (const r of rowsState.rows) if (r.namespace) seen.add(r.namespace);
-    onNamespacesSeen(status.context, [...seen]);
-  }, [rowsState.rows, status.context, onNamespacesSeen]);
+    if (!onNamespacesSeen || !namespacesSeen || namespacesSeen.length === 0) return;
+    onNamespacesSeen(status.context, namespacesSeen);
+  }, [namespacesSeen, status.context, onNamespacesSeen]);
   const multiScope = scopeArg.namespaces.length !== 1;
-  // The doctor starts once the whole list is in, so it never delays the rows.
-  const doctor = useDoctor(status.context, scopeArg, kind !== null && rowsState.synced);
   useEffect(() => {
-    if (!rowsState.synced) return;
+    if (!list.synced) return;
     const id = setTimeout(() => {
       void loadDetail().catch(() => {});
       void loadCreate().catch(() => {});
     }, 300);
     return () => clearTimeout(id);
-  }, [rowsState.synced]);
+  }, [list.synced]);
 
   const close = useCallback(() => {
     setOpen(null);
@@ -227,8 +225,8 @@ function Connected({
   else
     body = (
       <>
-        <div hidden={open !== null} className="sts-list-host" data-doctor={doctor.findings ? (doctor.live ? "live" : "reconnecting") : "off"}>
-          <ListView kind={kind} status={status} rowsState={rowsState} multiScope={multiScope} query={query} onOpen={onOpen} doctor={doctor} />
+        <div hidden={open !== null} className="sts-list-host" data-doctor={list.doctor.loaded ? (list.doctor.live ? "live" : "reconnecting") : "off"}>
+          <ListView kind={kind} status={status} list={list} multiScope={multiScope} query={query} onOpen={onOpen} />
         </div>
         {open ? <Detail key={`${open.namespace}/${open.name}/${open.tab ?? ""}`} status={status} namespace={open.namespace} name={open.name} tab={open.tab} actionsSlot={actionsSlot} /> : null}
       </>

@@ -5,7 +5,7 @@
 // the first rows than starting empty and waiting for the streams.
 import { listContexts, listKinds, watchClusters, type ClusterStatus, type ContextList, type Unsubscribe } from "../api";
 import { milestone } from "../lib/marks";
-import { watchRowsEarly } from "./rows";
+import { watchListEarly } from "./list";
 import { scopeOf, selectedContext, STATEFULSETS_KIND } from "./selection";
 
 export type BootSnapshot = { contexts: ContextList | null; statuses: ClusterStatus[] | null };
@@ -61,7 +61,7 @@ export async function boot(ms: number, rowsMs = 100): Promise<BootSnapshot> {
     const connected = snapshot.statuses?.some((s) => s.context === selected?.name && s.state === "connected");
     if (late || !selected || !connected) return;
     const asked = Promise.all([
-      watchRowsEarly(selected.name, STATEFULSETS_KIND, scopeOf(selected.namespace ?? "")),
+      watchListEarly(selected.name, STATEFULSETS_KIND, scopeOf(selected.namespace ?? "")),
       listKinds().catch(() => {}),
     ]);
     return Promise.race([asked, new Promise<void>((resolve) => setTimeout(resolve, rowsMs))]);

@@ -68,8 +68,8 @@ describe("start-up on a connected cluster", () => {
 
   it("closes an early stream that no list takes over", async () => {
     backend.on("list_contexts", () => contextList([ctx("ordinal:demo", { current: true })]));
-    const { watchRowsEarly } = await import("./rows");
-    void watchRowsEarly("ordinal:demo", "statefulsets", [], 20);
+    const { watchListEarly } = await import("./list");
+    void watchListEarly("ordinal:demo", "statefulsets", [], 20);
     await waitFor(() => expect(backend.callsOf("watch_rows")).toHaveLength(1));
     await waitFor(() => expect(backend.callsOf("unwatch")).toHaveLength(1));
   });

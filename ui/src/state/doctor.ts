@@ -1,7 +1,7 @@
 // The Doctor's findings for every StatefulSet of a scope (the list's badge), from the
 // watch_doctor stream, and the list's `doctor` column joined from them by row key.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { watchDoctor, type Cell, type Finding, type IpcError, type Row, type RowsEvent, type Scope, type Unsubscribe } from "../api";
+import { watchDoctor, type Cell, type Finding, type Row, type RowsEvent, type Scope, type Unsubscribe } from "../api";
 import type { JoinedColumn } from "../lib/rows";
 import { mergedKey } from "./multiRows";
 
@@ -25,48 +25,6 @@ export function applyDoctor(current: Findings | null, event: RowsEvent): Finding
     return next;
   }
   return current;
-}
-
-export type DoctorState = {
-  /** Findings by row key; null until the doctor has judged the whole scope. */
-  findings: Findings | null;
-  /** Why the doctor cannot judge this scope (e.g. RBAC), if it cannot. */
-  unavailable: IpcError | null;
-  /** False while the doctor's watches reconnect (its findings are kept but may be stale). */
-  live: boolean;
-};
-
-export function useDoctor(context: string | null, scope: Scope, enabled: boolean): DoctorState {
-  const [state, setState] = useState<DoctorState>({ findings: null, unavailable: null, live: false });
-  const scopeKey = scope.namespaces.join(",");
-  useEffect(() => {
-    setState({ findings: null, unavailable: null, live: false });
-    if (!context || !enabled) return;
-    let cancelled = false;
-    let unsubscribe: Unsubscribe | null = null;
-    watchDoctor(context, { namespaces: scopeKey ? scopeKey.split(",") : [] }, (event) => {
-      if (cancelled) return;
-      // Refused before its first answer (e.g. RBAC on pods): no badges, and why.
-      if (event.type === "state") {
-        const st = event.state;
-        if (st.state === "reconnecting") setState((s) => (s.findings ? { ...s, live: false } : { findings: null, unavailable: st.error, live: false }));
-        else if (st.state === "live") setState((s) => ({ ...s, live: s.findings !== null }));
-      } else setState((s) => ({ ...s, findings: applyDoctor(s.findings, event), live: s.live || event.type === "reset" }));
-    }).then(
-      (unsub) => {
-        if (cancelled) void unsub();
-        else unsubscribe = unsub;
-      },
-      (e: IpcError) => {
-        if (!cancelled) setState({ findings: null, unavailable: e, live: false });
-      },
-    );
-    return () => {
-      cancelled = true;
-      if (unsubscribe) void unsubscribe();
-    };
-  }, [context, scopeKey, enabled]);
-  return state;
 }
 
 const WEIGHT = { error: 10000, warning: 100, info: 1 } as const;

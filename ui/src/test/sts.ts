@@ -5,6 +5,7 @@ import { createElement } from "react";
 import { expect } from "vitest";
 import type { ClusterStatus, ContextList, Finding, KindInfo, OrdinalView, Protection, Row, RowsEvent, Settings, StatefulSetDetail } from "../api";
 import { App } from "../App";
+import { installFakeList } from "./fakeList";
 import { backend } from "./fakeTauri";
 import { contextList, ctx, installBackend } from "./fixtures";
 
@@ -145,6 +146,9 @@ export function installStsBackend(settings?: Settings) {
     .on("undo_batch", () => null)
     .on("watch_detail", () => id++)
     .on("watch_doctor", () => id++);
+  // the single cluster's list: the core's windowed list, modelled (its rows still arrive on a
+  // `watch_rows` channel, the Doctor's on a `watch_doctor` one)
+  installFakeList(() => id++);
 }
 
 /** A row of the doctor's stream: the findings of the StatefulSet with that key. */

@@ -41,6 +41,9 @@ pub struct ListPage {
     pub rows: Vec<Arc<Row>>,
     /// The joined column's cell of each row in `rows`; null until the column has answered.
     pub joined: Vec<Option<Cell>>,
+    /// True once the joined column has answered for the whole list (a row it does not name
+    /// then has nothing in it, rather than an unknown).
+    pub joined_loaded: bool,
     /// False while only the first rows of a long first list are in (a preview).
     pub complete: bool,
     /// The order this page is sorted and filtered by (the latest the subscriber asked for).
@@ -117,6 +120,7 @@ struct Sent {
     offset: usize,
     rows: Vec<Arc<Row>>,
     joined: Vec<Option<Cell>>,
+    joined_loaded: bool,
     complete: bool,
     order: Option<ListOrder>,
     namespaces: Vec<String>,
@@ -165,6 +169,7 @@ impl Driver {
             && self.view.total() == self.sent.total
             && self.view.count() == self.sent.count
             && self.complete == self.sent.complete
+            && self.view.joined_loaded() == self.sent.joined_loaded
             && self.sent.order.as_ref() == Some(self.view.order())
             && !namespaces_changed;
         if unchanged {
@@ -177,6 +182,7 @@ impl Driver {
             offset,
             rows: rows.clone(),
             joined: joined.clone(),
+            joined_loaded: self.view.joined_loaded(),
             complete: self.complete,
             order: Some(self.view.order().clone()),
             namespaces: match &namespaces {
@@ -190,6 +196,7 @@ impl Driver {
             offset: offset as u32,
             rows,
             joined,
+            joined_loaded: self.view.joined_loaded(),
             complete: self.complete,
             order: self.view.order().clone(),
             namespaces,

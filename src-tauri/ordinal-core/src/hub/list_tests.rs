@@ -127,6 +127,7 @@ async fn sends_the_window_only_and_the_joined_column_after_the_complete_list() {
     assert_eq!(p.namespaces, None, "the namespaces did not change");
     assert!(f.opened.load(Ordering::SeqCst));
     assert_eq!(p.joined, vec![None, None, None]);
+    assert!(!p.joined_loaded);
 
     // the joined column answers: the window's cells come with it
     let findings = vec![Finding {
@@ -150,6 +151,7 @@ async fn sends_the_window_only_and_the_joined_column_after_the_complete_list() {
         .unwrap();
     let p = page(&mut f).await;
     assert_eq!(p.joined[1], Some(Cell::Findings { v: findings }));
+    assert!(p.joined_loaded);
     assert_eq!(p.joined[0], None);
 
     // a change outside the window (natural order: set-0, set-1, set-2, ..., set-10, set-11)

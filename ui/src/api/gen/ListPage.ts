@@ -24,6 +24,11 @@ offset: number, rows: Array<Row>,
  */
 joined: Array<Cell | null>, 
 /**
+ * True once the joined column has answered for the whole list (a row it does not name
+ * then has nothing in it, rather than an unknown).
+ */
+joinedLoaded: boolean, 
+/**
  * False while only the first rows of a long first list are in (a preview).
  */
 complete: boolean, 

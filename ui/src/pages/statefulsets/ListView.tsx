@@ -1,17 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { actionChecks, dismissBatch, interruptedBatches, undoBatch, type ActionChecks, type BatchRecord, type Capability, type ClusterStatus, type KindInfo, type ObjectRef, type Row } from "../../api";
+import { actionChecks, dismissBatch, interruptedBatches, undoBatch, type ActionChecks, type BatchRecord, type Capability, type Cell, type ClusterStatus, type KindInfo, type ObjectRef, type Row } from "../../api";
 import { DataTable, type SortState } from "../../components/DataTable";
 import { Icon, type IconName } from "../../components/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { useT, useTx } from "../../i18n";
-import { useDoctorColumn, type DoctorState } from "../../state/doctor";
-import { filterRows, sortRows } from "../../lib/rows";
+import type { JoinedColumn } from "../../lib/rows";
 import { parseSelector } from "../../lib/selector";
 import { milestone } from "../../lib/marks";
 import { isTypingTarget } from "../../shell/keyboard";
 import { useBatch } from "../../state/batch";
 import { useClusters } from "../../state/clusters";
-import type { RowsState } from "../../state/rows";
+import type { ListControls, ListState } from "../../state/list";
 import { BatchProgress } from "./BatchProgress";
 import { DeleteDialog } from "./DeleteDialog";
 import { InterruptedGrows } from "./InterruptedGrows";
@@ -50,6 +49,15 @@ function useInterrupted(context: string) {
   return { list, forget, dismiss };
 }
 
+/** The object a row key names (`namespace/name`, or `name` when cluster-scoped). */
+export function refOfKey(key: string): ObjectRef {
+  const i = key.indexOf("/");
+  return i < 0 ? { namespace: null, name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/** Rows beyond the table's range the list keeps at hand, each way (scrolling a little asks for nothing). */
+const WINDOW_MARGIN = 40;
+
 /** RBAC answers and autoscalers for the selection, asked again (debounced) when it changes. */
 function useActionChecks(context: string, kind: string, targets: ObjectRef[]): ActionChecks | null {
   const [checks, setChecks] = useState<ActionChecks | null>(null);
@@ -75,23 +83,24 @@ function useActionChecks(context: string, kind: string, targets: ObjectRef[]): A
   return checks;
 }
 
+/** The Doctor's cell of a row it judged and found nothing wrong with. */
+const NO_FINDINGS: Cell = { t: "findings", v: [] };
+
 export function ListView({
   kind,
   status,
-  rowsState,
+  list,
   multiScope,
   query,
   onOpen,
-  doctor,
 }: {
   kind: KindInfo;
   status: ClusterStatus;
-  rowsState: RowsState & { retry: () => void };
+  /** The list as the core keeps it: the window's rows, the totals, the watch's and the Doctor's health. */
+  list: ListState & ListControls;
   multiScope: boolean;
   query: string;
   onOpen: (row: Row, tab?: Tab) => void;
-  /** The Doctor's health and findings (its column is a live view too). */
-  doctor?: DoctorState;
 }) {
   const t = useT();
   const tx = useTx();
@@ -100,7 +109,7 @@ export function ListView({
   const [sort, setSort] = useState<SortState>({ column: "name", dir: "asc" });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focusedKey, setFocusedKey] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<ObjectRef[] | null>(null);
+  const [deleting, setDeleting] = useState<{ targets: ObjectRef[]; facts: Record<string, Row["facts"]> } | null>(null);
   const { batch, run, resume, retryFailed, undo, dismiss } = useBatch(context, kind.id);
   const { connect } = useClusters();
   const interrupted = useInterrupted(context);
@@ -108,20 +117,76 @@ export function ListView({
   const parsed = useMemo(() => parseSelector(selector), [selector]);
   const requirements = parsed.ok ? parsed.requirements : [];
   const columns = useMemo(() => kind.columns.filter((c) => !c.multiScopeOnly || multiScope), [kind.columns, multiScope]);
-  // The Doctor's column is joined by row key (its findings are not copied into the rows).
-  const doctorColumn = useDoctorColumn(doctor?.findings ?? null);
-  const sorted = useMemo(() => sortRows(rowsState.rows, sort, doctorColumn), [rowsState.rows, sort, doctorColumn]);
-  const visible = useMemo(() => filterRows(sorted, query, requirements), [sorted, query, requirements]);
+  // The core sorts and filters; the table shows the window it sent.
+  const { setOrder, setWindow, keys: listKeys, rowsOf } = list;
+  const selectorKey = JSON.stringify(requirements);
+  useEffect(() => {
+    setOrder({ sort, query, selector: JSON.parse(selectorKey) as typeof requirements });
+    // `selectorKey` stands for the requirements' content
+  }, [sort, query, selectorKey, setOrder]);
+  const windowRef = useRef({ offset: 0, len: 0 });
+  const onRange = useCallback(
+    (first: number, last: number) => {
+      const w = windowRef.current;
+      if (first >= w.offset && last <= w.offset + w.len) return;
+      const offset = Math.max(0, first - WINDOW_MARGIN);
+      windowRef.current = { offset, len: last + WINDOW_MARGIN - offset };
+      setWindow(windowRef.current);
+    },
+    [setWindow],
+  );
+  // The Doctor's column: the window's cells, by key; none until it has judged the whole list.
+  const doctorColumn: JoinedColumn | null = useMemo(() => {
+    if (!list.doctor.loaded) return null;
+    const cells = new Map<string, Cell>();
+    list.rows.forEach((r, i) => cells.set(r.key, list.joined[i] ?? NO_FINDINGS));
+    return { id: "doctor", cell: (key) => cells.get(key), sort: () => 0 };
+  }, [list.rows, list.joined, list.doctor.loaded]);
 
   // Selection is kept by key, so it survives updates and filtering; actions apply only to the
-  // selected rows the user can see (never to rows a filter hides).
-  const targets: ObjectRef[] = useMemo(
-    () => visible.filter((r) => selected.has(r.key)).map((r) => ({ namespace: r.namespace, name: r.name })),
-    [visible, selected],
-  );
-  const hiddenSelected = useMemo(
-    () => rowsState.rows.reduce((n, r) => n + (selected.has(r.key) ? 1 : 0), 0) - targets.length,
-    [rowsState.rows, selected, targets.length],
+  // selected rows the filters match (never to rows a filter hides): the matching keys come from
+  // the core while anything is selected.
+  const [matching, setMatching] = useState<{ keys: ReadonlySet<string>; of: string } | null>(null);
+  const anySelected = selected.size > 0;
+  // what the keys were asked for: the order the core applied, and its totals
+  const version = `${JSON.stringify(list.order)}|${list.total}|${list.count}`;
+  useEffect(() => {
+    if (!anySelected) return setMatching(null);
+    let cancelled = false;
+    void listKeys().then((keys) => {
+      if (!cancelled) setMatching({ keys: new Set(keys), of: version });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [anySelected, version, listKeys]);
+  // Rows that left the watch leave the selection (known when no filter hides any row, from keys
+  // asked for the list as it is now).
+  const unfiltered = list.total === list.count;
+  useEffect(() => {
+    if (!matching || matching.of !== version || !unfiltered) return;
+    if ([...selected].some((k) => !matching.keys.has(k))) setSelected(new Set([...selected].filter((k) => matching.keys.has(k))));
+  }, [matching, version, unfiltered, selected]);
+  // (until the core answers, the selection as it is: an action asks the core again before it runs)
+  const targets: ObjectRef[] = useMemo(() => [...selected].filter((k) => !matching || matching.keys.has(k)).map(refOfKey), [matching, selected]);
+  const hiddenSelected = matching ? selected.size - targets.length : 0;
+  const selectAll = useMemo(
+    () => ({
+      all: list.total > 0 && matching !== null && targets.length === list.total,
+      some: targets.length > 0 && targets.length < list.total,
+      toggle: () => {
+        if (list.total > 0 && targets.length === list.total) {
+          const next = new Set(selected);
+          for (const t of targets) next.delete(t.namespace ? `${t.namespace}/${t.name}` : t.name);
+          setSelected(next);
+        } else
+          void listKeys().then((keys) => {
+            setMatching({ keys: new Set(keys), of: version });
+            setSelected(new Set([...selected, ...keys]));
+          });
+      },
+    }),
+    [list.total, matching, targets, selected, listKeys, version],
   );
   const readOnly = status.protection === "readOnly";
 
@@ -161,10 +226,25 @@ export function ListView({
     return () => window.removeEventListener("keydown", h);
   }, []);
 
+  // The delete dialog shows what each set's claims will do: the rows' facts, asked for by key.
+  const openDelete = (refs: ObjectRef[]) => {
+    const keyOf = (r: ObjectRef) => (r.namespace ? `${r.namespace}/${r.name}` : r.name);
+    void rowsOf(refs.map(keyOf)).then((rows) => setDeleting({ targets: refs, facts: Object.fromEntries(rows.map((r) => [r.key, r.facts])) }));
+  };
+  const openDeleteRef = useRef(openDelete);
+  openDeleteRef.current = openDelete;
+
   const onBatch = (id: BatchKind) => {
     if (disabledReason(id)) return;
-    if (id === "delete") setDeleting(targets);
-    else run({ type: id }, targets);
+    // the selected rows the filters match now (the core's answer, not the last one shown: a
+    // filter typed a moment ago already hides its rows from the action)
+    void listKeys().then((keys) => {
+      const now = new Set(keys);
+      const refs = [...selected].filter((k) => now.has(k)).map(refOfKey);
+      if (refs.length === 0) return;
+      if (id === "delete") openDelete(refs);
+      else run({ type: id }, refs);
+    });
   };
 
   // Each row's kebab: the same Actions as the detail header, on that one StatefulSet.
@@ -183,7 +263,7 @@ export function ListView({
           name={row.name}
           onRestart={() => runRef.current({ type: "restart" }, [ref])}
           onEditYaml={() => onOpen(row, "yaml")}
-          onDelete={() => setDeleting([ref])}
+          onDelete={() => openDeleteRef.current([ref])}
         />
       );
     },
@@ -191,7 +271,7 @@ export function ListView({
     [onOpen, status.protection, status.context],
   );
 
-  const hasRows = visible.length > 0;
+  const hasRows = list.rows.length > 0;
   // Marked once the frame showing them is painted: a timer queued from the next animation frame
   // runs after that frame's paint (an effect alone can run before it).
   useEffect(() => {
@@ -210,20 +290,20 @@ export function ListView({
     setSort((s) => (s?.column === column ? { column, dir: s.dir === "asc" ? "desc" : "asc" } : { column, dir: "asc" }));
 
   let body;
-  if (rowsState.error) {
+  if (list.error) {
     body =
-      rowsState.error.code === "Forbidden" ? (
+      list.error.code === "Forbidden" ? (
         <EmptyState icon="lock" title={t("sts.forbidden.title")}>
           <p>{t("sts.forbidden.body", { context })}</p>
-          <p className="mono faint">{rowsState.error.message}</p>
+          <p className="mono faint">{list.error.message}</p>
         </EmptyState>
       ) : (
-        <ErrorState error={rowsState.error} onRetry={rowsState.retry} />
+        <ErrorState error={list.error} onRetry={list.retry} />
       );
-  } else if (!rowsState.loaded) {
-    const w = rowsState.watch;
+  } else if (!list.loaded) {
+    const w = list.watch;
     body = <LoadingState label={w?.state === "syncing" ? t("sts.syncing", { loaded: w.loaded }) : t("sts.loading")} />;
-  } else if (rowsState.rows.length === 0) {
+  } else if (list.count === 0) {
     body = (
       <EmptyState icon="statefulset" title={t("sts.none.title")}>
         <p>{multiScope ? t("sts.none.bodyAll") : t("sts.none.body")}</p>
@@ -234,7 +314,11 @@ export function ListView({
       <>
         <DataTable
           columns={columns}
-          rows={visible}
+          rows={list.rows}
+          offset={list.offset}
+          total={list.total}
+          onRange={onRange}
+          selectAll={selectAll}
           joined={doctorColumn}
           selected={selected}
           onSelectedChange={setSelected}
@@ -249,7 +333,7 @@ export function ListView({
           label={t("sts.title")}
           rowMenu={rowMenu}
         />
-        {visible.length === 0 ? (
+        {list.total === 0 ? (
           <p className="table__empty" data-testid="sts-no-match">
             {t("sts.noMatch")}
           </p>
@@ -258,7 +342,8 @@ export function ListView({
     );
   }
 
-  const w = rowsState.watch;
+  const w = list.watch;
+  const doctor = list.doctor;
   return (
     <div className="sts-list">
       <div className="toolbar">
@@ -328,16 +413,14 @@ export function ListView({
           )}
         </div>
         <span className="toolbar__spacer" />
-        {rowsState.loaded && !rowsState.synced ? (
+        {list.loaded && !list.synced ? (
           // the first rows of a long list: say it is still coming, not a total
           <span className="toolbar__count faint num" data-testid="sts-count" data-syncing="true">
-            {t("sts.syncing", { loaded: w?.state === "syncing" ? w.loaded : rowsState.rows.length })}
+            {t("sts.syncing", { loaded: w?.state === "syncing" ? w.loaded : list.count })}
           </span>
-        ) : rowsState.loaded ? (
+        ) : list.loaded ? (
           <span className="toolbar__count faint num" data-testid="sts-count">
-            {visible.length === rowsState.rows.length
-              ? t("sts.count", { count: rowsState.rows.length })
-              : t("sts.countFiltered", { shown: visible.length, count: rowsState.rows.length })}
+            {list.total === list.count ? t("sts.count", { count: list.count }) : t("sts.countFiltered", { shown: list.total, count: list.count })}
           </span>
         ) : null}
         {w?.state === "reconnecting" && w.error.code === "Unauthorized" ? (
@@ -359,12 +442,12 @@ export function ListView({
             {t("watch.live")}
           </span>
         ) : null}
-        {doctor?.unavailable && !doctor.findings ? (
+        {doctor.unavailable && !doctor.loaded ? (
           <span className="status status--warning" data-testid="doctor-state" data-state="unavailable" title={`${doctor.unavailable.code}: ${doctor.unavailable.message}`}>
             <Icon name="warning" className="status__icon" />
             {t("doctor.unavailable", { code: doctor.unavailable.code })}
           </span>
-        ) : doctor?.findings && !doctor.live ? (
+        ) : doctor.loaded && !doctor.live ? (
           <span className="status status--warning" data-testid="doctor-state" data-state="reconnecting">
             <Icon name="warning" className="status__icon" />
             {t("doctor.reconnecting")}
@@ -428,16 +511,16 @@ export function ListView({
       <div className="sts-list__body">{body}</div>
       {deleting ? (
         <DeleteDialog
-          targets={deleting}
-          facts={Object.fromEntries(rowsState.rows.filter((r) => deleting.some((d) => d.name === r.name && (d.namespace ?? null) === r.namespace)).map((r) => [r.key, r.facts]))}
+          targets={deleting.targets}
+          facts={deleting.facts}
           context={context}
           protection={status.protection}
           retentionPolicy={status.features?.stsRetentionPolicy !== false}
           onCancel={() => setDeleting(null)}
           onConfirm={(propagation) => {
-            const list = deleting;
+            const refs = deleting.targets;
             setDeleting(null);
-            run({ type: "delete", propagation, confirm: "confirmed" }, list);
+            run({ type: "delete", propagation, confirm: "confirmed" }, refs);
           }}
         />
       ) : null}

@@ -86,7 +86,7 @@ describe("connection", () => {
 
   it("shows a designed forbidden state when listing is not allowed", async () => {
     installStsBackend();
-    backend.on("watch_rows", () => {
+    backend.on("watch_list", () => {
       throw { code: "Forbidden", message: 'statefulsets.apps is forbidden: User "dev" cannot list' };
     });
     render(<App />);
@@ -375,9 +375,9 @@ describe("batch actions", () => {
     await connected(three);
     await user.click(screen.getByTestId("select-all"));
     await user.type(screen.getByTestId("sts-filter-labels"), "app=pg");
-    expect(screen.getByText("1 selected · 2 hidden by filters (not included)")).toBeInTheDocument();
+    expect(await screen.findByText("1 selected · 2 hidden by filters (not included)")).toBeInTheDocument();
     await user.click(screen.getByTestId("batch-stop"));
-    expect(backend.callsOf("run_action")[0]?.args.request).toMatchObject({ action: { type: "stop" }, targets: [{ namespace: "db", name: "pg" }] });
+    await waitFor(() => expect(backend.callsOf("run_action")[0]?.args.request).toMatchObject({ action: { type: "stop" }, targets: [{ namespace: "db", name: "pg" }] }));
     // Clearing the filter shows the selection intact.
     await user.clear(screen.getByTestId("sts-filter-labels"));
     expect(screen.getAllByTestId("sts-row").every((r) => r.getAttribute("data-selected") === "true")).toBe(true);
