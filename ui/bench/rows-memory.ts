@@ -1,5 +1,7 @@
-// The StatefulSet list in the web process (issue #20, item 8): the JS heap holding 10,000 rows as
-// the list keeps them (RowStore) with the Doctor's findings applied (its column joined by key),
+// Whole lists in the web process (issue #20, item 8): the JS heap holding 10,000 rows as the
+// cross-cluster view keeps them (RowStore) with the Doctor's findings applied (its column joined by
+// key). A single cluster's list no longer holds them: the core keeps the rows and sends the
+// table's window (ordinal-core hub/list.rs); this is what that saves, and the cross-cluster cost,
 // and the time a delta event of 100 upserts costs before React: the store, the list handed to
 // React, the doctor column; then, for scale, with the list's sort (ListView re-sorts on every
 // event). Run by scripts/bench:

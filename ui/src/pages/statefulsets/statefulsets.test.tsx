@@ -274,6 +274,16 @@ describe("StatefulSets table", () => {
     expect(screen.getByTestId("sts-table")).toHaveAttribute("data-total", "9999");
     const updated = screen.getAllByTestId("sts-row").find((r) => r.getAttribute("data-key") === "db/sts-05005")!;
     expect(within(updated).getByTestId("row-status")).toHaveTextContent("1 of 3 pods");
+
+    // The webview asks the core for its range only (with a margin), never for the 10,000 rows.
+    const asked = backend.callsOf("set_list_window").at(-1)!.args.window as { offset: number; len: number };
+    expect(asked.offset).toBeGreaterThan(4900);
+    expect(asked.offset).toBeLessThanOrEqual(5000);
+    expect(asked.len).toBeLessThan(200);
+    // End goes to the last row, which the window did not hold: focused once its page arrives.
+    fireEvent.keyDown(table, { key: "End" });
+    await waitFor(() => expect(table).toHaveAttribute("aria-activedescendant", "row-db_sts-09998"));
+    expect(screen.getAllByTestId("sts-row").some((r) => r.getAttribute("data-key") === "db/sts-09998")).toBe(true);
   });
 });
 
