@@ -47,6 +47,8 @@ class FakeList {
 
   private applyJoined(event: RowsEvent) {
     if (event.type === "state") return this.send({ type: "joinedState", state: event.state });
+    // a complete answer is a live one
+    if (event.type === "reset") this.send({ type: "joinedState", state: { state: "live" } });
     this.findings = applyDoctor(this.findings, event);
     this.page();
   }

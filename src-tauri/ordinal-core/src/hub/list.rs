@@ -277,7 +277,15 @@ pub fn list(
                 event = next_joined(&mut joined) => match event {
                     None => { joined = None; Vec::new() }
                     Some(RowsEvent::State { state }) => vec![ListEvent::JoinedState { state }],
-                    Some(event) => { driver.view.apply_joined(&event); Vec::new() }
+                    Some(event) => {
+                        driver.view.apply_joined(&event);
+                        // a complete answer (the first, or after a relist) is a live one
+                        if matches!(event, RowsEvent::Reset { .. }) {
+                            vec![ListEvent::JoinedState { state: WatchState::Live }]
+                        } else {
+                            Vec::new()
+                        }
+                    }
                 },
             };
             let page = driver.page();

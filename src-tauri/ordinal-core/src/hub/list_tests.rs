@@ -149,6 +149,13 @@ async fn sends_the_window_only_and_the_joined_column_after_the_complete_list() {
             rows: vec![Arc::new(dr)],
         })
         .unwrap();
+    // its complete answer is a live one
+    assert!(matches!(
+        next(&mut f).await,
+        ListEvent::JoinedState {
+            state: WatchState::Live
+        }
+    ));
     let p = page(&mut f).await;
     assert_eq!(p.joined[1], Some(Cell::Findings { v: findings }));
     assert!(p.joined_loaded);

@@ -37,6 +37,12 @@ describe("the doctor's column", () => {
     doctorEvent({ type: "reset", rows: [doctorRow("db/redis", [error, info]), doctorRow("db/pg", [])] });
     expect(badge("db/redis")).toHaveAttribute("data-count", "2");
     expect(badge("db/pg")).toHaveAttribute("data-count", "0");
+    // its complete answer is live: no "findings may be stale" until its watches break
+    expect(screen.queryByTestId("doctor-state")).toBeNull();
+    doctorEvent({ type: "state", state: { state: "reconnecting", since: 0, attempt: 1, error: { code: "Unreachable", message: "connection reset" } } });
+    expect(screen.getByTestId("doctor-state")).toHaveAttribute("data-state", "reconnecting");
+    doctorEvent({ type: "state", state: { state: "live" } });
+    expect(screen.queryByTestId("doctor-state")).toBeNull();
     // a row the doctor did not name has none
     expect(badge("stream/kafka")).toHaveAttribute("data-count", "0");
     // rows the watch replaces or adds keep (or get) their findings
