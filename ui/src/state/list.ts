@@ -207,9 +207,13 @@ function takeEarly(key: string): Stream | null {
   return s;
 }
 
+/** Rows beyond the table's range the list keeps at hand, each way (scrolling a little asks for nothing). */
+const WINDOW_MARGIN = 40;
+
 export type ListControls = {
-  /** The rows the table draws (with a margin): sent when it changes. */
-  setWindow: (window: ListWindow) => void;
+  /** The rows the table draws (`first` inclusive, `last` exclusive): a window around them is asked
+   * for when the one the list has does not cover them. */
+  setRange: (first: number, last: number) => void;
   setOrder: (order: ListOrder) => void;
   /** Every matching key, in order (empty when the list is gone). */
   keys: () => Promise<string[]>;
@@ -245,8 +249,13 @@ export function useList(context: string | null, kind: string, scope: Scope, enab
   // The same functions while the stream is the same (effects depend on them).
   const controls = useMemo<ListControls>(
     () => ({
-      setWindow: (window) => {
-        if (!stream || sameWindow(stream.window, window)) return;
+      setRange: (first, last) => {
+        if (!stream) return;
+        const w = stream.window;
+        if (first >= w.offset && last <= w.offset + w.len) return;
+        const offset = Math.max(0, first - WINDOW_MARGIN);
+        const window = { offset, len: last + WINDOW_MARGIN - offset };
+        if (sameWindow(w, window)) return;
         stream.window = window;
         if (stream.sub) void setListWindow(stream.sub.id, window).catch(() => {});
       },

@@ -55,9 +55,6 @@ export function refOfKey(key: string): ObjectRef {
   return i < 0 ? { namespace: null, name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
-/** Rows beyond the table's range the list keeps at hand, each way (scrolling a little asks for nothing). */
-const WINDOW_MARGIN = 40;
-
 /** RBAC answers and autoscalers for the selection, asked again (debounced) when it changes. */
 function useActionChecks(context: string, kind: string, targets: ObjectRef[]): ActionChecks | null {
   const [checks, setChecks] = useState<ActionChecks | null>(null);
@@ -118,23 +115,12 @@ export function ListView({
   const requirements = parsed.ok ? parsed.requirements : [];
   const columns = useMemo(() => kind.columns.filter((c) => !c.multiScopeOnly || multiScope), [kind.columns, multiScope]);
   // The core sorts and filters; the table shows the window it sent.
-  const { setOrder, setWindow, keys: listKeys, rowsOf } = list;
+  const { setOrder, setRange, keys: listKeys, rowsOf } = list;
   const selectorKey = JSON.stringify(requirements);
   useEffect(() => {
     setOrder({ sort, query, selector: JSON.parse(selectorKey) as typeof requirements });
     // `selectorKey` stands for the requirements' content
   }, [sort, query, selectorKey, setOrder]);
-  const windowRef = useRef({ offset: 0, len: 0 });
-  const onRange = useCallback(
-    (first: number, last: number) => {
-      const w = windowRef.current;
-      if (first >= w.offset && last <= w.offset + w.len) return;
-      const offset = Math.max(0, first - WINDOW_MARGIN);
-      windowRef.current = { offset, len: last + WINDOW_MARGIN - offset };
-      setWindow(windowRef.current);
-    },
-    [setWindow],
-  );
   // The Doctor's column: the window's cells, by key; none until it has judged the whole list.
   const doctorColumn: JoinedColumn | null = useMemo(() => {
     if (!list.doctor.loaded) return null;
@@ -317,7 +303,7 @@ export function ListView({
           rows={list.rows}
           offset={list.offset}
           total={list.total}
-          onRange={onRange}
+          onRange={setRange}
           selectAll={selectAll}
           joined={doctorColumn}
           selected={selected}
