@@ -35,6 +35,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         hub::RowsEvent,
         hub::list::ListEvent,
         hub::list::ListWindow,
+        hub::list::ListKeys,
         hub::view::ListOrder,
         hub::Scope,
         cluster::ClusterStatus,

@@ -9,7 +9,7 @@ use ordinal_core::contexts::{ContextEdit, ImportRequest, ImportResult, ImportSou
 use ordinal_core::edit::schema::ObjectSchema;
 use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
 use ordinal_core::error::Classify;
-use ordinal_core::hub::list::{ListEvent, ListHandle, ListWindow};
+use ordinal_core::hub::list::{ListEvent, ListHandle, ListKeys, ListWindow};
 use ordinal_core::hub::view::ListOrder;
 use ordinal_core::hub::{RowsEvent, Scope};
 use ordinal_core::kinds::statefulset::create::{CreatePlan, CreateResult, CreateSpec};
@@ -160,7 +160,7 @@ pub fn set_list_order(webview: Webview, id: ResourceId, order: ListOrder) -> boo
 /// The keys of every row a list's filters match, in its order ("select all"); null when the
 /// list is gone.
 #[tauri::command]
-pub async fn list_keys(webview: Webview, id: ResourceId) -> Result<Option<Vec<String>>, IpcError> {
+pub async fn list_keys(webview: Webview, id: ResourceId) -> Result<Option<ListKeys>, IpcError> {
     Ok(match streams::attached::<ListHandle>(&webview, id) {
         Some(h) => h.keys().await,
         None => None,

@@ -17,6 +17,7 @@ import type { ItemState } from "./gen/ItemState";
 import type { Milestone } from "./gen/Milestone";
 import type { KindInfo } from "./gen/KindInfo";
 import type { ListEvent } from "./gen/ListEvent";
+import type { ListKeys } from "./gen/ListKeys";
 import type { ListOrder } from "./gen/ListOrder";
 import type { ListWindow } from "./gen/ListWindow";
 import type { Row } from "./gen/Row";
@@ -350,6 +351,7 @@ export type { PodView } from "./gen/PodView";
 export type { Propagation } from "./gen/Propagation";
 export type { Protection } from "./gen/Protection";
 export type { ListEvent } from "./gen/ListEvent";
+export type { ListKeys } from "./gen/ListKeys";
 export type { ListOrder } from "./gen/ListOrder";
 export type { ListPage } from "./gen/ListPage";
 export type { ListWindow } from "./gen/ListWindow";
@@ -443,9 +445,9 @@ export function setListOrder(id: number, order: ListOrder): Promise<boolean> {
   return call<boolean>("set_list_order", { id, order });
 }
 
-/** The keys of every row a list's filters match, in order; null once the list is gone. */
-export function listKeys(id: number): Promise<string[] | null> {
-  return call<string[] | null>("list_keys", { id });
+/** The keys of every row a list's filters match, in order, with that order; null once the list is gone. */
+export function listKeys(id: number): Promise<ListKeys | null> {
+  return call<ListKeys | null>("list_keys", { id });
 }
 
 /** A list's rows of these keys (shown or not); null once the list is gone. */

@@ -2,7 +2,7 @@
 // viewport (plus a little overscan) are in the DOM; rows have a fixed height. Selection and the
 // focused row are held by key, so live updates never move them, and the scroll container is
 // never re-created, so they never move the scroll position either.
-import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { Cell, ColumnDef, Row } from "../api";
 import { useT, useTx } from "../i18n";
 import type { JoinedColumn } from "../lib/rows";
@@ -95,6 +95,9 @@ export function DataTable({
   // A windowed list's focused row may be outside the window: its last known index stands in.
   const lastFocus = useRef<{ key: string; index: number } | null>(null);
   const found = focusedKey === null ? -1 : rows.findIndex((r) => r.key === focusedKey);
+  /** The focused row, when the table has it (what Space, Enter and the menu act on). */
+  const focusedRow = found >= 0 ? rows[found] : undefined;
+  // Where the arrow keys start from (the focused row's last known place when it left the window).
   const focusedIndex = found >= 0 ? found + offset : focusedKey !== null && lastFocus.current?.key === focusedKey ? lastFocus.current.index : -1;
   if (found >= 0 && focusedKey !== null) lastFocus.current = { key: focusedKey, index: found + offset };
   // Keyboard moves to a row the window does not have yet: focused once it arrives.
@@ -134,6 +137,15 @@ export function DataTable({
     else rows.forEach((r) => next.add(r.key));
     onSelectedChange(next);
   };
+
+  // A row focused by the pointer ends a keyboard move still waiting for its row.
+  const focusByPointer = useCallback(
+    (key: string) => {
+      pendingFocus.current = null;
+      onFocusKey(key);
+    },
+    [onFocusKey],
+  );
 
   const visible: { row: Row | undefined; index: number }[] = [];
   for (let i = first; i < last; i++) visible.push({ row: rowAt(i), index: i });
@@ -182,21 +194,17 @@ export function DataTable({
       case "End":
         moveTo(total - 1);
         break;
-      case " ": {
-        const row = rowAt(focusedIndex);
-        if (row) toggle(row.key);
+      case " ":
+        if (focusedRow) toggle(focusedRow.key);
         break;
-      }
-      case "Enter": {
-        const row = rowAt(focusedIndex);
-        if (row) onOpen(row);
+      case "Enter":
+        if (focusedRow) onOpen(focusedRow);
         break;
-      }
       case "ContextMenu":
       case "F10":
         if (e.key === "F10" && !e.shiftKey) return;
-        if (focusedIndex < 0 || !rowMenu || !rowAt(focusedIndex)) return;
-        document.getElementById(rowDomId(rowAt(focusedIndex)!.key))?.querySelector<HTMLButtonElement>("[data-row-menu] button")?.click();
+        if (!focusedRow || !rowMenu) return;
+        document.getElementById(rowDomId(focusedRow.key))?.querySelector<HTMLButtonElement>("[data-row-menu] button")?.click();
         break;
       default:
         return;
@@ -212,7 +220,7 @@ export function DataTable({
       aria-label={label}
       aria-rowcount={total + 1}
       aria-multiselectable="true"
-      aria-activedescendant={focusedIndex >= 0 && rowAt(focusedIndex) ? rowDomId(rowAt(focusedIndex)!.key) : undefined}
+      aria-activedescendant={focusedRow ? rowDomId(focusedRow.key) : undefined}
       tabIndex={0}
       data-testid={testId}
       data-total={total}
@@ -268,7 +276,7 @@ export function DataTable({
             testId={rowTestId}
             onToggle={toggle}
             onOpen={onOpen}
-            onFocusKey={onFocusKey}
+            onFocusKey={focusByPointer}
             selectLabel={t("table.selectRow", { name: row.name })}
             badge={badge}
             menu={rowMenu}

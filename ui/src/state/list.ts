@@ -13,6 +13,7 @@ import {
   type Cell,
   type IpcError,
   type ListEvent,
+  type ListKeys,
   type ListOrder,
   type ListWindow,
   type Row,
@@ -215,8 +216,9 @@ export type ListControls = {
    * for when the one the list has does not cover them. */
   setRange: (first: number, last: number) => void;
   setOrder: (order: ListOrder) => void;
-  /** Every matching key, in order (empty when the list is gone). */
-  keys: () => Promise<string[]>;
+  /** Every matching key, in order, with the order the core took them in; null when that cannot
+   * be known (the stream is not open yet, or gone). */
+  keys: () => Promise<ListKeys | null>;
   /** The rows of these keys (those still in the watch). */
   rowsOf: (keys: string[]) => Promise<Row[]>;
   retry: () => void;
@@ -254,7 +256,7 @@ export function useList(context: string | null, kind: string, scope: Scope, enab
         const w = stream.window;
         if (first >= w.offset && last <= w.offset + w.len) return;
         const offset = Math.max(0, first - WINDOW_MARGIN);
-        const window = { offset, len: last + WINDOW_MARGIN - offset };
+        const window = { offset, len: Math.max(1, last + WINDOW_MARGIN - offset) };
         if (sameWindow(w, window)) return;
         stream.window = window;
         if (stream.sub) void setListWindow(stream.sub.id, window).catch(() => {});
@@ -264,7 +266,7 @@ export function useList(context: string | null, kind: string, scope: Scope, enab
         stream.order = order;
         if (stream.sub) void setListOrder(stream.sub.id, order).catch(() => {});
       },
-      keys: async () => (stream?.sub ? ((await listKeys(stream.sub.id).catch(() => null)) ?? []) : []),
+      keys: async () => (stream?.sub ? await listKeys(stream.sub.id).catch(() => null) : null),
       rowsOf: async (keys) => (stream?.sub && keys.length ? ((await listRows(stream.sub.id, keys).catch(() => null)) ?? []) : []),
       retry: () => setAttempt((n) => n + 1),
     }),

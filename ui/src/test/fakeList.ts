@@ -4,7 +4,7 @@
 // is what the core's is: the watch's rows and, once the list is complete, the Doctor's; each
 // arrives on a channel recorded as a `watch_rows` (and `watch_doctor`) call, so a test pushes
 // events exactly where it pushed them when the webview watched rows itself.
-import type { Cell, ListEvent, ListOrder, ListWindow, Row, RowsEvent, Scope } from "../api";
+import type { Cell, ListEvent, ListKeys, ListOrder, ListWindow, Row, RowsEvent, Scope } from "../api";
 import { filterRows, sortRows } from "../lib/rows";
 import { applyDoctor, doctorColumn, type Findings } from "../state/doctor";
 import { RowStore } from "../state/rows";
@@ -70,8 +70,8 @@ class FakeList {
     return filterRows(sorted, this.order.query, this.order.selector);
   }
 
-  keys(): string[] {
-    return this.shown().map((r) => r.key);
+  keys(): ListKeys {
+    return { keys: this.shown().map((r) => r.key), order: this.order, complete: this.complete };
   }
 
   rowsOf(keys: string[]): Row[] {

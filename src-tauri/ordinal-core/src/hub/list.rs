@@ -17,7 +17,7 @@ use ts_rs::TS;
 
 use super::view::{ListOrder, ListView};
 use super::{RowsEvent, WatchState};
-use crate::error::IpcError;
+use crate::error::{ErrorCode, IpcError};
 use crate::kinds::{Cell, Row};
 
 /// Which rows of the order the subscriber shows.
@@ -53,6 +53,16 @@ pub struct ListPage {
     pub namespaces: Option<Vec<String>>,
 }
 
+/// The keys of every row a list's filters match, in its order ("select all"), with the order
+/// they were taken in and whether the list was complete then.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListKeys {
+    pub keys: Vec<String>,
+    pub order: ListOrder,
+    pub complete: bool,
+}
+
 /// One message to a list's subscriber.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "camelCase")]
@@ -75,7 +85,7 @@ pub enum ListEvent {
 enum Command {
     Window(ListWindow),
     Order(ListOrder),
-    Keys(oneshot::Sender<Vec<String>>),
+    Keys(oneshot::Sender<ListKeys>),
     Rows(Vec<String>, oneshot::Sender<Vec<Arc<Row>>>),
 }
 
@@ -93,8 +103,8 @@ impl ListHandle {
         self.0.send(Command::Order(order)).is_ok()
     }
 
-    /// The keys of every row matching the order, in order.
-    pub async fn keys(&self) -> Option<Vec<String>> {
+    /// The keys of every row matching the order, in order, and that order.
+    pub async fn keys(&self) -> Option<ListKeys> {
         let (tx, rx) = oneshot::channel();
         self.0.send(Command::Keys(tx)).ok()?;
         rx.await.ok()
@@ -240,7 +250,11 @@ pub fn list(
                     Some(Command::Window(w)) => { driver.window = w; Vec::new() }
                     Some(Command::Order(o)) => { driver.view.set_order(o); Vec::new() }
                     Some(Command::Keys(reply)) => {
-                        let _ = reply.send(driver.view.keys().map(str::to_string).collect());
+                        let _ = reply.send(ListKeys {
+                            keys: driver.view.keys().map(str::to_string).collect(),
+                            order: driver.view.order().clone(),
+                            complete: driver.complete,
+                        });
                         Vec::new()
                     }
                     Some(Command::Rows(keys, reply)) => {
@@ -275,7 +289,14 @@ pub fn list(
                     }
                 },
                 event = next_joined(&mut joined) => match event {
-                    None => { joined = None; Vec::new() }
+                    // the hub stopped it (the cluster went away): its cells are unknown, not live
+                    None => {
+                        joined = None;
+                        driver.view.clear_joined();
+                        vec![ListEvent::JoinedUnavailable {
+                            error: IpcError::new(ErrorCode::Cancelled, "the Doctor's watch stopped"),
+                        }]
+                    }
                     Some(RowsEvent::State { state }) => vec![ListEvent::JoinedState { state }],
                     Some(event) => {
                         driver.view.apply_joined(&event);

@@ -216,7 +216,7 @@ async fn the_handle_moves_the_window_reorders_and_answers_keys_and_rows() {
     let p = page(&mut f).await;
     assert_eq!(names(&p), ["set-1", "set-0"]);
     assert_eq!(
-        f.handle.keys().await.unwrap(),
+        f.handle.keys().await.unwrap().keys,
         [
             "ns-0/set-4",
             "ns-1/set-3",

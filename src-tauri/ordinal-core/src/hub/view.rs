@@ -348,13 +348,16 @@ impl ListView {
                 true
             }
             RowsEvent::Delta { upserts, deletes } => {
-                let keys = deletes
+                // each key once, however often the delta names it
+                let keys: HashSet<&str> = deletes
                     .iter()
                     .map(String::as_str)
-                    .chain(upserts.iter().map(|r| r.key.as_str()));
+                    .chain(upserts.iter().map(|r| r.key.as_str()))
+                    .collect();
                 // A row sorted by the joined value leaves its place before the value changes.
                 let moving: Vec<Arc<Row>> = if sorts_by_it {
-                    keys.filter_map(|k| self.rows.get(k).map(|r| r.0.clone()))
+                    keys.into_iter()
+                        .filter_map(|k| self.rows.get(k).map(|r| r.0.clone()))
                         .collect()
                 } else {
                     Vec::new()
@@ -438,11 +441,23 @@ impl ListView {
         }
     }
 
-    /// Puts `row` in its place in the order, if it matches the filters.
+    /// Puts `row` in its place in the order, if it matches the filters (in the place of the row
+    /// with its key, should that still be there: a row is never shown twice).
     fn show(&mut self, row: Arc<Row>) {
         if self.matches(&row) {
-            let i = self.find(&row).unwrap_or_else(|i| i);
-            self.shown.insert(i, row);
+            match self.find(&row) {
+                Ok(i) => self.shown[i] = row,
+                Err(i) => self.shown.insert(i, row),
+            }
+        }
+    }
+
+    /// Forgets the joined column (its stream ended): its cells are unknown again.
+    pub fn clear_joined(&mut self) {
+        self.joined.clear();
+        self.joined_loaded = false;
+        if self.sorts_by_joined() {
+            self.resort();
         }
     }
 

@@ -132,29 +132,29 @@ export function ListView({
   // Selection is kept by key, so it survives updates and filtering; actions apply only to the
   // selected rows the filters match (never to rows a filter hides): the matching keys come from
   // the core while anything is selected.
-  const [matching, setMatching] = useState<{ keys: ReadonlySet<string>; of: string } | null>(null);
+  const [matching, setMatching] = useState<ReadonlySet<string> | null>(null);
   const anySelected = selected.size > 0;
-  // what the keys were asked for: the order the core applied, and its totals
+  // asked again when the order the core applied, or its totals, change
   const version = `${JSON.stringify(list.order)}|${list.total}|${list.count}`;
   useEffect(() => {
     if (!anySelected) return setMatching(null);
     let cancelled = false;
-    void listKeys().then((keys) => {
-      if (!cancelled) setMatching({ keys: new Set(keys), of: version });
+    void listKeys().then((answer) => {
+      if (cancelled || !answer) return;
+      setMatching(new Set(answer.keys));
+      // Rows that left the watch leave the selection: known from an answer that no filter
+      // narrowed, taken from the complete list.
+      const unfiltered = answer.order.query.trim() === "" && answer.order.selector.length === 0;
+      if (!answer.complete || !unfiltered) return;
+      const all = new Set(answer.keys);
+      setSelected((sel) => ([...sel].some((k) => !all.has(k)) ? new Set([...sel].filter((k) => all.has(k))) : sel));
     });
     return () => {
       cancelled = true;
     };
   }, [anySelected, version, listKeys]);
-  // Rows that left the watch leave the selection (known when no filter hides any row, from keys
-  // asked for the list as it is now).
-  const unfiltered = list.total === list.count;
-  useEffect(() => {
-    if (!matching || matching.of !== version || !unfiltered) return;
-    if ([...selected].some((k) => !matching.keys.has(k))) setSelected(new Set([...selected].filter((k) => matching.keys.has(k))));
-  }, [matching, version, unfiltered, selected]);
   // (until the core answers, the selection as it is: an action asks the core again before it runs)
-  const targets: ObjectRef[] = useMemo(() => [...selected].filter((k) => !matching || matching.keys.has(k)).map(refOfKey), [matching, selected]);
+  const targets: ObjectRef[] = useMemo(() => [...selected].filter((k) => !matching || matching.has(k)).map(refOfKey), [matching, selected]);
   const hiddenSelected = matching ? selected.size - targets.length : 0;
   const selectAll = useMemo(
     () => ({
@@ -166,13 +166,14 @@ export function ListView({
           for (const t of targets) next.delete(t.namespace ? `${t.namespace}/${t.name}` : t.name);
           setSelected(next);
         } else
-          void listKeys().then((keys) => {
-            setMatching({ keys: new Set(keys), of: version });
-            setSelected(new Set([...selected, ...keys]));
+          void listKeys().then((answer) => {
+            if (!answer) return;
+            setMatching(new Set(answer.keys));
+            setSelected(new Set([...selected, ...answer.keys]));
           });
       },
     }),
-    [list.total, matching, targets, selected, listKeys, version],
+    [list.total, matching, targets, selected, listKeys],
   );
   const readOnly = status.protection === "readOnly";
 
@@ -224,8 +225,9 @@ export function ListView({
     if (disabledReason(id)) return;
     // the selected rows the filters match now (the core's answer, not the last one shown: a
     // filter typed a moment ago already hides its rows from the action)
-    void listKeys().then((keys) => {
-      const now = new Set(keys);
+    void listKeys().then((answer) => {
+      if (!answer) return;
+      const now = new Set(answer.keys);
       const refs = [...selected].filter((k) => now.has(k)).map(refOfKey);
       if (refs.length === 0) return;
       if (id === "delete") openDelete(refs);

@@ -254,6 +254,23 @@ describe("StatefulSets table", () => {
     await waitFor(() => expect(backend.callsOf("watch_detail")[0]?.args).toMatchObject({ context: "prod-eu", namespace: "stream", name: "kafka" }));
   });
 
+  it("acts from the keyboard only on the focused row itself, never on a row that took its place", async () => {
+    await connected(three);
+    const table = screen.getByTestId("sts-table");
+    fireEvent.mouseDown(screen.getAllByTestId("sts-row").find((r) => r.getAttribute("data-key") === "stream/kafka")!);
+    expect(table).toHaveAttribute("aria-activedescendant", "row-stream_kafka");
+    // the focused row is deleted: redis moves into its place, unfocused
+    rowsEvent({ type: "delta", upserts: [], deletes: ["stream/kafka"] });
+    expect(table).not.toHaveAttribute("aria-activedescendant");
+    fireEvent.keyDown(table, { key: " " });
+    fireEvent.keyDown(table, { key: "Enter" });
+    expect(screen.getAllByTestId("sts-row").every((r) => r.getAttribute("data-selected") === "false")).toBe(true);
+    expect(screen.queryByTestId("breadcrumb-list")).toBeNull();
+    // the arrow keys go on from its place
+    fireEvent.keyDown(table, { key: "ArrowDown" });
+    await waitFor(() => expect(table).toHaveAttribute("aria-activedescendant", "row-db_redis"));
+  });
+
   it("renders only a window of rows for a 10,000-row reset", async () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => row(`sts-${String(i).padStart(5, "0")}`));
     await connected(rows);
