@@ -36,6 +36,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         hub::list::ListEvent,
         hub::list::ListWindow,
         hub::list::ListKeys,
+        hub::list::ListRequest,
         hub::view::ListOrder,
         hub::Scope,
         cluster::ClusterStatus,

@@ -9,7 +9,7 @@ use ordinal_core::contexts::{ContextEdit, ImportRequest, ImportResult, ImportSou
 use ordinal_core::edit::schema::ObjectSchema;
 use ordinal_core::edit::{ApplyOutcome, EditTarget, ObjectText};
 use ordinal_core::error::Classify;
-use ordinal_core::hub::list::{ListEvent, ListHandle, ListKeys, ListWindow};
+use ordinal_core::hub::list::{ListEvent, ListHandle, ListKeys, ListRequest, ListWindow};
 use ordinal_core::hub::view::ListOrder;
 use ordinal_core::hub::{RowsEvent, Scope};
 use ordinal_core::kinds::statefulset::create::{CreatePlan, CreateResult, CreateSpec};
@@ -132,16 +132,10 @@ pub async fn watch_rows(
 pub async fn watch_list(
     webview: Webview,
     state: State<'_, AppState>,
-    context: String,
-    kind: String,
-    scope: Scope,
-    order: ListOrder,
-    window: ListWindow,
+    request: ListRequest,
     on_event: Channel<ListEvent>,
 ) -> Result<ResourceId, IpcError> {
-    let (handle, events) = state
-        .session
-        .watch_list(&context, &kind, scope, order, window)?;
+    let (handle, events) = state.session.watch_list(request)?;
     Ok(streams::forward_with(&webview, on_event, events, handle))
 }
 

@@ -18,8 +18,7 @@ use crate::demo::{self, Demo};
 use crate::edit::{self, ApplyOutcome, EditTarget, ObjectText};
 use crate::error::{Classify, ErrorCode, IpcError};
 use crate::execenv::{self, ExecEnv, PluginReport};
-use crate::hub::list::{self, ListEvent, ListHandle, ListWindow};
-use crate::hub::view::ListOrder;
+use crate::hub::list::{self, ListEvent, ListHandle, ListRequest};
 use crate::hub::{RowsEvent, Scope};
 use crate::kinds::statefulset::doctor::DoctorWatch;
 use crate::kinds::statefulset::StatefulSetDetail;
@@ -334,24 +333,26 @@ impl Session {
         }
     }
 
-    /// The list of `kind` in `scope`, live, in `order`, sending only the rows of `window`
+    /// The list of `kind` in `scope` of `context`, live, in `order`, sending only the rows of `window`
     /// (`hub::list`): the webview holds what it draws, not every row (issue #20). A
     /// StatefulSet list joins the Doctor's column once it is complete.
     pub fn watch_list(
         &self,
-        context: &str,
-        kind: &str,
-        scope: Scope,
-        order: ListOrder,
-        window: ListWindow,
+        ListRequest {
+            context,
+            kind,
+            scope,
+            order,
+            window,
+        }: ListRequest,
     ) -> Result<(ListHandle, BoxStream<'static, ListEvent>), IpcError> {
-        let rows = self.watch_rows(context, kind, scope.clone())?;
-        let (joined_id, joined): (Option<&str>, Option<list::JoinedOpener>) = match kind {
+        let rows = self.watch_rows(&context, &kind, scope.clone())?;
+        let (joined_id, joined): (Option<&str>, Option<list::JoinedOpener>) = match kind.as_str() {
             kinds::statefulset::StatefulSets::ID => {
                 let hub = self
                     .clusters
-                    .hub(context)
-                    .ok_or_else(|| not_connected(context))?;
+                    .hub(&context)
+                    .ok_or_else(|| not_connected(&context))?;
                 (
                     Some("doctor"),
                     Some(Box::new(move || Ok(hub.doctor(scope)))),

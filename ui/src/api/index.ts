@@ -353,6 +353,7 @@ export type { Protection } from "./gen/Protection";
 export type { ListEvent } from "./gen/ListEvent";
 export type { ListKeys } from "./gen/ListKeys";
 export type { ListOrder } from "./gen/ListOrder";
+export type { ListRequest } from "./gen/ListRequest";
 export type { ListPage } from "./gen/ListPage";
 export type { ListWindow } from "./gen/ListWindow";
 export type { Requirement } from "./gen/Requirement";
@@ -432,7 +433,7 @@ export function watchList(
   window: ListWindow,
   onEvent: (event: ListEvent) => void,
 ): Promise<Subscription> {
-  return subscribeWithId<ListEvent>("watch_list", { context, kind, scope, order, window }, onEvent);
+  return subscribeWithId<ListEvent>("watch_list", { request: { context, kind, scope, order, window } }, onEvent);
 }
 
 /** The rows a list shows (the table's range, with a margin). */

@@ -4,7 +4,7 @@
 // is what the core's is: the watch's rows and, once the list is complete, the Doctor's; each
 // arrives on a channel recorded as a `watch_rows` (and `watch_doctor`) call, so a test pushes
 // events exactly where it pushed them when the webview watched rows itself.
-import type { Cell, ListEvent, ListKeys, ListOrder, ListWindow, Row, RowsEvent, Scope } from "../api";
+import type { Cell, ListEvent, ListKeys, ListOrder, ListRequest, ListWindow, Row, RowsEvent, Scope } from "../api";
 import { filterRows, sortRows } from "../lib/rows";
 import { applyDoctor, doctorColumn, type Findings } from "../state/doctor";
 import { RowStore } from "../state/rows";
@@ -114,10 +114,11 @@ export function installFakeList(nextId: () => number) {
   backend
     .on("watch_list", (args) => {
       const id = nextId();
-      const list = new FakeList(args.context as string, args.kind as string, args.scope as Scope, args.order as ListOrder, args.window as ListWindow, args.onEvent as Channel<ListEvent>);
+      const r = args.request as ListRequest;
+      const list = new FakeList(r.context, r.kind, r.scope, r.order, r.window, args.onEvent as Channel<ListEvent>);
       lists.set(id, list);
       const rows = new Channel<RowsEvent>((e) => list.applyRows(e));
-      backend.calls.push({ command: "watch_rows", args: { context: args.context, kind: args.kind, scope: args.scope, onEvent: rows } });
+      backend.calls.push({ command: "watch_rows", args: { context: r.context, kind: r.kind, scope: r.scope, onEvent: rows } });
       return id;
     })
     .on("set_list_window", (args) => lists.get(args.id as number)?.setWindow(args.window as ListWindow) ?? false)

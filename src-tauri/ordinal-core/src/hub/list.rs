@@ -20,6 +20,17 @@ use super::{RowsEvent, WatchState};
 use crate::error::{ErrorCode, IpcError};
 use crate::kinds::{Cell, Row};
 
+/// A list to watch: of `kind` in `scope` of the cluster `context`, in `order`, showing `window`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListRequest {
+    pub context: String,
+    pub kind: String,
+    pub scope: super::Scope,
+    pub order: ListOrder,
+    pub window: ListWindow,
+}
+
 /// Which rows of the order the subscriber shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -33,7 +33,7 @@ fn doctor(key: &str, severities: &[Severity]) -> Arc<Row> {
     let findings = severities
         .iter()
         .map(|s| Finding {
-            severity: s.clone(),
+            severity: *s,
             key: "doctor.test".into(),
             params: Default::default(),
         })
@@ -309,7 +309,7 @@ fn any_sequence_of_deltas_gives_the_order_a_fresh_sort_gives() {
                 }
                 1 => {
                     let s: Vec<Severity> = (0..rng.next(3))
-                        .map(|_| severities[rng.next(3) as usize].clone())
+                        .map(|_| severities[rng.next(3) as usize])
                         .collect();
                     view.apply_joined(&delta(vec![doctor(&key, &s)], &[]));
                 }
