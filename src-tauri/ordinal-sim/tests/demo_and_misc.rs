@@ -227,16 +227,22 @@ async fn streaming_list_watcher_and_logs() {
     })
     .await
     .unwrap();
-    let text = pods
-        .logs(
-            "l-0",
-            &LogParams {
-                tail_lines: Some(5),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    // a pod just started may have written fewer than five lines yet
+    let text = eventually(Duration::from_secs(10), || async {
+        let text = pods
+            .logs(
+                "l-0",
+                &LogParams {
+                    tail_lines: Some(5),
+                    ..Default::default()
+                },
+            )
+            .await
+            .ok()?;
+        (text.lines().count() >= 5).then_some(text)
+    })
+    .await
+    .unwrap();
     assert_eq!(text.lines().count(), 5, "{text}");
     if c.sim.is_none() {
         return common::skipped(
