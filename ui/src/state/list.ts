@@ -2,7 +2,7 @@
 // user asked for and sends the rows of the window the table draws, so the webview holds a
 // screenful of rows, not 10,000. The table says which rows it shows (`setWindow`), the toolbar
 // which order (`setOrder`); "select all" and dialogs ask for keys and rows (`keys`, `rowsOf`).
-import { useCallback, useLayoutEffect, useMemo, useState } from "react";
+import { useLayoutEffect, useMemo, useState } from "react";
 import { milestone } from "../lib/marks";
 import {
   listKeys,
@@ -272,6 +272,5 @@ export function useList(context: string | null, kind: string, scope: Scope, enab
     }),
     [stream],
   );
-  const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return { ...state, ...controls, retry };
+  return { ...state, ...controls };
 }
